@@ -29,8 +29,10 @@ export const ERR_CONFIG_DIR = defineError('SUNDIAL_ERR_CONFIG_DIR', 500, 'cannot
 
 // Requests (these become application/problem+json bodies)
 export const ERR_VERSION_UNKNOWN = defineError('SUNDIAL_ERR_VERSION_UNKNOWN', 400, 'unknown API version %s');
+export const ERR_VERSION_REQUIRED = defineError('SUNDIAL_ERR_VERSION_REQUIRED', 400, 'no API version given');
 export const ERR_VERSION_CONFLICT = defineError('SUNDIAL_ERR_VERSION_CONFLICT', 400, 'conflicting API versions: %s');
 export const ERR_ROUTE_NOT_FOUND = defineError('SUNDIAL_ERR_ROUTE_NOT_FOUND', 404, 'no route matches %s');
+export const ERR_METHOD_NOT_ALLOWED = defineError('SUNDIAL_ERR_METHOD_NOT_ALLOWED', 405, 'method %s not allowed');
 export const ERR_VERSION_NOT_ROUTED = defineError('SUNDIAL_ERR_VERSION_NOT_ROUTED', 404, 'route %s does not serve version %s');
 export const ERR_VERSION_SUNSET = defineError('SUNDIAL_ERR_VERSION_SUNSET', 410, 'version %s was sunset at %s');
 export const ERR_VERSION_BROWNOUT = defineError('SUNDIAL_ERR_VERSION_BROWNOUT', 410, 'version %s is in a scheduled brownout');

@@ -1,4 +1,71 @@
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('sundial check: not implemented yet\n');
-  return 1;
+import type { CompiledConfig } from '../config/compiled.js';
+import { ConfigError, formatProblem } from '../config/errors.js';
+import { loadConfig } from '../config/load.js';
+import { lifecycleState } from '../lifecycle/state.js';
+import { fail, parseCommandArgs } from './args.js';
+
+const USAGE = `Usage: sundial check [--dir DIR] [--json]
+
+Validates the config in DIR (default: the current directory) as the gateway would at
+start. Prints every problem, each naming its file and field, and exits 1; or prints a
+summary and exits 0.`;
+
+export async function run(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseCommandArgs(argv, { dir: { type: 'string', default: '.' }, json: { type: 'boolean' } });
+  } catch (err) {
+    return fail('check', (err as Error).message, USAGE);
+  }
+  if (args.values.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const dir = args.values.dir!;
+  try {
+    const cfg = loadConfig(dir);
+    process.stdout.write(args.values.json ? JSON.stringify({ ok: true, ...summary(cfg) }, null, 2) + '\n' : describe(cfg));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    if (args.values.json) {
+      process.stdout.write(JSON.stringify({ ok: false, problems: err.problems.map((p) => ({ ...p, text: formatProblem(p) })) }, null, 2) + '\n');
+    } else {
+      process.stderr.write(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in ${dir}:\n`);
+      for (const p of err.problems) process.stderr.write(`  ${formatProblem(p)}\n`);
+    }
+    return 1;
+  }
+}
+
+function summary(cfg: CompiledConfig) {
+  const now = Date.now();
+  return {
+    dir: cfg.dir,
+    defaultVersion: cfg.versioning.defaultVersion,
+    versions: [...cfg.versions.values()].map((v) => ({
+      id: v.id,
+      state: lifecycleState(v, now),
+      deprecated: v.deprecatedAt && new Date(v.deprecatedAt).toISOString(),
+      sunset: v.sunsetAt && new Date(v.sunsetAt).toISOString(),
+      successor: v.successor,
+      brownouts: v.brownouts.length,
+    })),
+    routes: cfg.routes.map((r) => ({ name: r.name, prefix: r.prefix, versions: Object.fromEntries([...r.upstreams].map(([id, u]) => [id, u.base])) })),
+  };
+}
+
+function describe(cfg: CompiledConfig): string {
+  const s = summary(cfg);
+  const lines = [`config OK: ${s.dir}`, `versions (default ${s.defaultVersion ?? 'none'}):`];
+  for (const v of s.versions) {
+    const dates = [v.deprecated && `deprecated ${v.deprecated}`, v.sunset && `sunset ${v.sunset}`, v.successor && `successor ${v.successor}`, v.brownouts && `${v.brownouts} brownout window(s)`].filter(Boolean);
+    lines.push(`  ${v.id.padEnd(12)} ${v.state.padEnd(11)} ${dates.join(', ')}`.trimEnd());
+  }
+  lines.push('routes:');
+  for (const r of s.routes) {
+    lines.push(`  ${r.name} ${r.prefix}`);
+    for (const [id, url] of Object.entries(r.versions)) lines.push(`    ${id.padEnd(10)} -> ${url}`);
+  }
+  return lines.join('\n') + '\n';
 }

@@ -1,0 +1,49 @@
+// `npm run demo`: the example orders upstreams and the gateway on the shipped config, in
+// one process, so the whole thing can be tried with curl at once.
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../src/config/errors.js';
+import { Gateway } from '../src/gateway/gateway.js';
+import { startExampleUpstreams } from './upstreams.js';
+
+const dir = fileURLToPath(new URL('../..', import.meta.url));
+if (!process.env.SUNDIAL_ADMIN_TOKEN) process.env.SUNDIAL_ADMIN_TOKEN = randomBytes(16).toString('hex');
+
+const upstreams = await startExampleUpstreams();
+let gateway: Gateway;
+try {
+  gateway = await Gateway.create({ dir });
+} catch (err) {
+  await upstreams.close();
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+await gateway.listen();
+const port = gateway.current.gateway.listen.port;
+const admin = gateway.current.gateway.admin.port;
+process.stdout.write(`
+sundial demo: the gateway is on http://localhost:${port}, the orders upstreams on :7001 (v1) and :7002 (v2).
+
+  curl -i localhost:${port}/v1/orders/1                      # deprecated: Deprecation, Sunset and Link headers
+  curl -i localhost:${port}/v2/orders/1                      # current version
+  curl -i -H 'Api-Version: 1' localhost:${port}/orders/1     # version from a header
+  curl -i -H 'Accept: application/vnd.acme+json; version=1' localhost:${port}/orders/1
+  curl -i 'localhost:${port}/orders/1?version=2'             # version from the query
+  curl -i localhost:${port}/v9/orders/1                      # unknown version: 400 problem+json
+  curl -s localhost:${port}/.well-known/api-versions         # discovery
+  curl -s -H 'Authorization: Bearer ${process.env.SUNDIAL_ADMIN_TOKEN}' localhost:${admin}/metrics
+
+Press Ctrl-C to stop.
+`);
+
+const stop = async () => {
+  await gateway.close();
+  await upstreams.close();
+  process.exit(0);
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
+process.on('SIGHUP', () => void gateway.reload('SIGHUP'));

@@ -1,0 +1,279 @@
+// Reads a config directory (config/gateway.yaml, versions/*.yaml, routes/*.yaml), validates
+// every file, checks the files against each other and compiles the result. It reports every
+// problem it finds, not just the first, each naming its file and field.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { lifecycleHeaders } from '../lifecycle/headers.js';
+import type { CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from './compiled.js';
+import { ConfigError, type ConfigProblem } from './errors.js';
+import { substituteEnv, type EnvProblem } from './env.js';
+import { gatewaySchema, routeSchema, versionSchema, type GatewayFile, type RouteFile, type VersionFile } from './schema.js';
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+}
+
+interface SourceFile {
+  file: string; // relative to the config dir, for messages
+  text: string;
+}
+
+const YAML_FILE = /\.ya?ml$/i;
+
+function listYaml(dir: string, sub: string, problems: ConfigProblem[]): string[] {
+  const folder = join(dir, sub);
+  try {
+    return readdirSync(folder).filter((f) => YAML_FILE.test(f)).sort().map((f) => join(sub, f));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      problems.push({ file: `${sub}/`, path: [], message: 'directory not found' });
+      return [];
+    }
+    throw err;
+  }
+}
+
+function readSources(dir: string, problems: ConfigProblem[]): { gateway?: SourceFile; versions: SourceFile[]; routes: SourceFile[] } {
+  const read = (file: string): SourceFile | undefined => {
+    try {
+      return { file, text: readFileSync(join(dir, file), 'utf8') };
+    } catch (err) {
+      problems.push({ file, path: [], message: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err) });
+      return undefined;
+    }
+  };
+  const gatewayFile = ['config/gateway.yaml', 'config/gateway.yml'].find((f) => existsFile(join(dir, f))) ?? 'config/gateway.yaml';
+  return {
+    gateway: read(gatewayFile),
+    versions: listYaml(dir, 'versions', problems).map(read).filter((s): s is SourceFile => !!s),
+    routes: listYaml(dir, 'routes', problems).map(read).filter((s): s is SourceFile => !!s),
+  };
+}
+
+function existsFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function parseFile<S extends z.ZodType>(src: SourceFile, schema: S, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): z.output<S> | undefined {
+  const doc = parseDocument(src.text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    for (const e of doc.errors) {
+      const at = e.linePos?.[0];
+      problems.push({ file: src.file, path: [], message: at ? `line ${at.line}, column ${at.col}: ${e.code}: ${e.message.split('\n')[0]}` : e.message });
+    }
+    return undefined;
+  }
+  const raw = doc.toJS() ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push({ file: src.file, path: [], message: 'expected a mapping of fields at the top level' });
+    return undefined;
+  }
+  const envProblems: EnvProblem[] = [];
+  const substituted = substituteEnv(raw, env, envProblems);
+  for (const p of envProblems) problems.push({ file: src.file, path: p.path, message: p.message });
+  const result = schema.safeParse(substituted);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      problems.push({ file: src.file, path: issue.path as (string | number)[], message: issue.message });
+    }
+    return undefined;
+  }
+  return envProblems.length ? undefined : result.data;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
+function compileVersions(files: { src: SourceFile; data: VersionFile }[], problems: ConfigProblem[]): Map<string, CompiledVersion> {
+  const versions = new Map<string, CompiledVersion>();
+  for (const { src, data } of files) {
+    const fromName = basename(src.file).replace(YAML_FILE, '');
+    const id = data.id ?? fromName;
+    if (data.id !== undefined && data.id !== fromName) {
+      problems.push({ file: src.file, path: ['id'], message: `"${data.id}" does not match the file name; name the file versions/${data.id}.yaml` });
+    }
+    const previous = versions.get(id);
+    if (previous) {
+      problems.push({ file: src.file, path: ['id'], message: `version "${id}" is already defined in ${previous.file}` });
+      continue;
+    }
+    versions.set(id, {
+      id,
+      file: src.file,
+      aliases: data.aliases,
+      deprecatedAt: data.deprecated,
+      sunsetAt: data.sunset,
+      successor: data.successor,
+      docs: data.docs,
+      policy: data.policy,
+      description: data.description,
+      brownouts: [...data.brownouts].sort((a, b) => a.start - b.start),
+      sunsetStatus: data.sunsetStatus,
+      headers: lifecycleHeaders({ deprecatedAt: data.deprecated, sunsetAt: data.sunset, docs: data.docs, policy: data.policy }),
+    });
+  }
+  return versions;
+}
+
+function checkVersions(versions: Map<string, CompiledVersion>, problems: ConfigProblem[]): Map<string, string> {
+  const aliases = new Map<string, string>();
+  const claim = (name: string, v: CompiledVersion, path: (string | number)[]) => {
+    const key = name.toLowerCase();
+    const owner = aliases.get(key);
+    if (owner !== undefined && owner !== v.id) {
+      problems.push({ file: v.file, path, message: `"${name}" already names version "${owner}" (${versions.get(owner)?.file})` });
+    } else {
+      aliases.set(key, v.id);
+    }
+  };
+  for (const v of versions.values()) claim(v.id, v, ['id']);
+  for (const v of versions.values()) v.aliases.forEach((a, i) => claim(a, v, ['aliases', i]));
+
+  for (const v of versions.values()) {
+    if (v.successor !== undefined) {
+      if (v.successor === v.id) problems.push({ file: v.file, path: ['successor'], message: 'a version cannot be its own successor' });
+      else if (!versions.has(v.successor)) problems.push({ file: v.file, path: ['successor'], message: `version "${v.successor}" does not exist (known: ${[...versions.keys()].join(', ')})` });
+    }
+    if (v.deprecatedAt !== undefined && v.sunsetAt !== undefined && v.sunsetAt < v.deprecatedAt) {
+      problems.push({ file: v.file, path: ['sunset'], message: 'sunset is before the deprecation date; RFC 9745 requires sunset not to be earlier than deprecation' });
+    }
+    v.brownouts.forEach((w, i) => {
+      if (v.sunsetAt !== undefined && w.end > v.sunsetAt) {
+        problems.push({ file: v.file, path: ['brownouts', i, 'end'], message: 'a brownout must end before the sunset' });
+      }
+      const next = v.brownouts[i + 1];
+      if (next && next.start < w.end) {
+        problems.push({ file: v.file, path: ['brownouts'], message: 'brownout windows overlap' });
+      }
+    });
+  }
+  return aliases;
+}
+
+function normalisePrefix(prefix: string): string {
+  return prefix.length > 1 && prefix.endsWith('/') ? prefix.replace(/\/+$/, '') : prefix;
+}
+
+function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: Map<string, CompiledVersion>, problems: ConfigProblem[]): CompiledRoute[] {
+  const routes: CompiledRoute[] = [];
+  const names = new Map<string, string>();
+  const prefixes = new Map<string, string>();
+  for (const { src, data } of files) {
+    const name = data.name ?? basename(src.file).replace(YAML_FILE, '');
+    const prefix = normalisePrefix(data.prefix);
+    const host = data.host ? data.host.toLowerCase() : null;
+    if (names.has(name)) problems.push({ file: src.file, path: ['name'], message: `route "${name}" is already defined in ${names.get(name)}` });
+    names.set(name, src.file);
+    const claimKey = `${host ?? '*'} ${prefix}`;
+    const claimedBy = prefixes.get(claimKey);
+    if (claimedBy) problems.push({ file: src.file, path: ['prefix'], message: `prefix "${prefix}"${host ? ` on host ${host}` : ''} is already claimed by ${claimedBy}` });
+    prefixes.set(claimKey, src.file);
+
+    const upstreams = new Map<string, CompiledUpstream>();
+    for (const [versionId, target] of Object.entries(data.versions)) {
+      if (!versions.has(versionId)) {
+        problems.push({ file: src.file, path: ['versions', versionId], message: `version "${versionId}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})` });
+        continue;
+      }
+      upstreams.set(versionId, { base: target.upstream.replace(/\/+$/, ''), timeout: target.timeout });
+    }
+    if (data.default !== undefined && !upstreams.has(data.default)) {
+      problems.push({ file: src.file, path: ['default'], message: `version "${data.default}" is not one of this route's versions (${Object.keys(data.versions).join(', ')})` });
+    }
+    const methods = data.methods ? new Set<string>(data.methods) : null;
+    if (methods?.has('GET')) methods.add('HEAD');
+    routes.push({
+      name,
+      file: src.file,
+      prefix,
+      methods,
+      allow: methods ? [...methods].join(', ') : '',
+      host,
+      defaultVersion: data.default,
+      upstreams,
+      versionIds: [...upstreams.keys()],
+    });
+  }
+  // Longest prefix first; host-bound routes before host-less ones of the same prefix.
+  return routes.sort((a, b) => b.prefix.length - a.prefix.length || Number(b.host !== null) - Number(a.host !== null));
+}
+
+function checkGateway(file: string, g: GatewayFile, versions: Map<string, CompiledVersion>, problems: ConfigProblem[]) {
+  if (g.versioning.default !== undefined && !versions.has(g.versioning.default)) {
+    problems.push({ file, path: ['versioning', 'default'], message: `version "${g.versioning.default}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})` });
+  }
+  if (g.versioning.sources.includes('accept') && !g.versioning.accept) {
+    problems.push({ file, path: ['versioning', 'accept'], message: 'the accept source is enabled, so name the vendor media type, such as application/vnd.acme+json' });
+  }
+  if (!g.admin.token && !LOOPBACK.test(g.admin.host)) {
+    problems.push({ file, path: ['admin', 'token'], message: `the admin listener is on ${g.admin.host}, beyond loopback, so it needs a token` });
+  }
+}
+
+/** Loads and compiles a config directory, or throws a ConfigError listing every problem. */
+export function loadConfig(dirInput: string, options: LoadOptions = {}): CompiledConfig {
+  const dir = resolve(dirInput);
+  const env = options.env ?? process.env;
+  const problems: ConfigProblem[] = [];
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+  } catch (err) {
+    throw new ConfigError([{ file: dir, path: [], message: `cannot read config directory: ${(err as Error).message}` }]);
+  }
+  const sources = readSources(dir, problems);
+
+  const gateway = sources.gateway ? parseFile(sources.gateway, gatewaySchema, env, problems) : undefined;
+  const versionFiles = sources.versions
+    .map((src) => ({ src, data: parseFile(src, versionSchema, env, problems) }))
+    .filter((f): f is { src: SourceFile; data: VersionFile } => f.data !== undefined);
+  const routeFiles = sources.routes
+    .map((src) => ({ src, data: parseFile(src, routeSchema, env, problems) }))
+    .filter((f): f is { src: SourceFile; data: RouteFile } => f.data !== undefined);
+
+  const versions = compileVersions(versionFiles, problems);
+  const aliases = checkVersions(versions, problems);
+  const routes = compileRoutes(routeFiles, versions, problems);
+  if (gateway && sources.gateway) checkGateway(sources.gateway.file, gateway, versions, problems);
+  if (sources.versions.length === 0 && !problems.some((p) => p.file === 'versions/')) {
+    problems.push({ file: 'versions/', path: [], message: 'no version files found; add versions/<id>.yaml' });
+  }
+
+  if (problems.length || !gateway) throw new ConfigError(problems);
+
+  const fingerprint = createHash('sha256');
+  for (const s of [sources.gateway!, ...sources.versions, ...sources.routes]) fingerprint.update(s.file).update('\0').update(s.text).update('\0');
+
+  return {
+    dir,
+    gateway,
+    versioning: {
+      sources: gateway.versioning.sources,
+      header: gateway.versioning.header.toLowerCase(),
+      query: gateway.versioning.query,
+      accept: gateway.versioning.accept?.toLowerCase(),
+      defaultVersion: gateway.versioning.default,
+      onConflict: gateway.versioning.onConflict,
+      aliases,
+      supported: [...versions.keys()],
+    },
+    versions,
+    routes,
+    fingerprint: fingerprint.digest('hex'),
+    loadedAt: Date.now(),
+  };
+}
+
+/** The files a config directory is made of, for watching. */
+export function configFolders(dir: string): string[] {
+  return ['config', 'versions', 'routes'].map((sub) => join(dir, sub));
+}
+
+export function relativeTo(dir: string, path: string): string {
+  return relative(dir, path) || '.';
+}

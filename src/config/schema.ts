@@ -1,0 +1,148 @@
+// The config contract, as zod schemas. Field names and shapes here are a public interface
+// (users write these files and outside tools generate them): add fields with defaults,
+// never rename or reshape existing ones.
+import { z } from 'zod';
+import { parseByteSize, parseDuration, parseInstant } from './units.js';
+
+const port = z.union([z.number().int(), z.string().regex(/^\d+$/, 'Expected a port number').transform(Number)])
+  .pipe(z.number().int().min(0, 'Expected a port from 0 to 65535').max(65535, 'Expected a port from 0 to 65535'));
+
+/** A duration string such as "250ms", "2s" or "1m", as milliseconds. */
+export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = typeof value === 'number' ? value : parseDuration(value);
+  if (ms === undefined || ms < 0 || !Number.isFinite(ms)) {
+    ctx.addIssue({ code: 'custom', message: `Invalid duration "${value}": expected a number with a unit, such as 250ms, 2s or 1m` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const byteSize = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const bytes = typeof value === 'number' ? value : parseByteSize(value);
+  if (bytes === undefined || bytes < 0) {
+    ctx.addIssue({ code: 'custom', message: `Invalid size "${value}": expected bytes or a size such as 512kb or 10mb` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+/** An ISO 8601 instant with a zone, as epoch milliseconds. */
+export const instant = z.string().transform((value, ctx) => {
+  const ms = parseInstant(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `Invalid instant "${value}": expected ISO 8601 with a zone, such as 2027-06-30T23:59:59Z` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'Invalid URL: expected an absolute http:// or https:// URL' });
+const linkUrl = z.string().min(1).refine((v) => /^(https?:\/\/|\/)/.test(v), 'Invalid URL: expected an absolute URL or a path starting with /');
+const httpStatus = z.number().int().min(400).max(599);
+
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
+
+export const versionSources = ['path', 'header', 'accept', 'query'] as const;
+export type VersionSource = (typeof versionSources)[number];
+
+export const gatewaySchema = z.strictObject({
+  listen: z.strictObject({
+    host: z.string().default('0.0.0.0'),
+    port: port.default(8080),
+  }).default({ host: '0.0.0.0', port: 8080 }),
+  admin: z.strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: port.default(9090),
+    token: z.string().optional(),
+  }).default({ host: '127.0.0.1', port: 9090 }),
+  versioning: z.strictObject({
+    sources: z.array(z.enum(versionSources)).min(1).default(['path', 'header', 'accept', 'query'])
+      .refine((s) => new Set(s).size === s.length, 'Each source may be listed once'),
+    header: z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'Invalid header name').default('Api-Version'),
+    query: z.string().min(1).default('version'),
+    accept: z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, 'Invalid media type: expected type/subtype, such as application/vnd.acme+json').optional(),
+    default: z.string().optional(),
+    // reject: two sources naming different versions is a 400. precedence: the first source
+    // in `sources` wins.
+    onConflict: z.enum(['reject', 'precedence']).default('reject'),
+  }).default({ sources: ['path', 'header', 'accept', 'query'], header: 'Api-Version', query: 'version', onConflict: 'reject' }),
+  upstream: z.strictObject({
+    connectTimeout: duration.default(2000),
+    timeout: duration.default(30000),
+    connections: z.number().int().positive().default(128),
+  }).default({ connectTimeout: 2000, timeout: 30000, connections: 128 }),
+  flags: z.discriminatedUnion('provider', [
+    z.strictObject({ provider: z.literal('local'), file: z.string().default('config/flags.yaml') }),
+    z.strictObject({
+      provider: z.literal('unleash'),
+      url: httpUrl,
+      appName: z.string().default('sundial'),
+      environment: z.string().default('development'),
+      token: z.string().optional(),
+      adminToken: z.string().optional(),
+      project: z.string().default('default'),
+      refreshInterval: duration.default(5000),
+      backupPath: z.string().optional(),
+    }),
+  ]).default({ provider: 'local', file: 'config/flags.yaml' }),
+  limits: z.strictObject({
+    bodyLimit: byteSize.default(10 * 1024 * 1024),
+  }).default({ bodyLimit: 10 * 1024 * 1024 }),
+  shutdown: z.strictObject({
+    drainTimeout: duration.default(10000),
+  }).default({ drainTimeout: 10000 }),
+  reload: z.strictObject({
+    watch: z.boolean().default(true),
+    debounce: duration.default(250),
+  }).default({ watch: true, debounce: 250 }),
+  discovery: z.strictObject({
+    path: z.string().startsWith('/').default('/.well-known/api-versions'),
+    enabled: z.boolean().default(true),
+  }).default({ path: '/.well-known/api-versions', enabled: true }),
+  metrics: z.strictObject({
+    buckets: z.array(z.number().positive()).min(1).optional(),
+    processMetrics: z.boolean().default(true),
+  }).default({ processMetrics: true }),
+  log: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  }).default({ level: 'info' }),
+  trustProxy: z.boolean().default(false),
+});
+
+const brownoutSchema = z.strictObject({
+  start: instant,
+  end: instant,
+  status: httpStatus.default(410),
+}).refine((w) => w.end > w.start, { message: 'end must be after start', path: ['end'] });
+
+export const versionSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Invalid version id: use letters, digits, ".", "_" and "-"').optional(),
+  aliases: z.array(z.string().min(1)).default([]),
+  deprecated: instant.optional(),
+  sunset: instant.optional(),
+  successor: z.string().optional(),
+  docs: linkUrl.optional(),
+  policy: linkUrl.optional(),
+  brownouts: z.array(brownoutSchema).default([]),
+  sunsetStatus: httpStatus.default(410),
+  description: z.string().optional(),
+});
+
+export const routeVersionSchema = z.strictObject({
+  upstream: httpUrl,
+  timeout: duration.optional(),
+});
+
+export const routeSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'Invalid route name: use letters, digits, "_" and "-"').optional(),
+  prefix: z.string().startsWith('/', 'Invalid prefix: must start with /')
+    .refine((p) => !/[?#\s]/.test(p), 'Invalid prefix: no query, fragment or spaces'),
+  methods: z.array(z.string().transform((m) => m.toUpperCase()).pipe(z.enum(HTTP_METHODS))).optional(),
+  host: z.string().optional(),
+  default: z.string().optional(),
+  versions: z.record(z.string(), routeVersionSchema).refine((v) => Object.keys(v).length > 0, 'A route needs at least one version'),
+});
+
+export type GatewayFile = z.output<typeof gatewaySchema>;
+export type VersionFile = z.output<typeof versionSchema>;
+export type RouteFile = z.output<typeof routeSchema>;

@@ -1,0 +1,163 @@
+// A running gateway: the proxy and admin listeners around one swappable config, with hot
+// reload (file changes, SIGHUP via the CLI, POST /admin/reload) and graceful shutdown.
+import { watch, type FSWatcher } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildAdminServer, type ReloadOutcome } from '../admin/server.js';
+import type { CompiledConfig } from '../config/compiled.js';
+import { ConfigError, formatProblem } from '../config/errors.js';
+import { configFolders, loadConfig } from '../config/load.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { buildProxyServer } from './server.js';
+
+export interface GatewayOptions {
+  dir: string;
+  /** Milliseconds since the epoch; injected by tests to move through a version's lifecycle. */
+  clock?: () => number;
+  env?: NodeJS.ProcessEnv;
+  /** Watch the config folders and reload on change (default: the config's reload.watch). */
+  watch?: boolean;
+  logLevel?: string;
+  /** Overrides of the configured listen and admin ports (0 picks a free one). */
+  port?: number;
+  adminPort?: number;
+  host?: string;
+}
+
+export class Gateway {
+  proxy!: FastifyInstance;
+  admin!: FastifyInstance;
+  readonly metrics: GatewayMetrics;
+  readonly log: pino.Logger;
+  private config: CompiledConfig;
+  private readonly options: GatewayOptions;
+  private watchers: FSWatcher[] = [];
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private reloading: Promise<ReloadOutcome> | undefined;
+  private closing = false;
+  private listening = false;
+
+  private constructor(config: CompiledConfig, options: GatewayOptions) {
+    this.config = config;
+    this.options = options;
+    this.log = pino({ level: options.logLevel ?? config.gateway.log.level, base: { service: 'sundial' } });
+    this.metrics = new GatewayMetrics({ buckets: config.gateway.metrics.buckets, processMetrics: config.gateway.metrics.processMetrics });
+    this.metrics.configLoadedAt.set(config.loadedAt / 1000);
+  }
+
+  /** Loads the config (throwing a ConfigError naming every problem) and builds both listeners. */
+  static async create(options: GatewayOptions): Promise<Gateway> {
+    const config = loadConfig(options.dir, { env: options.env });
+    const gateway = new Gateway(config, options);
+    const clock = options.clock ?? Date.now;
+    gateway.proxy = await buildProxyServer({ current: () => gateway.config, clock, metrics: gateway.metrics, logger: gateway.log.child({ listener: 'proxy' }) });
+    gateway.admin = await buildAdminServer({
+      current: () => gateway.config,
+      metrics: gateway.metrics,
+      reload: (reason) => gateway.reload(reason),
+      ready: () => gateway.listening && !gateway.closing,
+      logger: gateway.log.child({ listener: 'admin' }),
+    });
+    return gateway;
+  }
+
+  get current(): CompiledConfig {
+    return this.config;
+  }
+
+  async listen(): Promise<{ proxy: string; admin: string }> {
+    const g = this.config.gateway;
+    const host = this.options.host;
+    const proxy = await this.proxy.listen({ host: host ?? g.listen.host, port: this.options.port ?? g.listen.port });
+    const admin = await this.admin.listen({ host: host ?? g.admin.host, port: this.options.adminPort ?? g.admin.port });
+    this.listening = true;
+    if (this.options.watch ?? g.reload.watch) this.startWatching();
+    if (!g.admin.token) this.log.warn('no admin token is configured: the admin API on loopback is open to every local user');
+    return { proxy, admin };
+  }
+
+  /** Re-reads the config directory. A bad config is refused and the running one kept. */
+  reload(reason: string): Promise<ReloadOutcome> {
+    // Reloads are serialised, so two triggers at once cannot interleave.
+    const run = async (): Promise<ReloadOutcome> => {
+      let next: CompiledConfig;
+      try {
+        next = loadConfig(this.options.dir, { env: this.options.env });
+      } catch (err) {
+        const problems = err instanceof ConfigError ? err.problems.map(formatProblem) : [String(err)];
+        this.metrics.configReloads.inc({ result: 'refused' });
+        this.log.error({ reason, problems }, 'config reload refused; the running config keeps serving');
+        return { result: 'refused', problems, fingerprint: this.config.fingerprint };
+      }
+      if (next.fingerprint === this.config.fingerprint) {
+        this.metrics.configReloads.inc({ result: 'unchanged' });
+        return { result: 'unchanged', fingerprint: next.fingerprint };
+      }
+      const warnings = restartOnlyChanges(this.config, next);
+      for (const w of warnings) this.log.warn({ reason }, w);
+      this.config = next;
+      this.metrics.configReloads.inc({ result: 'applied' });
+      this.metrics.configLoadedAt.set(next.loadedAt / 1000);
+      this.log.info({ reason, fingerprint: next.fingerprint.slice(0, 12), versions: next.versions.size, routes: next.routes.length }, 'config reloaded');
+      return { result: 'applied', warnings, fingerprint: next.fingerprint };
+    };
+    const chained = (this.reloading ?? Promise.resolve()).then(run, run);
+    this.reloading = chained;
+    return chained;
+  }
+
+  private startWatching(): void {
+    const debounce = this.config.gateway.reload.debounce;
+    for (const folder of configFolders(this.config.dir)) {
+      try {
+        const watcher = watch(folder, () => {
+          clearTimeout(this.reloadTimer);
+          this.reloadTimer = setTimeout(() => void this.reload('file change'), debounce);
+        });
+        watcher.on('error', (err) => this.log.warn({ err, folder }, 'config watcher failed; reload with SIGHUP or POST /admin/reload'));
+        this.watchers.push(watcher);
+      } catch (err) {
+        this.log.warn({ err, folder }, 'cannot watch config folder');
+      }
+    }
+  }
+
+  /**
+   * Stops accepting connections and lets in-flight requests finish, up to the drain
+   * deadline; connections still open after it are cut.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    clearTimeout(this.reloadTimer);
+    for (const w of this.watchers) w.close();
+    const deadline = this.config.gateway.shutdown.drainTimeout;
+    const timer = setTimeout(() => {
+      this.log.warn({ deadline }, 'drain deadline reached; closing the remaining connections');
+      this.proxy.server.closeAllConnections();
+    }, deadline);
+    timer.unref();
+    try {
+      await this.proxy.close();
+    } finally {
+      clearTimeout(timer);
+      await this.admin.close();
+    }
+  }
+}
+
+function restartOnlyChanges(prev: CompiledConfig, next: CompiledConfig): string[] {
+  const a = prev.gateway;
+  const b = next.gateway;
+  const warnings: string[] = [];
+  const changed = (x: unknown, y: unknown) => JSON.stringify(x) !== JSON.stringify(y);
+  if (changed(a.listen, b.listen)) warnings.push('listen changed: it takes effect at the next restart');
+  if (a.admin.host !== b.admin.host || a.admin.port !== b.admin.port) warnings.push('admin address changed: it takes effect at the next restart');
+  if (a.upstream.connectTimeout !== b.upstream.connectTimeout || a.upstream.connections !== b.upstream.connections) {
+    warnings.push('upstream.connectTimeout and upstream.connections take effect at the next restart');
+  }
+  if (changed(a.discovery, b.discovery) || a.trustProxy !== b.trustProxy || changed(a.metrics, b.metrics)) {
+    warnings.push('discovery, trustProxy and metrics settings take effect at the next restart');
+  }
+  return warnings;
+}

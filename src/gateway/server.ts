@@ -1,0 +1,186 @@
+// The proxy listener: fastify as a thin shell that carries each request through decide()
+// and then either answers with its problem or forwards it with @fastify/reply-from.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import replyFrom from '@fastify/reply-from';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { CompiledConfig, CompiledUpstream } from '../config/compiled.js';
+import { ERR_BAD_REQUEST } from '../errors.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { discoveryDocument } from '../discovery/api-versions.js';
+import { limitBody } from './body-limit.js';
+import { decide, lifecycleResponseHeaders, type Decision, type ProxyDecision } from './decide.js';
+import { stripHopByHop } from './hop-by-hop.js';
+import { problem, sendProblem, PROBLEM_CONTENT_TYPE } from './problem.js';
+import { bodyTooLargeProblem, classifyUpstreamError, upstreamProblem } from './upstream-errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    sundialConfig: CompiledConfig;
+    sundialDecision: Decision | null;
+  }
+}
+
+export interface ProxyServerContext {
+  /** The config that new requests start on; swapped atomically on reload. */
+  current(): CompiledConfig;
+  clock(): number;
+  metrics: GatewayMetrics;
+  logger: FastifyBaseLogger;
+}
+
+type ReplyFromOptions = NonNullable<Parameters<FastifyReply['from']>[1]>;
+
+export async function buildProxyServer(ctx: ProxyServerContext): Promise<FastifyInstance> {
+  const initial = ctx.current();
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: initial.gateway.trustProxy,
+    return503OnClosing: true,
+    // Request ids are not needed on the hot path; upstreams see X-Forwarded-* instead.
+    genReqId: () => '',
+    bodyLimit: initial.gateway.limits.bodyLimit,
+  });
+
+  await app.register(replyFrom, {
+    undici: {
+      connections: initial.gateway.upstream.connections,
+      pipelining: 1,
+      connect: { timeout: initial.gateway.upstream.connectTimeout },
+      headersTimeout: initial.gateway.upstream.timeout,
+      bodyTimeout: initial.gateway.upstream.timeout,
+    },
+    disableRequestLogging: true,
+    cacheURLs: 0,
+  });
+
+  app.decorateRequest('sundialConfig', null as unknown as CompiledConfig);
+  app.decorateRequest('sundialDecision', null);
+
+  // Bodies are streamed to the upstream as they arrive, never parsed.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', function passThrough(request, payload, done) {
+    try {
+      done(null, limitBody(payload, request.sundialConfig.gateway.limits.bodyLimit));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  // A request is served by the config that was current when it arrived, even if a reload
+  // lands while it is in flight.
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.sundialConfig = ctx.current();
+    done();
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const d = request.sundialDecision;
+    const seconds = reply.elapsedTime / 1000;
+    if (!d) {
+      ctx.metrics.observeRequest('none', 'none', request.method, reply.statusCode, 'none', seconds);
+    } else if (d.kind === 'proxy') {
+      ctx.metrics.observeRequest(d.route.name, d.version.id, request.method, reply.statusCode, 'stable', seconds);
+      if (d.state === 'deprecated') ctx.metrics.deprecatedRequests.inc({ route: d.route.name, version: d.version.id });
+    } else {
+      ctx.metrics.observeRequest(d.route?.name ?? 'none', d.version?.id ?? 'none', request.method, reply.statusCode, 'none', seconds);
+      if (d.state === 'sunset' || d.state === 'brownout') {
+        ctx.metrics.lifecycleRejections.inc({ route: d.route!.name, version: d.version!.id, reason: d.state });
+      }
+    }
+    done();
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    sendProblem(reply, problem(ERR_BAD_REQUEST, 404, 'not-found', 'Not Found', 'No route serves this path.'));
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error.code === 'SUNDIAL_ERR_BODY_TOO_LARGE' || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendProblem(reply, bodyTooLargeProblem(request.sundialConfig?.gateway.limits.bodyLimit ?? 0));
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode
+      : error instanceof URIError ? 400 : 500;
+    if (status >= 500) request.log.error({ err: error }, 'unexpected error while handling a request');
+    const detail = status < 500 ? error.message : 'The gateway failed to handle the request; the error is in its log.';
+    return sendProblem(reply, problem(ERR_BAD_REQUEST, status, status < 500 ? 'bad-request' : 'internal-error',
+      status < 500 ? 'Bad Request' : 'Internal Server Error', detail, { code: status < 500 ? error.code ?? ERR_BAD_REQUEST.code : 'SUNDIAL_ERR_INTERNAL' }));
+  });
+
+  const discoveryPath = initial.gateway.discovery.enabled ? initial.gateway.discovery.path : undefined;
+  if (discoveryPath) {
+    app.get(discoveryPath, (request, reply) => {
+      reply.header('cache-control', 'public, max-age=60').send(discoveryDocument(request.sundialConfig, ctx.clock()));
+    });
+  }
+
+  // Per-upstream reply-from options are built once per compiled upstream and reused.
+  const proxyOptions = new WeakMap<CompiledUpstream, ReplyFromOptions>();
+  const optionsFor = (cfg: CompiledConfig, upstream: CompiledUpstream): ReplyFromOptions => {
+    let opts = proxyOptions.get(upstream);
+    if (!opts) {
+      // reply-from types its hooks for http2 as well; this listener is HTTP/1 only.
+      opts = {
+        timeout: upstream.timeout ?? cfg.gateway.upstream.timeout,
+        rewriteRequestHeaders: forwardRequestHeaders,
+        rewriteHeaders: decorateResponseHeaders,
+        onError: upstreamFailed,
+      } as unknown as ReplyFromOptions;
+      proxyOptions.set(upstream, opts);
+    }
+    return opts;
+  };
+
+  function forwardRequestHeaders(request: FastifyRequest, headers: IncomingHttpHeaders): IncomingHttpHeaders {
+    stripHopByHop(headers as Record<string, unknown>);
+    const remote = request.raw.socket.remoteAddress ?? '';
+    const prior = headers['x-forwarded-for'];
+    headers['x-forwarded-for'] = prior ? `${prior}, ${remote}` : remote;
+    if (!headers['x-forwarded-proto'] || !request.sundialConfig.gateway.trustProxy) headers['x-forwarded-proto'] = request.protocol;
+    if (!headers['x-forwarded-host'] || !request.sundialConfig.gateway.trustProxy) {
+      if (request.headers.host) headers['x-forwarded-host'] = request.headers.host;
+    }
+    return headers;
+  }
+
+  function decorateResponseHeaders(headers: Record<string, unknown>, request: FastifyRequest): Record<string, unknown> {
+    stripHopByHop(headers);
+    const d = request.sundialDecision as ProxyDecision;
+    if (d.version.headers.deprecation || d.version.headers.sunset) {
+      const lifecycle = lifecycleResponseHeaders(request.sundialConfig, d);
+      const upstreamLink = headers.link;
+      Object.assign(headers, lifecycle);
+      if (upstreamLink && lifecycle.link) headers.link = `${upstreamLink}, ${lifecycle.link}`;
+      else if (upstreamLink) headers.link = upstreamLink;
+    }
+    return headers;
+  }
+
+  function upstreamFailed(reply: FastifyReply, { error }: { error: Error }): void {
+    const request = reply.request;
+    const d = request.sundialDecision as ProxyDecision;
+    const kind = classifyUpstreamError(error);
+    if (kind === 'body-too-large') {
+      sendProblem(reply.header('connection', 'close'), bodyTooLargeProblem(request.sundialConfig.gateway.limits.bodyLimit));
+      return;
+    }
+    ctx.metrics.upstreamErrors.inc({ route: d.route.name, version: d.version.id, arm: 'stable', kind });
+    request.log.warn({ err: error, route: d.route.name, version: d.version.id, kind }, 'upstream request failed');
+    sendProblem(reply, upstreamProblem(kind, `${d.route.name} ${d.version.id}`));
+  }
+
+  app.all('*', (request, reply) => {
+    const cfg = request.sundialConfig;
+    const decision = decide(cfg, request.raw as { method: string; url: string; headers: IncomingHttpHeaders }, ctx.clock());
+    request.sundialDecision = decision;
+    if (decision.kind === 'reject') {
+      if (decision.headers) reply.headers(decision.headers);
+      return sendProblem(reply, decision.problem);
+    }
+    return reply.from(decision.target, optionsFor(cfg, decision.upstream));
+  });
+
+  return app;
+}
+
+export { PROBLEM_CONTENT_TYPE };
