@@ -1,5 +1,5 @@
 // The successor-version Link target. Where the version travels in the path, it is the same
-// resource under the successor (RFC 5829); in the query, the same URL with the parameter
+// resource (path and query) under the successor (RFC 5829); in the query, the same URL with the parameter
 // changed; otherwise, the path form when path versioning is on, else the resource itself.
 import type { CompiledVersioning } from '../config/compiled.js';
 import type { VersionSource } from '../config/schema.js';
@@ -14,7 +14,8 @@ function safeTarget(target: string): string {
 export function successorLink(cfg: CompiledVersioning, successor: string, source: VersionSource | undefined, forwardPath: string, query: string): string {
   if (source === 'query') return linkValue(safeTarget(`${forwardPath}?${replaceParam(query, cfg.query, successor)}`), 'successor-version');
   if (source === 'path' || cfg.sources.includes('path')) {
-    return linkValue(safeTarget(`/${successor}${forwardPath === '/' ? '' : forwardPath}`), 'successor-version');
+    const path = `/${successor}${forwardPath === '/' ? '' : forwardPath}`;
+    return linkValue(safeTarget(query ? `${path}?${query}` : path), 'successor-version');
   }
   return linkValue(safeTarget(forwardPath), 'successor-version');
 }

@@ -1,0 +1,53 @@
+// Config directories for tests, written as real files in a temp folder.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+
+export type Files = Record<string, unknown>;
+
+export interface ConfigDir {
+  dir: string;
+  /** Writes one file: a string is written as is, anything else as YAML. */
+  write(file: string, content: unknown): void;
+  remove(): void;
+}
+
+export function configDir(files: Files): ConfigDir {
+  const dir = mkdtempSync(join(tmpdir(), 'sundial-test-'));
+  const write = (file: string, content: unknown) => {
+    const path = join(dir, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, typeof content === 'string' ? content : stringify(content));
+  };
+  for (const sub of ['config', 'versions', 'routes']) mkdirSync(join(dir, sub), { recursive: true });
+  for (const [file, content] of Object.entries(files)) write(file, content);
+  return { dir, write, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A small valid config: v1 deprecated with a sunset and a brownout, v2 current, one route. */
+export function orderFiles(upstreams: { v1: string; v2: string }, gateway: Record<string, unknown> = {}): Files {
+  return {
+    'config/gateway.yaml': {
+      listen: { host: '127.0.0.1', port: 0 },
+      admin: { host: '127.0.0.1', port: 0, token: 'test-admin-token' },
+      versioning: { sources: ['path', 'header', 'accept', 'query'], header: 'Api-Version', query: 'version', accept: 'application/vnd.acme+json', default: 'v2' },
+      upstream: { connectTimeout: '1s', timeout: '2s' },
+      reload: { watch: false },
+      metrics: { processMetrics: false },
+      ...gateway,
+    },
+    'versions/v1.yaml': {
+      id: 'v1',
+      aliases: ['1', '2024-01-15'],
+      deprecated: '2026-01-01T00:00:00Z',
+      sunset: '2027-06-30T23:59:59Z',
+      successor: 'v2',
+      docs: 'https://example.com/deprecations/v1',
+      policy: 'https://example.com/sunset-policy',
+      brownouts: [{ start: '2027-05-01T14:00:00Z', end: '2027-05-01T15:00:00Z' }],
+    },
+    'versions/v2.yaml': { id: 'v2', aliases: ['2'] },
+    'routes/orders.yaml': { name: 'orders', prefix: '/orders', versions: { v1: { upstream: upstreams.v1 }, v2: { upstream: upstreams.v2 } } },
+  };
+}
