@@ -77,9 +77,9 @@ export async function startUpstream(name = 'upstream', extra?: (req: IncomingMes
         res.writeHead(status ? Number(status[1]) : 200, {
           'content-type': 'application/json',
           'x-upstream': name,
-          'connection': 'keep-alive',
+          'connection': 'keep-alive, x-hop',
           'keep-alive': 'timeout=5',
-          'x-hop': 'should-be-dropped',
+          'x-hop': 'named by Connection, so hop-by-hop',
           ...(url.searchParams.has('link') ? { link: '<https://upstream.example/a>; rel="help"' } : {}),
         });
         res.end(JSON.stringify(body));
