@@ -50,7 +50,13 @@ export class Gateway {
     const config = loadConfig(options.dir, { env: options.env });
     const gateway = new Gateway(config, options);
     const clock = options.clock ?? Date.now;
-    gateway.proxy = await buildProxyServer({ current: () => gateway.config, clock, metrics: gateway.metrics, logger: gateway.log.child({ listener: 'proxy' }) });
+    gateway.proxy = await buildProxyServer({
+      current: () => gateway.config,
+      clock,
+      metrics: gateway.metrics,
+      logger: gateway.log.child({ listener: 'proxy' }),
+      draining: () => gateway.closing,
+    });
     gateway.admin = await buildAdminServer({
       current: () => gateway.config,
       metrics: gateway.metrics,
@@ -137,10 +143,15 @@ export class Gateway {
       this.proxy.server.closeAllConnections();
     }, deadline);
     timer.unref();
+    // Connections that finish their last response after close() began are idle keep-alive
+    // sockets that server.close() alone would wait on until the deadline.
+    const sweep = setInterval(() => this.proxy.server.closeIdleConnections(), 50);
+    sweep.unref();
     try {
       await this.proxy.close();
     } finally {
       clearTimeout(timer);
+      clearInterval(sweep);
       await this.admin.close();
     }
   }

@@ -26,6 +26,8 @@ export interface ProxyServerContext {
   clock(): number;
   metrics: GatewayMetrics;
   logger: FastifyBaseLogger;
+  /** True once shutdown has begun: responses then close their connections. */
+  draining(): boolean;
 }
 
 type ReplyFromOptions = NonNullable<Parameters<FastifyReply['from']>[1]>;
@@ -72,6 +74,13 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
   app.addHook('onRequest', (request, _reply, done) => {
     request.sundialConfig = ctx.current();
     done();
+  });
+
+  // While draining, each response tells its client to close the connection, so keep-alive
+  // clients move to another replica instead of reusing a socket that is about to go.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (ctx.draining()) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   app.addHook('onResponse', (request, reply, done) => {
