@@ -1,0 +1,23 @@
+// Opens the flag source the gateway config names.
+import { isAbsolute, join } from 'node:path';
+import type { GatewayFile } from '../../config/schema.js';
+import type { FlagSource } from './flag-source.js';
+import { LocalFlagSource } from './local.js';
+import { UnleashFlagSource, type FlagLog } from './unleash.js';
+
+export async function openFlagSource(flags: GatewayFile['flags'], dir: string, log: FlagLog): Promise<FlagSource> {
+  if (flags.provider === 'local') {
+    const path = isAbsolute(flags.file) ? flags.file : join(dir, flags.file);
+    return LocalFlagSource.open(path, (err) => log.warn({ err: err.message, file: path }, 'cannot read the flags file; the flags already loaded keep serving'));
+  }
+  return UnleashFlagSource.open({
+    url: flags.url,
+    appName: flags.appName,
+    environment: flags.environment,
+    project: flags.project,
+    token: flags.token,
+    adminToken: flags.adminToken,
+    refreshInterval: flags.refreshInterval,
+    backupPath: flags.backupPath && (isAbsolute(flags.backupPath) ? flags.backupPath : join(dir, flags.backupPath)),
+  }, log);
+}
