@@ -6,6 +6,8 @@ import { analyse } from '../src/canary/analysis.js';
 import { cookieValue, pickArm, stickyKey } from '../src/canary/arm.js';
 import { histogramQuantile } from '../src/canary/figures.js';
 import type { FlagSource } from '../src/canary/flags/flag-source.js';
+import { adminTarget } from '../src/cli/admin-client.js';
+import { configDir, orderFiles } from './helpers/config-dir.js';
 import { afterVerdict, initialPosition, nextStep } from '../src/canary/rollout-state.js';
 
 function canary(stickiness: CompiledCanary['stickiness'], forceHeader?: string): CompiledCanary {
@@ -96,4 +98,12 @@ t.test('histogram quantile', async (t) => {
   t.equal(histogramQuantile(0.99, [[0.1, 0], [0.2, 100], [Infinity, 100]]), 0.1 + 0.1 * 0.99);
   t.equal(histogramQuantile(0.5, [[1, 50], [2, 100], [Infinity, 100]]), 1);
   t.equal(histogramQuantile(0.99, [[1, 10], [Infinity, 100]]), 1, 'beyond the last finite bucket: its bound');
+});
+
+t.test('admin commands find the gateway from its config', async (t) => {
+  const dir = configDir(orderFiles({ v1: 'http://127.0.0.1:1', v2: 'http://127.0.0.1:2' }, { admin: { host: '0.0.0.0', port: 9911, token: 'from-config' } }));
+  t.teardown(() => dir.remove());
+  t.same(adminTarget({ dir: dir.dir }, {}), { url: 'http://127.0.0.1:9911', token: 'from-config' }, 'a wildcard address is reached on loopback');
+  t.same(adminTarget({ dir: dir.dir }, { SUNDIAL_ADMIN_TOKEN: 'from-env' }), { url: 'http://127.0.0.1:9911', token: 'from-env' }, 'the environment wins');
+  t.same(adminTarget({ admin: 'http://10.1.2.3:9090/' }, { SUNDIAL_ADMIN_TOKEN: 'x' }), { url: 'http://10.1.2.3:9090', token: 'x' });
 });

@@ -15,6 +15,8 @@ export interface UnleashServer {
   adminToken: string;
   clientToken: string;
   admin(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown): Promise<any>;
+  /** Stops the server (and its database) now, for tests of an unreachable Unleash. */
+  stop(): Promise<void>;
 }
 
 export async function startUnleash(t: Test): Promise<UnleashServer> {
@@ -22,12 +24,13 @@ export async function startUnleash(t: Test): Promise<UnleashServer> {
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  t.teardown(async () => {
+  const stop = async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
       await exited;
     }
-  });
+  };
+  t.teardown(stop);
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the Unleash server exited (${code}) before it was ready:\n${stderr.slice(-2000)}`)));
@@ -43,5 +46,5 @@ export async function startUnleash(t: Test): Promise<UnleashServer> {
     if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${text}`);
     return text ? JSON.parse(text) : undefined;
   };
-  return { ...info, api: `${info.url}/api`, admin };
+  return { ...info, api: `${info.url}/api`, admin, stop };
 }

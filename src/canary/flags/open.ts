@@ -1,4 +1,5 @@
 // Opens the flag source the gateway config names.
+import { mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { GatewayFile } from '../../config/schema.js';
 import type { FlagSource } from './flag-source.js';
@@ -10,6 +11,9 @@ export async function openFlagSource(flags: GatewayFile['flags'], dir: string, l
     const path = isAbsolute(flags.file) ? flags.file : join(dir, flags.file);
     return LocalFlagSource.open(path, (err) => log.warn({ err: err.message, file: path }, 'cannot read the flags file; the flags already loaded keep serving'));
   }
+  const backupPath = flags.backupPath && (isAbsolute(flags.backupPath) ? flags.backupPath : join(dir, flags.backupPath));
+  // unleash-client writes its backup file into this folder but does not create it.
+  if (backupPath) mkdirSync(backupPath, { recursive: true });
   return UnleashFlagSource.open({
     url: flags.url,
     appName: flags.appName,
@@ -18,6 +22,6 @@ export async function openFlagSource(flags: GatewayFile['flags'], dir: string, l
     token: flags.token,
     adminToken: flags.adminToken,
     refreshInterval: flags.refreshInterval,
-    backupPath: flags.backupPath && (isAbsolute(flags.backupPath) ? flags.backupPath : join(dir, flags.backupPath)),
+    backupPath,
   }, log);
 }

@@ -1,7 +1,6 @@
 // Flags from a real Unleash server through unleash-client. The client keeps the last known
 // flags in memory and in a backup file, so an unreachable server never fails a request:
 // the split the gateway last knew keeps serving until the server is back.
-import { once } from 'node:events';
 import { Unleash, type Context } from 'unleash-client';
 import { stateOfFeature, type FlagContext, type FlagSource, type FlagState } from './flag-source.js';
 import { UnleashAdmin } from './unleash-admin.js';
@@ -60,8 +59,18 @@ export class UnleashFlagSource implements FlagSource {
     const source = new UnleashFlagSource(client, options);
     client.on('changed', () => source.written.clear());
     if (!client.isSynchronized()) {
-      const timeout = new Promise((resolve) => setTimeout(resolve, options.readyTimeout ?? 5000).unref());
-      await Promise.race([once(client, 'ready'), once(client, 'synchronized'), timeout]);
+      // Not events.once(): it rejects on the 'error' a down server emits, and a down server
+      // must not stop the gateway from starting (the backup file, if any, serves instead).
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.readyTimeout ?? 5000);
+        timer.unref();
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        client.once('ready', done);
+        client.once('synchronized', done);
+      });
     }
     log.info({ url: options.url, synchronized: client.isSynchronized() }, 'Unleash flag source started');
     return source;
@@ -83,5 +92,9 @@ export class UnleashFlagSource implements FlagSource {
 
   async close(): Promise<void> {
     this.client.destroy();
+    // destroy() strips the repository's listeners while a poll may still be in flight; its
+    // failure would then be emitted as an 'error' nobody listens to, which throws.
+    const repository = (this.client as unknown as { repository?: { on?: (e: string, f: () => void) => void } }).repository;
+    repository?.on?.('error', () => {});
   }
 }
