@@ -10,6 +10,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   start: { summary: 'run the gateway on a config directory', load: () => import('./cli/start.js') },
   check: { summary: 'validate a config directory and print a summary', load: () => import('./cli/check.js') },
   migrate: { summary: 'zero-downtime PostgreSQL schema changes (expand/contract)', load: () => import('./cli/migrate.js') },
+  shadow: { summary: 'shadow traffic: print or reset the comparison report', load: () => import('./cli/shadow.js') },
 };
 
 export function usage(): string {

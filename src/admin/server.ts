@@ -7,6 +7,8 @@ import { problem, sendProblem } from '../gateway/problem.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CompiledConfig } from '../config/compiled.js';
 import { bearerMatches } from './auth.js';
+import { registerShadowAdmin } from '../shadow/admin.js';
+import type { ShadowService } from '../shadow/service.js';
 
 export interface ReloadOutcome {
   result: 'applied' | 'unchanged' | 'refused';
@@ -21,6 +23,7 @@ export interface AdminContext {
   reload(reason: string): Promise<ReloadOutcome>;
   ready(): boolean;
   logger: FastifyBaseLogger;
+  shadow?: ShadowService;
 }
 
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
@@ -74,6 +77,8 @@ export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstan
       routes: cfg.routes.map((r) => ({ name: r.name, prefix: r.prefix, versions: Object.fromEntries([...r.upstreams].map(([v, u]) => [v, u.base])) })),
     });
   });
+
+  if (ctx.shadow) registerShadowAdmin(app, ctx.shadow);
 
   return app;
 }

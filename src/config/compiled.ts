@@ -2,6 +2,7 @@
 // formatted here once, so the request path only reads from maps and precomputed strings.
 import type { LifecycleHeaders } from '../lifecycle/headers.js';
 import type { GatewayFile, VersionSource } from './schema.js';
+import type { CompiledShadow } from '../shadow/types.js';
 
 export interface BrownoutWindow {
   start: number;
@@ -28,6 +29,8 @@ export interface CompiledUpstream {
   /** The upstream URL without a trailing slash; the forwarded path is appended to it. */
   base: string;
   timeout?: number;
+  /** Shadow traffic for this route version (docs/shadow.md). */
+  shadow?: CompiledShadow;
 }
 
 export interface CompiledRoute {

@@ -7,6 +7,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { lifecycleHeaders } from '../lifecycle/headers.js';
+import { compileShadow } from '../shadow/config.js';
 import type { CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from './compiled.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { substituteEnv, type EnvProblem } from './env.js';
@@ -181,7 +182,7 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
         problems.push({ file: src.file, path: ['versions', versionId], message: `version "${versionId}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})` });
         continue;
       }
-      upstreams.set(versionId, { base: target.upstream.replace(/\/+$/, ''), timeout: target.timeout });
+      upstreams.set(versionId, { base: target.upstream.replace(/\/+$/, ''), timeout: target.timeout, shadow: target.shadow && compileShadow(target.shadow) });
     }
     if (data.default !== undefined && !upstreams.has(data.default)) {
       problems.push({ file: src.file, path: ['default'], message: `version "${data.default}" is not one of this route's versions (${Object.keys(data.versions).join(', ')})` });

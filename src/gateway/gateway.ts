@@ -9,6 +9,7 @@ import { ConfigError, formatProblem } from '../config/errors.js';
 import { configFolders, loadConfig } from '../config/load.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { buildProxyServer } from './server.js';
+import { ShadowService } from '../shadow/service.js';
 
 export interface GatewayOptions {
   dir: string;
@@ -29,6 +30,7 @@ export class Gateway {
   admin!: FastifyInstance;
   readonly metrics: GatewayMetrics;
   readonly log: pino.Logger;
+  readonly shadow: ShadowService;
   private config: CompiledConfig;
   private readonly options: GatewayOptions;
   private watchers: FSWatcher[] = [];
@@ -43,6 +45,7 @@ export class Gateway {
     this.log = pino({ level: options.logLevel ?? config.gateway.log.level, base: { service: 'sundial' } });
     this.metrics = new GatewayMetrics({ buckets: config.gateway.metrics.buckets, processMetrics: config.gateway.metrics.processMetrics });
     this.metrics.configLoadedAt.set(config.loadedAt / 1000);
+    this.shadow = new ShadowService({ current: () => this.config, metrics: this.metrics, logger: this.log.child({ component: 'shadow' }) });
   }
 
   /** Loads the config (throwing a ConfigError naming every problem) and builds both listeners. */
@@ -56,6 +59,7 @@ export class Gateway {
       metrics: gateway.metrics,
       logger: gateway.log.child({ listener: 'proxy' }),
       draining: () => gateway.closing,
+      shadow: gateway.shadow,
     });
     gateway.admin = await buildAdminServer({
       current: () => gateway.config,
@@ -63,6 +67,7 @@ export class Gateway {
       reload: (reason) => gateway.reload(reason),
       ready: () => gateway.listening && !gateway.closing,
       logger: gateway.log.child({ listener: 'admin' }),
+      shadow: gateway.shadow,
     });
     return gateway;
   }
@@ -152,6 +157,7 @@ export class Gateway {
     } finally {
       clearTimeout(timer);
       clearInterval(sweep);
+      await this.shadow.close();
       await this.admin.close();
     }
   }
