@@ -12,8 +12,9 @@ import { pipeline, type Readable } from 'node:stream';
 import { CaptureTee } from './capture.js';
 import { mirrorHeaders, type MirrorResult, type ShadowClient } from './client.js';
 import { compareFields } from './compare.js';
+import { decodeBody } from './decode.js';
 import type { SkipReason } from './decide.js';
-import { flatten, type Fields } from './flatten.js';
+import { flatten, type CapturedResponse, type Fields } from './flatten.js';
 import { withoutNoise } from './noise.js';
 import type { ShadowState } from './report.js';
 import type { CompiledShadow } from './types.js';
@@ -133,12 +134,13 @@ export class ShadowExchange {
     if (!candidate.ok) return 'error'; // unreachable: handled above
     const p = this.primary!;
     const rules = cfg.compare;
-    const primaryFields = flatten({ status: p.status, headers: p.headers, body: p.tee.body()! }, rules);
-    const candidateDiffs = compareFields(primaryFields, flatten(candidate.response, rules), rules.mode);
+    const decoded = (res: CapturedResponse) => flatten(decodeBody(res, 4 * cfg.maxResponseBytes), rules);
+    const primaryFields = decoded({ status: p.status, headers: p.headers, body: p.tee.body()! });
+    const candidateDiffs = compareFields(primaryFields, decoded(candidate.response), rules.mode);
     let secondaryFields: Fields | undefined;
     let noiseDiffs: ReturnType<typeof compareFields> = [];
     if (secondary?.ok) {
-      secondaryFields = flatten(secondary.response, rules);
+      secondaryFields = decoded(secondary.response);
       noiseDiffs = compareFields(primaryFields, secondaryFields, rules.mode);
     }
     const mismatch = withoutNoise(candidateDiffs, noiseDiffs);

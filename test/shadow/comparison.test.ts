@@ -156,3 +156,13 @@ t.test('bodies that are not JSON are compared by bytes', async (t) => {
   t.match(r, { mismatched: 2, fields: { body: { differences: 2 } } });
   t.same(r.samples[0].differences, [{ field: 'body', primary: 'hello, world', candidate: 'hello, World' }]);
 });
+
+t.test('compressed answers are compared as the JSON inside', async (t) => {
+  const { gzipSync } = await import('node:zlib');
+  const gz = (o: unknown) => ({ headers: { 'content-encoding': 'gzip' }, body: gzipSync(JSON.stringify(o)) });
+  const primary = await jsonUpstream(t, 'primary', () => gz(order()));
+  const candidate = await jsonUpstream(t, 'candidate', () => gz(order({ total: 1 })));
+  const s = await shadowGateway(t, primary.url, { upstream: candidate.url });
+  const r = await getAndSettle(s, 1);
+  t.same(Object.keys(r.fields), ['body.total']);
+});

@@ -38,7 +38,7 @@ export async function jsonUpstream(t: Test, name: string, respond: Responder): P
       const answer = await respond(r, received.length);
       if (answer === 'reset') return void req.socket.destroy();
       if (res.destroyed) return;
-      const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+      const body = typeof answer.body === 'string' || Buffer.isBuffer(answer.body) ? answer.body : JSON.stringify(answer.body);
       res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
       res.end(body);
     });

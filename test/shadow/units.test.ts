@@ -177,3 +177,15 @@ t.test('bad shadow config names the file and field', async (t) => {
     }
   }
 });
+
+t.test('compressed bodies are decoded before they are compared', async (t) => {
+  const { gzipSync, brotliCompressSync } = await import('node:zlib');
+  const { decodeBody } = await import('../../src/shadow/decode.js');
+  const text = JSON.stringify({ a: 1, pad: 'x'.repeat(100) });
+  const gz = { status: 200, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(text) };
+  t.equal(decodeBody(gz, 1000).body.toString(), text);
+  t.equal(decodeBody({ ...gz, headers: { ...gz.headers, 'content-encoding': 'br' }, body: brotliCompressSync(text) }, 1000).body.toString(), text);
+  t.equal(decodeBody(gz, 10).body, gz.body, 'over the decoded cap: left as it came');
+  t.equal(decodeBody({ ...gz, body: Buffer.from('not gzip') }, 1000).body.toString(), 'not gzip', 'undecodable: left as it came');
+  t.equal(flatten(decodeBody(gz, 1000), shadow().compare).get('body.a'), '1');
+});
