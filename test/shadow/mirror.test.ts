@@ -1,7 +1,7 @@
 // Mirroring never costs the client anything: a slow, dead or resetting shadow, writes that
 // were not asked for, bodies over the cap and too many mirrors in flight are all skipped or
 // counted, never felt by the client.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { closedPort } from '../helpers/upstream.js';
@@ -21,6 +21,17 @@ function gate(fallbackMs: number) {
     };
   });
   return { opened, open };
+}
+
+/** A candidate that holds every answer until the test opens its gate. */
+async function heldCandidate(t: Test) {
+  const hold = gate(5000);
+  t.teardown(hold.open);
+  const upstream = await jsonUpstream(t, 'candidate', async () => {
+    await hold.opened;
+    return { body };
+  });
+  return { upstream, open: hold.open };
 }
 
 t.test('a shadow that sleeps 5 s does not delay the client', async (t) => {
@@ -53,12 +64,7 @@ t.test('a shadow that sleeps 5 s does not delay the client', async (t) => {
 
 t.test('a mirror that times out is an error, not a client failure', async (t) => {
   const primary = await jsonUpstream(t, 'primary', () => ({ body }));
-  const hang = gate(5000);
-  t.teardown(hang.open);
-  const candidate = await jsonUpstream(t, 'candidate', async () => {
-    await hang.opened;
-    return { body };
-  });
+  const { upstream: candidate } = await heldCandidate(t);
   const s = await shadowGateway(t, primary.url, { upstream: candidate.url, timeout: '100ms' });
   const r = await getAndSettle(s, 2);
   t.match(r, { compared: 0, errors: 2, errorKinds: { 'candidate-timeout': 2 }, inFlight: 0 });
@@ -132,12 +138,7 @@ t.test('the response cap causes skips, and the client still gets everything', as
 
 t.test('the in-flight cap causes skips, which are counted', async (t) => {
   const primary = await jsonUpstream(t, 'primary', () => ({ body }));
-  const hold = gate(5000);
-  t.teardown(hold.open);
-  const candidate = await jsonUpstream(t, 'candidate', async () => {
-    await hold.opened;
-    return { body };
-  });
+  const { upstream: candidate, open } = await heldCandidate(t);
   const s = await shadowGateway(t, primary.url, { upstream: candidate.url, maxInFlight: 1, timeout: '30s' });
   for (let i = 0; i < 3; i++) {
     const res = await request(`${s.url}/v2/orders/1`);
@@ -145,7 +146,7 @@ t.test('the in-flight cap causes skips, which are counted', async (t) => {
     await res.body.dump();
   }
   t.match(await shadowReport(s.adminUrl), { inFlight: 1, skipped: { 'in-flight': 2 } }, 'one in flight, the next two skipped');
-  hold.open();
+  open();
   t.match(await waitForReport(s.adminUrl, (r) => r.compared === 1), { inFlight: 0, matched: 1, skipped: { 'in-flight': 2 } });
   t.equal(candidate.received.length, 1);
 });
@@ -173,4 +174,15 @@ t.test('the report survives a reload while the shadow stays configured', async (
   await s.reload();
   const res = await request(`${s.adminUrl}/admin/shadow`, { headers: { authorization: 'Bearer test-admin-token' } });
   t.same(await res.body.json(), { shadows: [] }, 'gone with its shadow');
+});
+
+t.test('when the primary fails there is nothing to compare: skipped, and no mirror is sent', async (t) => {
+  const down = `http://127.0.0.1:${await closedPort()}`;
+  const candidate = await jsonUpstream(t, 'candidate', () => ({ body }));
+  const s = await shadowGateway(t, down, { upstream: candidate.url });
+  const res = await request(`${s.url}/v2/orders/1`);
+  t.equal(res.statusCode, 502, 'the client gets the primary failure, as without a shadow');
+  await res.body.dump();
+  t.match(await waitForReport(s.adminUrl, (r) => settled(r) === 1), { compared: 0, errors: 0, inFlight: 0, skipped: { 'primary-failed': 1 } });
+  t.equal(candidate.received.length, 0);
 });
