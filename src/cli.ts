@@ -9,6 +9,7 @@ type CommandModule = { run(argv: string[]): Promise<number> };
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   start: { summary: 'run the gateway on a config directory', load: () => import('./cli/start.js') },
   check: { summary: 'validate a config directory and print a summary', load: () => import('./cli/check.js') },
+  rollout: { summary: 'canary rollouts on a running gateway: status, set, promote, abort, pause, resume', load: () => import('./cli/rollout.js') },
   migrate: { summary: 'zero-downtime PostgreSQL schema changes (expand/contract)', load: () => import('./cli/migrate.js') },
   shadow: { summary: 'shadow traffic: print or reset the comparison report', load: () => import('./cli/shadow.js') },
 };

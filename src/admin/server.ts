@@ -7,6 +7,8 @@ import { problem, sendProblem } from '../gateway/problem.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CompiledConfig } from '../config/compiled.js';
 import { bearerMatches } from './auth.js';
+import { registerCanaryRoutes } from './canaries.js';
+import type { Rollouts } from '../canary/rollouts.js';
 import { registerShadowAdmin } from '../shadow/admin.js';
 import type { ShadowService } from '../shadow/service.js';
 
@@ -22,6 +24,7 @@ export interface AdminContext {
   metrics: GatewayMetrics;
   reload(reason: string): Promise<ReloadOutcome>;
   ready(): boolean;
+  rollouts(): Rollouts;
   logger: FastifyBaseLogger;
   shadow?: ShadowService;
 }
@@ -66,6 +69,8 @@ export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstan
     }
     return outcome;
   });
+
+  registerCanaryRoutes(app, ctx.rollouts);
 
   app.get('/admin/config', (_request, reply) => {
     const cfg = ctx.current();

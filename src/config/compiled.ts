@@ -1,7 +1,7 @@
 // The runtime form of a config: everything a request needs is looked up, parsed and
 // formatted here once, so the request path only reads from maps and precomputed strings.
 import type { LifecycleHeaders } from '../lifecycle/headers.js';
-import type { GatewayFile, VersionSource } from './schema.js';
+import type { GatewayFile, RolloutFile, VersionSource } from './schema.js';
 import type { CompiledShadow } from '../shadow/types.js';
 
 export interface BrownoutWindow {
@@ -25,10 +25,26 @@ export interface CompiledVersion {
   headers: LifecycleHeaders;
 }
 
+export interface CompiledCanary {
+  /** "<route>/<version>", the canary's name in the admin API and logs. */
+  key: string;
+  route: string;
+  version: string;
+  flag: string;
+  stable: CompiledUpstream;
+  canary: CompiledUpstream;
+  /** Lower-cased header name, cookie name, or the client address. */
+  stickiness: { header: string } | { cookie: string } | { ip: true };
+  forceHeader?: string;
+  armHeader: boolean;
+  rollout?: RolloutFile;
+}
+
 export interface CompiledUpstream {
   /** The upstream URL without a trailing slash; the forwarded path is appended to it. */
   base: string;
   timeout?: number;
+  canary?: CompiledCanary;
   /** Shadow traffic for this route version (docs/shadow.md). */
   shadow?: CompiledShadow;
 }
@@ -67,6 +83,8 @@ export interface CompiledConfig {
   versions: ReadonlyMap<string, CompiledVersion>;
   /** Longest prefix first, so the first match is the most specific. */
   routes: readonly CompiledRoute[];
+  /** Every canary, in route order. */
+  canaries: readonly CompiledCanary[];
   /** Content fingerprint, so a reload of unchanged files is a no-op. */
   fingerprint: string;
   loadedAt: number;

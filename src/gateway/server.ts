@@ -5,6 +5,7 @@ import replyFrom from '@fastify/reply-from';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CompiledConfig, CompiledUpstream } from '../config/compiled.js';
 import { ERR_BAD_REQUEST } from '../errors.js';
+import type { FlagSource } from '../canary/flags/flag-source.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { discoveryDocument } from '../discovery/api-versions.js';
 import { limitBody } from './body-limit.js';
@@ -31,6 +32,8 @@ export interface ProxyServerContext {
   logger: FastifyBaseLogger;
   /** True once shutdown has begun: responses then close their connections. */
   draining(): boolean;
+  /** The canary flag source; absent when no route has a canary. */
+  flags(): FlagSource | undefined;
   /** Shadow traffic: mirrors and compares the versions that configure a shadow. */
   shadow?: ShadowService;
 }
@@ -95,7 +98,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
     if (!d) {
       ctx.metrics.observeRequest('none', 'none', request.method, reply.statusCode, 'none', seconds);
     } else if (d.kind === 'proxy') {
-      ctx.metrics.observeRequest(d.route.name, d.version.id, request.method, reply.statusCode, 'stable', seconds);
+      ctx.metrics.observeRequest(d.route.name, d.version.id, request.method, reply.statusCode, d.arm, seconds);
       if (d.state === 'deprecated') ctx.metrics.deprecatedRequests.inc({ route: d.route.name, version: d.version.id });
     } else {
       ctx.metrics.observeRequest(d.route?.name ?? 'none', d.version?.id ?? 'none', request.method, reply.statusCode, 'none', seconds);
@@ -163,6 +166,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
   function decorateResponseHeaders(headers: Record<string, unknown>, request: FastifyRequest): Record<string, unknown> {
     stripHopByHop(headers);
     const d = request.sundialDecision as ProxyDecision;
+    if (d.canary?.armHeader) headers['sundial-arm'] = d.arm;
     if (d.version.headers.deprecation || d.version.headers.sunset) {
       const lifecycle = lifecycleResponseHeaders(request.sundialConfig, d);
       const upstreamLink = headers.link;
@@ -187,14 +191,16 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
       sendProblem(reply.header('connection', 'close'), bodyTooLargeProblem(request.sundialConfig.gateway.limits.bodyLimit));
       return;
     }
-    ctx.metrics.upstreamErrors.inc({ route: d.route.name, version: d.version.id, arm: 'stable', kind });
-    request.log.warn({ err: error, route: d.route.name, version: d.version.id, kind }, 'upstream request failed');
-    sendProblem(reply, upstreamProblem(kind, `${d.route.name} ${d.version.id}`));
+    ctx.metrics.upstreamErrors.inc({ route: d.route.name, version: d.version.id, arm: d.arm, kind });
+    request.log.warn({ err: error, route: d.route.name, version: d.version.id, arm: d.arm, kind }, 'upstream request failed');
+    if (d.canary?.armHeader) reply.header('sundial-arm', d.arm);
+    sendProblem(reply, upstreamProblem(kind, `${d.route.name} ${d.version.id}${d.arm === 'canary' ? ' (canary)' : ''}`));
   }
 
   app.all('*', (request, reply) => {
     const cfg = request.sundialConfig;
-    const decision = decide(cfg, request.raw as { method: string; url: string; headers: IncomingHttpHeaders }, ctx.clock());
+    // The fastify request has the raw method, url and headers, and computes ip only when read.
+    const decision = decide(cfg, request, ctx.clock(), ctx.flags());
     request.sundialDecision = decision;
     if (decision.kind === 'reject') {
       if (decision.headers) reply.headers(decision.headers);

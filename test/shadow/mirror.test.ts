@@ -4,8 +4,10 @@
 import t, { type Test } from 'tap';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
+import { configDir, orderFiles } from '../helpers/config-dir.js';
+import { startGateway } from '../helpers/gateway.js';
 import { closedPort } from '../helpers/upstream.js';
-import { getAndSettle, jsonUpstream, settled, shadowGateway, shadowReport, waitForReport, type Answer } from './helpers.js';
+import { NOW, getAndSettle, jsonUpstream, settled, shadowGateway, shadowReport, waitForReport, type Answer } from './helpers.js';
 
 const body = { id: 1, total: 4250 };
 
@@ -185,4 +187,26 @@ t.test('when the primary fails there is nothing to compare: skipped, and no mirr
   await res.body.dump();
   t.match(await waitForReport(s.adminUrl, (r) => settled(r) === 1), { compared: 0, errors: 0, inFlight: 0, skipped: { 'primary-failed': 1 } });
   t.equal(candidate.received.length, 0);
+});
+
+t.test('with a canary on the same version, only the stable arm is mirrored and compared', async (t) => {
+  const stable = await jsonUpstream(t, 'stable', () => ({ body }));
+  const canary = await jsonUpstream(t, 'canary', () => ({ body: { ...body, total: 0 } }));
+  const candidate = await jsonUpstream(t, 'candidate', () => ({ body }));
+  const files = orderFiles({ v1: stable.url, v2: stable.url });
+  (files['routes/orders.yaml'] as any).versions.v2 = {
+    upstream: stable.url,
+    canary: { upstream: canary.url, flag: 'orders-v2-canary', force: { header: 'X-Canary' } },
+    shadow: { upstream: candidate.url },
+  };
+  files['config/flags.yaml'] = { flags: { 'orders-v2-canary': { enabled: true, rollout: 50 } } };
+  const dir = configDir(files);
+  t.teardown(() => dir.remove());
+  const { url, adminUrl } = await startGateway(t, { dir: dir.dir, clock: NOW });
+  for (const arm of ['always', 'never', 'always', 'never']) {
+    await request(`${url}/v2/orders/1`, { headers: { 'x-canary': arm } }).then((r) => r.body.dump());
+  }
+  t.match(await waitForReport(adminUrl, (r) => r.compared === 2), { compared: 2, matched: 2, mismatched: 0, inFlight: 0 });
+  t.equal(canary.received.length, 2);
+  t.equal(candidate.received.length, 2, 'the canary arm\'s requests were not mirrored');
 });
