@@ -11,6 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   check: { summary: 'validate a config directory and print a summary', load: () => import('./cli/check.js') },
   rollout: { summary: 'canary rollouts on a running gateway: status, set, promote, abort, pause, resume', load: () => import('./cli/rollout.js') },
   migrate: { summary: 'zero-downtime PostgreSQL schema changes (expand/contract)', load: () => import('./cli/migrate.js') },
+  shadow: { summary: 'shadow traffic: print or reset the comparison report', load: () => import('./cli/shadow.js') },
 };
 
 export function usage(): string {

@@ -9,6 +9,8 @@ import type { CompiledConfig } from '../config/compiled.js';
 import { bearerMatches } from './auth.js';
 import { registerCanaryRoutes } from './canaries.js';
 import type { Rollouts } from '../canary/rollouts.js';
+import { registerShadowAdmin } from '../shadow/admin.js';
+import type { ShadowService } from '../shadow/service.js';
 
 export interface ReloadOutcome {
   result: 'applied' | 'unchanged' | 'refused';
@@ -24,6 +26,7 @@ export interface AdminContext {
   ready(): boolean;
   rollouts(): Rollouts;
   logger: FastifyBaseLogger;
+  shadow?: ShadowService;
 }
 
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
@@ -79,6 +82,8 @@ export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstan
       routes: cfg.routes.map((r) => ({ name: r.name, prefix: r.prefix, versions: Object.fromEntries([...r.upstreams].map(([v, u]) => [v, u.base])) })),
     });
   });
+
+  if (ctx.shadow) registerShadowAdmin(app, ctx.shadow);
 
   return app;
 }

@@ -2,6 +2,7 @@
 // formatted here once, so the request path only reads from maps and precomputed strings.
 import type { LifecycleHeaders } from '../lifecycle/headers.js';
 import type { GatewayFile, RolloutFile, VersionSource } from './schema.js';
+import type { CompiledShadow } from '../shadow/types.js';
 
 export interface BrownoutWindow {
   start: number;
@@ -44,6 +45,8 @@ export interface CompiledUpstream {
   base: string;
   timeout?: number;
   canary?: CompiledCanary;
+  /** Shadow traffic for this route version (docs/shadow.md). */
+  shadow?: CompiledShadow;
 }
 
 export interface CompiledRoute {

@@ -7,6 +7,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { lifecycleHeaders } from '../lifecycle/headers.js';
+import { compileShadow } from '../shadow/config.js';
 import type { CompiledCanary, CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from './compiled.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { substituteEnv, type EnvProblem } from './env.js';
@@ -182,6 +183,7 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
         continue;
       }
       const stable: CompiledUpstream = { base: target.upstream.replace(/\/+$/, ''), timeout: target.timeout };
+      if (target.shadow) stable.shadow = compileShadow(target.shadow);
       if (target.canary) stable.canary = compileCanary(name, versionId, stable, target.canary);
       upstreams.set(versionId, stable);
     }

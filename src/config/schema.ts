@@ -158,10 +158,41 @@ export const canarySchema = z.strictObject({
   rollout: rolloutSchema.optional(),
 });
 
+// Shadow traffic (docs/shadow.md): mirror a sample of a version's requests to a candidate
+// upstream, and optionally a second copy of the primary, and compare the answers.
+const fieldPath = z.string().regex(/^(status|headers(\.[^.\s]+)?|body(\.[^.\s]+)*)$/,
+  'Invalid field path: expected status, headers.<name> or body.<field>.<field>..., with * for any one segment');
+
+export const shadowSchema = z.strictObject({
+  upstream: httpUrl,
+  secondary: httpUrl.optional(),
+  sample: z.number().min(0, 'Expected a fraction from 0 to 1').max(1, 'Expected a fraction from 0 to 1').default(1),
+  methods: z.array(z.string().transform((m) => m.toUpperCase()).pipe(z.enum(HTTP_METHODS))).min(1).default(['GET', 'HEAD']),
+  maxBodyBytes: byteSize.default(1024 * 1024),
+  maxResponseBytes: byteSize.default(1024 * 1024),
+  timeout: duration.default(2000),
+  maxInFlight: z.number().int().positive().default(100),
+  compare: z.strictObject({
+    ignore: z.array(fieldPath).default([]),
+    headers: z.array(headerName).default([]),
+    arrayOrder: z.enum(['strict', 'ignore']).default('strict'),
+    mode: z.enum(['exact', 'superset']).default('exact'),
+  }).default({ ignore: [], headers: [], arrayOrder: 'strict', mode: 'exact' }),
+  noise: z.strictObject({
+    relative: z.number().min(0).max(1).default(0.2),
+    absolute: z.number().min(0).max(1).default(0.0003),
+  }).default({ relative: 0.2, absolute: 0.0003 }),
+  report: z.strictObject({
+    samples: z.number().int().min(0).max(1000).default(20),
+    maxFields: z.number().int().min(1).max(100_000).default(1000),
+  }).default({ samples: 20, maxFields: 1000 }),
+});
+
 export const routeVersionSchema = z.strictObject({
   upstream: httpUrl,
   timeout: duration.optional(),
   canary: canarySchema.optional(),
+  shadow: shadowSchema.optional(),
 });
 
 export const routeSchema = z.strictObject({
@@ -179,3 +210,4 @@ export type VersionFile = z.output<typeof versionSchema>;
 export type RouteFile = z.output<typeof routeSchema>;
 export type CanaryFile = z.output<typeof canarySchema>;
 export type RolloutFile = z.output<typeof rolloutSchema>;
+export type ShadowFile = z.output<typeof shadowSchema>;

@@ -12,6 +12,7 @@ import type { FlagSource } from '../canary/flags/flag-source.js';
 import { openFlagSource } from '../canary/flags/open.js';
 import { Rollouts } from '../canary/rollouts.js';
 import { buildProxyServer } from './server.js';
+import { ShadowService } from '../shadow/service.js';
 
 export interface GatewayOptions {
   dir: string;
@@ -32,6 +33,7 @@ export class Gateway {
   admin!: FastifyInstance;
   readonly metrics: GatewayMetrics;
   readonly log: pino.Logger;
+  readonly shadow: ShadowService;
   private config: CompiledConfig;
   private readonly options: GatewayOptions;
   private watchers: FSWatcher[] = [];
@@ -49,6 +51,7 @@ export class Gateway {
     this.metrics = new GatewayMetrics({ buckets: config.gateway.metrics.buckets, processMetrics: config.gateway.metrics.processMetrics });
     this.metrics.configLoadedAt.set(config.loadedAt / 1000);
     this.rollouts = new Rollouts(this.metrics, this.log.child({ component: 'rollout' }), options.clock ?? Date.now);
+    this.shadow = new ShadowService({ current: () => this.config, metrics: this.metrics, logger: this.log.child({ component: 'shadow' }) });
   }
 
   /** Loads the config (throwing a ConfigError naming every problem) and builds both listeners. */
@@ -64,6 +67,7 @@ export class Gateway {
       logger: gateway.log.child({ listener: 'proxy' }),
       draining: () => gateway.closing,
       flags: () => gateway.flagSource,
+      shadow: gateway.shadow,
     });
     gateway.admin = await buildAdminServer({
       current: () => gateway.config,
@@ -72,6 +76,7 @@ export class Gateway {
       ready: () => gateway.listening && !gateway.closing,
       rollouts: () => gateway.rollouts,
       logger: gateway.log.child({ listener: 'admin' }),
+      shadow: gateway.shadow,
     });
     return gateway;
   }
@@ -179,6 +184,7 @@ export class Gateway {
     } finally {
       clearTimeout(timer);
       clearInterval(sweep);
+      await this.shadow.close();
       await this.admin.close();
       await this.flagSource?.close();
     }

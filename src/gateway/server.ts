@@ -13,11 +13,14 @@ import { decide, lifecycleResponseHeaders, type Decision, type ProxyDecision } f
 import { stripHopByHop } from './hop-by-hop.js';
 import { problem, sendProblem, PROBLEM_CONTENT_TYPE } from './problem.js';
 import { bodyTooLargeProblem, classifyUpstreamError, upstreamProblem } from './upstream-errors.js';
+import type { PrimaryResponse, ShadowExchange } from '../shadow/exchange.js';
+import type { ShadowService } from '../shadow/service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     sundialConfig: CompiledConfig;
     sundialDecision: Decision | null;
+    sundialShadow: ShadowExchange | null;
   }
 }
 
@@ -31,6 +34,8 @@ export interface ProxyServerContext {
   draining(): boolean;
   /** The canary flag source; absent when no route has a canary. */
   flags(): FlagSource | undefined;
+  /** Shadow traffic: mirrors and compares the versions that configure a shadow. */
+  shadow?: ShadowService;
 }
 
 type ReplyFromOptions = NonNullable<Parameters<FastifyReply['from']>[1]>;
@@ -61,6 +66,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
 
   app.decorateRequest('sundialConfig', null as unknown as CompiledConfig);
   app.decorateRequest('sundialDecision', null);
+  app.decorateRequest('sundialShadow', null);
 
   // Bodies are streamed to the upstream as they arrive, never parsed.
   app.removeAllContentTypeParsers();
@@ -137,6 +143,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
         rewriteRequestHeaders: forwardRequestHeaders,
         rewriteHeaders: decorateResponseHeaders,
         onError: upstreamFailed,
+        onResponse: upstream.shadow ? sendTeed : undefined,
       } as unknown as ReplyFromOptions;
       proxyOptions.set(upstream, opts);
     }
@@ -152,6 +159,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
     if (!headers['x-forwarded-host'] || !request.sundialConfig.gateway.trustProxy) {
       if (request.headers.host) headers['x-forwarded-host'] = request.headers.host;
     }
+    request.sundialShadow?.forwardedHeaders(headers);
     return headers;
   }
 
@@ -167,6 +175,12 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
       else if (upstreamLink) headers.link = upstreamLink;
     }
     return headers;
+  }
+
+  // For a shadowed version: the primary's answer goes to the client through the exchange's
+  // tee, which keeps a capped copy for the comparison.
+  function sendTeed(request: FastifyRequest, reply: FastifyReply, res: PrimaryResponse): void {
+    reply.send(request.sundialShadow ? request.sundialShadow.primaryResponse(res) : res.stream);
   }
 
   function upstreamFailed(reply: FastifyReply, { error }: { error: Error }): void {
@@ -191,6 +205,11 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
     if (decision.kind === 'reject') {
       if (decision.headers) reply.headers(decision.headers);
       return sendProblem(reply, decision.problem);
+    }
+    if (decision.upstream.shadow && ctx.shadow) {
+      const exchange = ctx.shadow.admit(decision, request.raw as { method: string; url: string; headers: IncomingHttpHeaders }, request.body, reply.raw);
+      if (exchange?.body) request.body = exchange.body;
+      request.sundialShadow = exchange;
     }
     return reply.from(decision.target, optionsFor(cfg, decision.upstream));
   });
