@@ -1,0 +1,90 @@
+// Child processes of the benchmark, and their memory: every proxy under test runs in a
+// process of its own, so its RSS is its own and it does not share a heap with the load.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function which(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin'])) {
+    const path = `${dir}/${binary}`;
+    if (spawnSync('test', ['-x', path]).status === 0) return path;
+  }
+  return undefined;
+}
+
+export async function waitForPort(port: number, child?: ChildProcess, tries = 400): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (child && child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before listening on ${port}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listening on ${port}`);
+}
+
+export interface Managed {
+  name: string;
+  /** Every process whose memory counts (a master and its workers). */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; managed: Managed } {
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr?.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
+  child.on('exit', (code, signal) => {
+    if (code && code !== 0 && signal === null) process.stderr.write(`bench: ${name} exited with ${code}\n${stderr}\n`);
+  });
+  const managed: Managed = {
+    name,
+    pids: () => (child.pid ? [child.pid, ...childrenOf(child.pid)] : []),
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    }),
+  };
+  return { child, managed };
+}
+
+export function childrenOf(pid: number): number[] {
+  try {
+    const list = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    const direct = list ? list.split(/\s+/).map(Number) : [];
+    return direct.flatMap((c) => [c, ...childrenOf(c)]);
+  } catch {
+    return [];
+  }
+}
+
+function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory now, summed over a process tree, in bytes. */
+export function rss(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + statusField(pid, 'VmRSS'), 0);
+}
+
+/** Peak resident memory, summed over a process tree, in bytes. */
+export function peakRss(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + statusField(pid, 'VmHWM'), 0);
+}

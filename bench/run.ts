@@ -1,0 +1,238 @@
+// `npm run bench`: sundial side by side with its peers on loopback, ratios measured in one
+// run. Cases, each behind the same fast upstream:
+//   (a) direct to the upstream            (b) nginx reverse proxy, adding the same headers
+//   (c) bare @fastify/http-proxy          (d) sundial, core features on
+//   (e) sundial, 50% canary               (f) sundial, 100% GET shadowing and comparison
+//   (g) sundial --workers 2 (core)
+// Options: --rounds N (3) --seconds N (5) --connections N (50) --only a,c,d --soak
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runAutocannon, runCount, runWrk, type LoadResult } from './load.js';
+import { nginxProxy, nginxUpstream } from './nginx.js';
+import { freePort, peakRss, rss, startProcess, waitForPort, which, type Managed } from './processes.js';
+import { DEPRECATION_HEADERS, sundialConfig, type SundialCase } from './sundial-configs.js';
+
+const { values: opts } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+    only: { type: 'string' },
+    soak: { type: 'boolean', default: false },
+    'soak-requests': { type: 'string', default: '200000' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (opts.help) {
+  process.stdout.write('npm run bench -- [--rounds 3] [--seconds 5] [--connections 50] [--only a,b,c,d,e,f,g] [--soak [--soak-requests 200000]]\n');
+  process.exit(0);
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const CLI = join(here, '../src/cli.js');
+const root = mkdtempSync(join(tmpdir(), 'sundial-bench-'));
+const managed: Managed[] = [];
+const notes: string[] = [];
+
+const nginx = which('nginx');
+const wrk = which('wrk');
+if (!nginx) notes.push('nginx is not installed, so the upstream is a node server and case (b) is skipped. Install it with: apt-get install nginx-light');
+if (!wrk) notes.push('wrk is not installed, so autocannon generates the load (it shares the 2 cores with the proxies and tops out lower). Install it with: apt-get install wrk');
+
+interface Case {
+  id: string;
+  name: string;
+  url: string;
+  process?: Managed;
+}
+
+async function cleanup() {
+  await Promise.all(managed.map((m) => m.stop()));
+  rmSync(root, { recursive: true, force: true });
+}
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+async function startSundial(kind: SundialCase, upstream: string, second: string, workers = 1): Promise<{ url: string; admin: string; process: Managed }> {
+  const port = await freePort();
+  const adminPort = await freePort();
+  const dir = sundialConfig(root, kind, port, adminPort, upstream, second);
+  const args = [CLI, 'start', '--dir', dir];
+  if (workers > 1) args.push('--workers', String(workers));
+  const { child, managed: m } = startProcess(`sundial ${kind}${workers > 1 ? ` x${workers}` : ''}`, process.execPath, args);
+  managed.push(m);
+  await waitForPort(port, child);
+  return { url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}`, process: m };
+}
+
+async function setup(): Promise<Case[]> {
+  const [u1, u2] = [await freePort(), await freePort()];
+  if (nginx) {
+    const dir = join(root, 'nginx-upstream');
+    mkdirSync(dir);
+    managed.push(nginxUpstream(nginx, dir, [u1, u2]));
+  } else {
+    const { managed: m } = startProcess('node upstream', process.execPath, [join(here, 'fast-upstream.js'), String(u1), String(u2)]);
+    managed.push(m);
+  }
+  await waitForPort(u1);
+  await waitForPort(u2);
+  const upstream = `http://127.0.0.1:${u1}`;
+  const second = `http://127.0.0.1:${u2}`;
+  const want = (id: string) => !opts.only || opts.only.split(',').includes(id);
+  const cases: Case[] = [];
+
+  if (want('a')) cases.push({ id: 'a', name: 'direct to the upstream', url: `${upstream}/orders/1` });
+  if (want('b') && nginx) {
+    const port = await freePort();
+    const dir = join(root, 'nginx-proxy');
+    mkdirSync(dir);
+    const m = nginxProxy(nginx, dir, port, u1, DEPRECATION_HEADERS);
+    managed.push(m);
+    await waitForPort(port);
+    cases.push({ id: 'b', name: 'nginx proxy, same headers', url: `http://127.0.0.1:${port}/v1/orders/1`, process: m });
+  }
+  if (want('c')) {
+    const port = await freePort();
+    const { child, managed: m } = startProcess('bare http-proxy', process.execPath, [join(here, 'bare-proxy.js'), String(port), upstream]);
+    managed.push(m);
+    await waitForPort(port, child);
+    cases.push({ id: 'c', name: 'bare @fastify/http-proxy', url: `http://127.0.0.1:${port}/v1/orders/1`, process: m });
+  }
+  const sundialCases: [string, string, SundialCase, number][] = [
+    ['d', 'sundial: version, lifecycle, metrics', 'core', 1],
+    ['e', 'sundial: + 50% canary', 'canary', 1],
+    ['f', 'sundial: + 100% GET shadow, compared', 'shadow', 1],
+    ['g', 'sundial --workers 2', 'core', 2],
+  ];
+  for (const [id, name, kind, workers] of sundialCases) {
+    if (!want(id)) continue;
+    try {
+      const s = await startSundial(kind, upstream, second, workers);
+      cases.push({ id, name, url: `${s.url}/v1/orders/1`, process: s.process });
+    } catch (err) {
+      notes.push(`case (${id}) could not start: ${(err as Error).message}`);
+    }
+  }
+  return cases;
+}
+
+const load = (url: string, seconds: number): Promise<LoadResult> => {
+  const o = { url, connections: Number(opts.connections), seconds };
+  return wrk ? runWrk(wrk, o) : runAutocannon(o);
+};
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+const ratio = (x: number | undefined, y: number | undefined) => (x !== undefined && y ? (x / y).toFixed(2) : '-');
+
+async function benchmark() {
+  const cases = await setup();
+  const rounds = Number(opts.rounds);
+  const seconds = Number(opts.seconds);
+  process.stderr.write(`warming up ${cases.length} cases...\n`);
+  for (const c of cases) await load(c.url, 2);
+  const results = new Map<string, LoadResult[]>(cases.map((c) => [c.id, []]));
+  for (let r = 1; r <= rounds; r++) {
+    // Interleaved (A B C ... A B C ...), so a slow patch of the machine hits every case.
+    for (const c of cases) {
+      const res = await load(c.url, seconds);
+      results.get(c.id)!.push(res);
+      process.stderr.write(`round ${r}/${rounds} (${c.id}) ${c.name}: ${res.rps.toFixed(0)} req/s, p99 ${res.p99ms.toFixed(2)} ms${res.errors ? `, ${res.errors} errors` : ''}\n`);
+    }
+  }
+  const summary = cases.map((c) => {
+    const rs = results.get(c.id)!;
+    return {
+      id: c.id,
+      name: c.name,
+      rps: median(rs.map((x) => x.rps)),
+      p50ms: median(rs.map((x) => x.p50ms)),
+      p99ms: median(rs.map((x) => x.p99ms)),
+      errors: rs.reduce((s, x) => s + x.errors, 0),
+      peakRssBytes: c.process ? peakRss(c.process.pids()) : undefined,
+      rounds: rs,
+    };
+  });
+  const by = (id: string) => summary.find((s) => s.id === id);
+  const lines = [
+    '| case | req/s | p50 ms | p99 ms | peak RSS MB | req/s ÷ (c) | req/s ÷ (b) | p99 ÷ (c) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...summary.map((s) => `| (${s.id}) ${s.name} | ${s.rps.toFixed(0)} | ${s.p50ms.toFixed(2)} | ${s.p99ms.toFixed(2)} | ${s.peakRssBytes ? mb(s.peakRssBytes) : '-'} | ${ratio(s.rps, by('c')?.rps)} | ${ratio(s.rps, by('b')?.rps)} | ${ratio(s.p99ms, by('c')?.p99ms)} |`),
+  ];
+  const targets: string[] = [];
+  const check = (label: string, value: number | undefined, goal: number, atLeast: boolean) => {
+    if (value === undefined || !Number.isFinite(value)) return;
+    const met = atLeast ? value >= goal : value <= goal;
+    targets.push(`- ${label}: ${value.toFixed(2)} (target ${atLeast ? '≥' : '≤'} ${goal}) ${met ? 'met' : 'NOT met'}`);
+  };
+  const [b, c, d, f, g] = ['b', 'c', 'd', 'f', 'g'].map(by);
+  check('(d) req/s ÷ (c) req/s', d && c && d.rps / c.rps, 0.95, true);
+  check('(d) p99 ÷ (c) p99', d && c && d.p99ms / c.p99ms, 1.1, false);
+  check('(f) req/s ÷ (d) req/s', f && d && f.rps / d.rps, 0.8, true);
+  check('(g) req/s ÷ (b) req/s', g && b && g.rps / b.rps, 0.5, true);
+  return { lines, targets, summary };
+}
+
+async function soak() {
+  const [u1, u2] = [await freePort(), await freePort()];
+  if (nginx) {
+    const dir = join(root, 'nginx-upstream');
+    mkdirSync(dir);
+    managed.push(nginxUpstream(nginx, dir, [u1, u2]));
+  } else {
+    managed.push(startProcess('node upstream', process.execPath, [join(here, 'fast-upstream.js'), String(u1), String(u2)]).managed);
+  }
+  await waitForPort(u1);
+  await waitForPort(u2);
+  const s = await startSundial('shadow', `http://127.0.0.1:${u1}`, `http://127.0.0.1:${u2}`);
+  const url = `${s.url}/v1/orders/1`;
+  const total = Number(opts['soak-requests']);
+  const connections = Number(opts.connections);
+  await runCount(url, connections, 5000);
+  const samples: { after: number; rssBytes: number }[] = [{ after: 0, rssBytes: rss(s.process.pids()) }];
+  let sent = 0;
+  let errors = 0;
+  for (const chunk of [total / 2, total / 2]) {
+    const r = await runCount(url, connections, chunk);
+    sent += chunk;
+    errors += r.errors;
+    samples.push({ after: sent, rssBytes: rss(s.process.pids()) });
+    process.stderr.write(`soak: ${sent} requests, RSS ${mb(samples[samples.length - 1].rssBytes)} MB\n`);
+  }
+  const [start, middle, end] = samples;
+  const growth = (end.rssBytes - middle.rssBytes) / middle.rssBytes;
+  const report = await fetch(`${s.admin}/admin/shadow`, { headers: { authorization: 'Bearer bench-admin-token' } }).then((r) => r.json()).catch(() => undefined);
+  const lines = [
+    `| point | requests | RSS MB |`,
+    `|---|---:|---:|`,
+    `| start | ${start.after} | ${mb(start.rssBytes)} |`,
+    `| middle | ${middle.after} | ${mb(middle.rssBytes)} |`,
+    `| end | ${end.after} | ${mb(end.rssBytes)} |`,
+  ];
+  const targets = [`- RSS growth, middle to end: ${(growth * 100).toFixed(1)}% (target < 20%) ${growth < 0.2 ? 'met' : 'NOT met'}`, `- errors: ${errors}`];
+  return { lines, targets, summary: { samples, growth, errors, shadow: report } };
+}
+
+try {
+  const started = new Date();
+  const out = opts.soak ? await soak() : await benchmark();
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: process.platform };
+  const generator = wrk ? 'wrk -t2' : 'autocannon';
+  process.stdout.write(`\n## sundial ${opts.soak ? 'soak' : 'benchmark'}, ${started.toISOString()}\n\n`);
+  process.stdout.write(`${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; load: ${generator}, ${opts.connections} connections${opts.soak ? '' : `, ${opts.rounds} rounds of ${opts.seconds}s, medians`}\n\n`);
+  process.stdout.write(out.lines.join('\n') + '\n\n' + out.targets.join('\n') + '\n');
+  for (const n of notes) process.stdout.write(`\nnote: ${n}\n`);
+  const resultsDir = join(here, '../../bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${started.toISOString().replace(/[:.]/g, '-')}${opts.soak ? '-soak' : ''}.json`);
+  writeFileSync(file, JSON.stringify({ started, machine, generator, options: opts, notes, results: out.summary, targets: out.targets }, null, 2));
+  process.stdout.write(`\nresults: ${file}\n`);
+} finally {
+  await cleanup();
+}
