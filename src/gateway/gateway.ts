@@ -22,6 +22,13 @@ export interface GatewayOptions {
   /** Watch the config folders and reload on change (default: the config's reload.watch). */
   watch?: boolean;
   logLevel?: string;
+  /**
+   * Where the admin listener goes: the configured address (the default); a private
+   * loopback port, for a cluster worker whose primary serves the admin API; or nowhere.
+   */
+  adminListener?: 'config' | 'private' | 'none';
+  /** Run the canary rollout controllers (in a cluster, only one worker does). */
+  controllers?: boolean;
   /** Overrides of the configured listen and admin ports (0 picks a free one). */
   port?: number;
   adminPort?: number;
@@ -89,11 +96,14 @@ export class Gateway {
     const g = this.config.gateway;
     const host = this.options.host;
     const proxy = await this.proxy.listen({ host: host ?? g.listen.host, port: this.options.port ?? g.listen.port });
-    const admin = await this.admin.listen({ host: host ?? g.admin.host, port: this.options.adminPort ?? g.admin.port });
+    const where = this.options.adminListener ?? 'config';
+    const admin = where === 'none' ? ''
+      : where === 'private' ? await this.admin.listen({ host: '127.0.0.1', port: 0 })
+      : await this.admin.listen({ host: host ?? g.admin.host, port: this.options.adminPort ?? g.admin.port });
     this.listening = true;
-    await this.rollouts.sync(this.config, this.flagSource);
+    if (this.options.controllers !== false) await this.rollouts.sync(this.config, this.flagSource);
     if (this.options.watch ?? g.reload.watch) this.startWatching();
-    if (!g.admin.token) this.log.warn('no admin token is configured: the admin API on loopback is open to every local user');
+    if (!g.admin.token && where === 'config') this.log.warn('no admin token is configured: the admin API on loopback is open to every local user');
     return { proxy, admin };
   }
 
@@ -118,7 +128,7 @@ export class Gateway {
       for (const w of warnings) this.log.warn({ reason }, w);
       const retired = await this.swapFlagSource(next);
       this.config = next;
-      if (this.listening) await this.rollouts.sync(next, this.flagSource);
+      if (this.listening && this.options.controllers !== false) await this.rollouts.sync(next, this.flagSource);
       await retired?.close();
       this.metrics.configReloads.inc({ result: 'applied' });
       this.metrics.configLoadedAt.set(next.loadedAt / 1000);

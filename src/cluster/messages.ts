@@ -1,0 +1,14 @@
+// The messages between a cluster's primary and its workers, over node:cluster's IPC.
+import type { ReloadOutcome } from '../admin/server.js';
+
+export type ToWorker =
+  | { type: 'sundial:reload'; id: number; reason: string }
+  | { type: 'sundial:shutdown' };
+
+export type ToPrimary =
+  | { type: 'sundial:listening'; index: number; proxy: string; admin: string }
+  | { type: 'sundial:reloaded'; id: number; index: number; outcome: ReloadOutcome };
+
+export function isMessage<T extends { type: string }>(m: unknown): m is T {
+  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string' && (m as { type: string }).type.startsWith('sundial:');
+}
