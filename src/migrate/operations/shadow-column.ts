@@ -1,0 +1,115 @@
+// The shadow column: the new shape of a column lives in `_sundial_new_<col>` until
+// complete. Every constraint is added in its non-blocking form at start (NOT VALID checks,
+// a concurrently built unique index) and promoted at complete, after validation.
+import type { Step } from '../operation.js';
+import { ident, notNullCheckName, qualified } from '../sql.js';
+import type { ReferencesField } from './fields.js';
+import { foreignKeyClause } from './column-sql.js';
+import { renameInExpression } from './rewrite-column.js';
+
+export interface ShadowColumn {
+  schema: string;
+  /** Physical table. */
+  table: string;
+  /** Final column name (after complete). */
+  column: string;
+  temp: string;
+  type: string;
+  nullable: boolean;
+  default?: string | null;
+  check?: { name: string; constraint: string };
+  unique?: { name: string };
+  references?: ReferencesField;
+}
+
+export function shadowStart(c: ShadowColumn): Step[] {
+  const t = qualified(c.schema, c.table);
+  const steps: Step[] = [];
+  const dflt = c.default != null ? ` DEFAULT ${c.default}` : '';
+  steps.push({
+    sql: `ALTER TABLE ${t} ADD COLUMN ${ident(c.temp)} ${c.type}${dflt}`,
+    lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only',
+    why: 'nullable column' + (dflt ? ' with a default (PG11+: no rewrite unless the default is volatile)' : ', no rewrite'),
+  });
+  if (!c.nullable) {
+    steps.push({
+      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(notNullCheckName(c.table, c.column))} CHECK (${ident(c.temp)} IS NOT NULL) NOT VALID`,
+      lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only',
+      why: 'NOT NULL enforced on new writes at once; existing rows are checked later by VALIDATE',
+    });
+  }
+  if (c.check) {
+    steps.push({
+      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(c.check.name)} CHECK (${renameInExpression(c.check.constraint, c.column, c.temp)}) NOT VALID`,
+      lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'NOT VALID: no scan under the lock',
+    });
+  }
+  if (c.references) {
+    steps.push({
+      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(c.references.name)} ${foreignKeyClause(c.temp, c.references, c.schema)} NOT VALID`,
+      lock: 'SHARE ROW EXCLUSIVE', table: c.table, effect: 'catalog only',
+      why: 'NOT VALID: no scan; also locks the referenced table briefly',
+    });
+  }
+  if (c.unique) {
+    steps.push({
+      sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${ident(c.unique.name)} ON ${t} (${ident(c.temp)})`,
+      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: 'after', index: c.unique.name,
+      why: 'built without blocking writes; becomes the UNIQUE constraint at complete',
+    });
+  }
+  return steps;
+}
+
+/** Validations run before the contract transaction, each under SHARE UPDATE EXCLUSIVE only. */
+export function shadowValidate(c: ShadowColumn): Step[] {
+  const t = qualified(c.schema, c.table);
+  const names = [
+    ...(c.nullable ? [] : [notNullCheckName(c.table, c.column)]),
+    ...(c.check ? [c.check.name] : []),
+    ...(c.references ? [c.references.name] : []),
+  ];
+  return names.map((name) => ({
+    sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${ident(name)}`,
+    lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: 'before',
+    why: 'checks existing rows while reads and writes go on',
+  }));
+}
+
+/** Promotes the shadow column to its final name and constraints (inside the contract transaction). */
+export function shadowPromote(c: ShadowColumn): Step[] {
+  const t = qualified(c.schema, c.table);
+  const steps: Step[] = [{
+    sql: `ALTER TABLE ${t} RENAME COLUMN ${ident(c.temp)} TO ${ident(c.column)}`,
+    lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'instant rename',
+  }];
+  if (!c.nullable) {
+    const check = notNullCheckName(c.table, c.column);
+    steps.push(
+      {
+        sql: `ALTER TABLE ${t} ALTER COLUMN ${ident(c.column)} SET NOT NULL`,
+        lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only',
+        why: 'PG12+ skips the scan because a validated CHECK (col IS NOT NULL) exists',
+      },
+      {
+        sql: `ALTER TABLE ${t} DROP CONSTRAINT ${ident(check)}`,
+        lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'the NOT NULL attribute replaces the check',
+      },
+    );
+  }
+  if (c.unique) {
+    steps.push({
+      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(c.unique.name)} UNIQUE USING INDEX ${ident(c.unique.name)}`,
+      lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'reuses the index built concurrently',
+    });
+  }
+  return steps;
+}
+
+export function shadowDrop(c: Pick<ShadowColumn, 'schema' | 'table' | 'temp'>): Step {
+  return {
+    sql: `ALTER TABLE IF EXISTS ${qualified(c.schema, c.table)} DROP COLUMN IF EXISTS ${ident(c.temp)}`,
+    lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only',
+    why: 'removes the temporary column with its constraints and index; the old column was never touched',
+  };
+}
