@@ -32,7 +32,7 @@ export function engineOptions(partial: Partial<EngineOptions> = {}): EngineOptio
 }
 
 /** What is stored with the migration: the steps, without the in-memory model. */
-type StoredSteps = Omit<MigrationSteps, 'after'>;
+type StoredSteps = Omit<MigrationSteps, 'after' | 'perOperation'>;
 
 async function prepare(client: pg.ClientBase, o: EngineOptions): Promise<void> {
   await ensureState(client);
@@ -129,7 +129,7 @@ export async function startMigration(client: pg.ClientBase, migration: Migration
   if (await schemaExists(client, steps.version)) {
     throw ERR_MIGRATE_INVALID(`${migration.source}: name: schema "${steps.version}" already exists: choose another migration name`);
   }
-  const { after: _model, ...stored } = steps;
+  const { after: _model, perOperation: _ops, ...stored } = steps;
   let record: MigrationRecord | undefined;
   await runTransaction(client, 'start', steps.start.main, o, 'Nothing was changed: the expand transaction was rolled back.', async () => {
     if (migration.ops.some((op) => op.kind === 'sql')) await viewsForNewTables(client, o, steps);

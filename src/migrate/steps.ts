@@ -20,6 +20,17 @@ export interface Staged {
   after: Step[];
 }
 
+/** One operation's share of the steps, for the plan's overview. */
+export interface OperationSteps {
+  kind: string;
+  summary: string;
+  strategy: string;
+  start: Step[];
+  complete: Step[];
+  rollback: Step[];
+  backfill: string[];
+}
+
 export interface MigrationSteps {
   version: string;
   oldVersion: string;
@@ -31,6 +42,7 @@ export interface MigrationSteps {
   rollback: Staged;
   /** The shape the new version exposes. */
   after: SchemaModel;
+  perOperation: OperationSteps[];
 }
 
 function stage(steps: Step[]): Staged {
@@ -53,15 +65,19 @@ export function buildSteps(migration: Migration, schema: string, before: SchemaM
   const rollbackSteps: Step[][] = [];
   const writes: DualWrite[] = [];
   const backfillTables = new Set<string>();
+  const perOperation: OperationSteps[] = [];
   const model = cloneModel(before);
   for (const op of migration.ops) {
     const ctx: OpContext = { schema, migration: migration.name, model };
     const s = op.operation.start(op.fields, ctx);
+    const complete = op.operation.complete(op.fields, ctx);
+    const rollback = op.operation.rollback(op.fields, ctx);
     startSteps.push(...s.steps);
     writes.push(...(s.dualWrites ?? []));
     for (const t of s.backfill ?? []) backfillTables.add(t);
-    completeSteps.push(op.operation.complete(op.fields, ctx));
-    rollbackSteps.push(op.operation.rollback(op.fields, ctx));
+    completeSteps.push(complete);
+    rollbackSteps.push(rollback);
+    perOperation.push({ kind: op.kind, ...op.operation.describe(op.fields), start: s.steps, complete, rollback, backfill: s.backfill ?? [] });
     op.operation.apply(op.fields, model);
   }
   const physicalOf = (t: string) => before.tables.get(t)?.physical ?? t;
@@ -88,5 +104,5 @@ export function buildSteps(migration: Migration, schema: string, before: SchemaM
   complete.main.unshift(...contract);
   const rollback = stage(rollbackSteps.reverse().flat());
   rollback.main.unshift(...undo);
-  return { version, oldVersion, start, backfill, complete, completeViews: viewSteps(version, identityModel(after)), rollback, after };
+  return { version, oldVersion, start, backfill, complete, completeViews: viewSteps(version, identityModel(after)), rollback, after, perOperation };
 }
