@@ -22,7 +22,12 @@ export interface EngineOptions {
   onEvent: EventSink;
 }
 
-export function engineOptions(partial: Partial<EngineOptions> = {}): EngineOptions {
+export type EngineInput = Partial<Pick<EngineOptions, 'schema' | 'onEvent'>> & {
+  locks?: Partial<LockOptions>;
+  backfill?: Partial<BackfillOptions>;
+};
+
+export function engineOptions(partial: EngineInput = {}): EngineOptions {
   return {
     schema: partial.schema ?? 'public',
     locks: { ...defaultLockOptions, ...partial.locks },
@@ -109,7 +114,7 @@ export interface StartResult {
   resumed: boolean;
 }
 
-export async function startMigration(client: pg.ClientBase, migration: Migration, options: Partial<EngineOptions> = {}): Promise<StartResult> {
+export async function startMigration(client: pg.ClientBase, migration: Migration, options: EngineInput = {}): Promise<StartResult> {
   const o = engineOptions(options);
   await prepare(client, o);
   const active = await activeMigration(client, o.schema);
@@ -180,7 +185,7 @@ async function requireActive(client: pg.ClientBase, o: EngineOptions): Promise<M
   return active;
 }
 
-export async function completeMigration(client: pg.ClientBase, options: Partial<EngineOptions> = {}): Promise<MigrationRecord> {
+export async function completeMigration(client: pg.ClientBase, options: EngineInput = {}): Promise<MigrationRecord> {
   const o = engineOptions(options);
   await prepare(client, o);
   const active = await requireActive(client, o);
@@ -198,7 +203,7 @@ export async function completeMigration(client: pg.ClientBase, options: Partial<
   return { ...active, status: 'complete' };
 }
 
-export async function rollbackMigration(client: pg.ClientBase, options: Partial<EngineOptions> = {}): Promise<MigrationRecord> {
+export async function rollbackMigration(client: pg.ClientBase, options: EngineInput = {}): Promise<MigrationRecord> {
   const o = engineOptions(options);
   await prepare(client, o);
   const active = await requireActive(client, o);

@@ -68,9 +68,9 @@ function checklist(steps: Step[], phase: string): string[] {
   const out: string[] = [];
   for (const s of steps) {
     const where = s.stage === 'before' ? ' (alone, before the transaction)' : s.stage === 'after' ? ' (alone, outside any transaction)' : '';
-    out.push(`- [ ] ${phase}${where}`, '  ```sql', ...s.sql.split('\n').map((l) => `  ${l}`), '  ```',
+    out.push(`- [ ] ${phase}${where}: ${s.why}`, '  ```sql', ...s.sql.split('\n').map((l) => `  ${l}`), '  ```',
       `  Lock: **${s.lock}**${s.table ? ` on \`${s.table}\`` : ''}, blocks ${LOCK_BLOCKS[s.lock]}. ` +
-      `Rewrites table: ${s.effect === 'rewrites table' ? 'yes' : 'no'}. Scans table: ${s.effect === 'scans table' ? 'yes' : 'no'}. ${s.why}.`);
+      `Rewrites table: ${s.effect === 'rewrites table' ? 'yes' : 'no'}. Scans table: ${s.effect === 'scans table' ? 'yes' : 'no'}.`);
   }
   return out;
 }
