@@ -22,6 +22,7 @@ function shadow(op: AddColumn, ctx: OpContext): ShadowColumn {
     check: c.check,
     unique: c.unique ? { name: `${op.table}_${c.name}_key` } : undefined,
     references: c.references,
+    backfilled: op.up !== undefined,
   };
 }
 

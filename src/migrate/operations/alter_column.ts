@@ -40,6 +40,7 @@ function shadow(op: AlterColumn, ctx: OpContext): ShadowColumn {
     check: op.check,
     unique: op.unique,
     references: op.references,
+    backfilled: true,
   };
 }
 

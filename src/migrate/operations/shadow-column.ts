@@ -20,17 +20,27 @@ export interface ShadowColumn {
   check?: { name: string; constraint: string };
   unique?: { name: string };
   references?: ReferencesField;
+  /** Existing rows get their value from the backfill, not from the default. */
+  backfilled: boolean;
 }
 
 export function shadowStart(c: ShadowColumn): Step[] {
   const t = qualified(c.schema, c.table);
   const steps: Step[] = [];
-  const dflt = c.default != null ? ` DEFAULT ${c.default}` : '';
+  // A backfilled column starts NULL and gets its default for new rows only: existing rows
+  // must not all share it (a unique index would fail) and a volatile default must not rewrite.
+  const inline = c.default != null && !c.backfilled ? ` DEFAULT ${c.default}` : '';
   steps.push({
-    sql: `ALTER TABLE ${t} ADD COLUMN ${ident(c.temp)} ${c.type}${dflt}`,
+    sql: `ALTER TABLE ${t} ADD COLUMN ${ident(c.temp)} ${c.type}${inline}`,
     lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only',
-    why: 'nullable column' + (dflt ? ' with a default (PG11+: no rewrite unless the default is volatile)' : ', no rewrite'),
+    why: 'nullable column' + (inline ? ' with a default (PG11+: no rewrite unless the default is volatile)' : ', no rewrite'),
   });
+  if (c.default != null && c.backfilled) {
+    steps.push({
+      sql: `ALTER TABLE ${t} ALTER COLUMN ${ident(c.temp)} SET DEFAULT ${c.default}`,
+      lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'default for new rows only; existing rows come from the backfill',
+    });
+  }
   if (!c.nullable) {
     steps.push({
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(notNullCheckName(c.table, c.column))} CHECK (${ident(c.temp)} IS NOT NULL) NOT VALID`,
