@@ -103,8 +103,10 @@ async function runTransaction(client: pg.ClientBase, phase: string, steps: Step[
   }
 }
 
-function sameOperations(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** Compared as jsonb, which ignores key order and whitespace: the file may be reformatted, not changed. */
+async function sameOperations(client: pg.ClientBase, id: number, operations: unknown): Promise<boolean> {
+  const r = await client.query(`SELECT migration->'operations' = $2::jsonb AS same FROM ${M} WHERE id = $1`, [id, JSON.stringify(operations)]);
+  return r.rows[0]?.same === true;
 }
 
 export interface StartResult {
@@ -120,7 +122,7 @@ export async function startMigration(client: pg.ClientBase, migration: Migration
   const active = await activeMigration(client, o.schema);
   if (active) {
     if (active.name !== migration.name) throw ERR_MIGRATE_ACTIVE(active.name, o.schema);
-    if (!sameOperations(active.migration.operations, migration.raw)) throw ERR_MIGRATE_MISMATCH(active.name, migration.source);
+    if (!(await sameOperations(client, active.id, migration.raw))) throw ERR_MIGRATE_MISMATCH(active.name, migration.source);
     if (active.phase === 'ready') throw ERR_MIGRATE_ACTIVE(active.name, o.schema);
     o.onEvent({ type: 'info', message: `resuming migration "${active.name}" from phase ${active.phase}` });
     await finishStart(client, active, migration.source, o);
