@@ -10,7 +10,7 @@ import type { Migration } from './load.js';
 import { type LockOptions, defaultLockOptions, transaction, withLockRetry } from './locks.js';
 import type { Step } from './operation.js';
 import { ident, qualified } from './sql.js';
-import { M, type MigrationRecord, activeMigration, ensureState, lastCompleted, setPhase } from './state.js';
+import { M, type MigrationRecord, activeMigration, ensureState, lastCompleted, setPhase, stateExists } from './state.js';
 import { type MigrationSteps, buildSteps } from './steps.js';
 import { validateMigration } from './validate.js';
 import { viewSteps } from './views.js';
@@ -118,18 +118,21 @@ export interface StartResult {
 
 export async function startMigration(client: pg.ClientBase, migration: Migration, options: EngineInput = {}): Promise<StartResult> {
   const o = engineOptions(options);
-  await prepare(client, o);
-  const active = await activeMigration(client, o.schema);
+  // Read-only until the migration is known to be valid: a refused migration changes nothing,
+  // not even by creating sundial's own schema.
+  const active = (await stateExists(client)) ? await activeMigration(client, o.schema) : undefined;
   if (active) {
     if (active.name !== migration.name) throw ERR_MIGRATE_ACTIVE(active.name, o.schema);
     if (!(await sameOperations(client, active.id, migration.raw))) throw ERR_MIGRATE_MISMATCH(active.name, migration.source);
     if (active.phase === 'ready') throw ERR_MIGRATE_ACTIVE(active.name, o.schema);
     o.onEvent({ type: 'info', message: `resuming migration "${active.name}" from phase ${active.phase}` });
+    await prepare(client, o);
     await finishStart(client, active, migration.source, o);
     return { name: active.name, version: active.version_schema, oldVersion: active.old_version_schema, resumed: true };
   }
   const before = await readModel(client, o.schema);
   const after = validateMigration(migration, before);
+  await prepare(client, o);
   const parent = await lastCompleted(client, o.schema);
   const oldVersion = parent && (await schemaExists(client, parent.version_schema)) ? parent.version_schema : o.schema;
   const steps = buildSteps(migration, o.schema, before, after, oldVersion);
