@@ -1,5 +1,5 @@
 // Small accessors over libpg-query's JSON AST, so rules read like the SQL they match.
-import type { Statement } from './rule.js';
+import type { LintState, Statement } from './rule.js';
 
 export interface AlterCommand {
   table: string;
@@ -15,6 +15,18 @@ export function alterCommands(stmt: Statement): AlterCommand[] {
   const a = stmt.AlterTableStmt;
   if (!a || a.objtype !== 'OBJECT_TABLE') return [];
   return (a.cmds ?? []).map((c: any) => ({ table: relationName(a.relation), location: a.relation?.location, cmd: c.AlterTableCmd }));
+}
+
+/** ALTER TABLE commands of the given kinds on tables that existed before this file (new tables are safe). */
+export function commandsOnExistingTables(stmt: Statement, state: LintState, ...subtypes: string[]): AlterCommand[] {
+  return alterCommands(stmt).filter((a) => subtypes.includes(a.cmd.subtype) && !state.createdTables.has(a.table));
+}
+
+/** ADD CONSTRAINT commands of the given kinds on existing tables. */
+export function addedConstraints(stmt: Statement, state: LintState, ...contypes: string[]): (AlterCommand & { constraint: any })[] {
+  return commandsOnExistingTables(stmt, state, 'AT_AddConstraint')
+    .filter((a) => contypes.includes(a.cmd.def?.Constraint?.contype))
+    .map((a) => ({ ...a, constraint: a.cmd.def.Constraint }));
 }
 
 export function constraintsOf(columnDef: any): any[] {

@@ -1,4 +1,4 @@
-import { alterCommands, relationName } from '../ast.js';
+import { commandsOnExistingTables, relationName } from '../ast.js';
 import type { Rule } from '../rule.js';
 
 export const renamingColumn: Rule = {
@@ -31,8 +31,7 @@ export const banDropColumn: Rule = {
   problem: 'the running application version may still read or write the column: its queries fail, and the data is gone with no way back',
   fix: 'sundial\'s `drop_column` (with `down`): hidden from the new version first, dropped only at complete, reversible until then',
   check(stmt, state) {
-    return alterCommands(stmt)
-      .filter((a) => a.cmd.subtype === 'AT_DropColumn' && !state.createdTables.has(a.table))
+    return commandsOnExistingTables(stmt, state, 'AT_DropColumn')
       .map((a) => ({ location: a.location, message: `column "${a.table}"."${a.cmd.name}" is dropped` }));
   },
 };

@@ -1,4 +1,4 @@
-import { alterCommands, constraintsOf } from '../ast.js';
+import { commandsOnExistingTables, constraintsOf } from '../ast.js';
 import type { Hit, Rule } from '../rule.js';
 
 /** Defaults PostgreSQL evaluates once for ADD COLUMN (PG11+): constants and stable functions. */
@@ -23,8 +23,7 @@ export const addingRequiredField: Rule = {
   fix: 'add the column nullable or with a default, or use sundial\'s `add_column` with `up` (fills existing rows in batches, NOT NULL via a validated CHECK)',
   check(stmt, state) {
     const hits: Hit[] = [];
-    for (const a of alterCommands(stmt)) {
-      if (a.cmd.subtype !== 'AT_AddColumn' || state.createdTables.has(a.table)) continue;
+    for (const a of commandsOnExistingTables(stmt, state, 'AT_AddColumn')) {
       const cons = constraintsOf(a.cmd.def?.ColumnDef);
       const notNull = cons.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
       const filled = cons.some((c) => ['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(c.contype));
@@ -41,8 +40,7 @@ export const addingFieldWithDefault: Rule = {
   fix: 'add the column without the default (or with a constant one), then fill it in batches: sundial\'s `add_column` with `up` does both',
   check(stmt, state) {
     const hits: Hit[] = [];
-    for (const a of alterCommands(stmt)) {
-      if (a.cmd.subtype !== 'AT_AddColumn' || state.createdTables.has(a.table)) continue;
+    for (const a of commandsOnExistingTables(stmt, state, 'AT_AddColumn')) {
       for (const c of constraintsOf(a.cmd.def?.ColumnDef)) {
         if (c.contype === 'CONSTR_DEFAULT' && !isNonVolatile(c.raw_expr)) {
           hits.push({ location: c.location ?? a.location, message: `column "${a.cmd.def.ColumnDef.colname}" on "${a.table}" has a volatile (or unknown) default` });
@@ -59,8 +57,7 @@ export const changingColumnType: Rule = {
   problem: 'ALTER COLUMN ... TYPE rewrites the table (and its indexes) under an ACCESS EXCLUSIVE lock, and breaks application versions that expect the old type',
   fix: 'sundial\'s `alter_column` with `type`, `up` and `down`: a new column, dual writes, a batched backfill, and a swap at complete',
   check(stmt, state) {
-    return alterCommands(stmt)
-      .filter((a) => a.cmd.subtype === 'AT_AlterColumnType' && !state.createdTables.has(a.table))
+    return commandsOnExistingTables(stmt, state, 'AT_AlterColumnType')
       .map((a) => ({ location: a.cmd.def?.ColumnDef?.location ?? a.location, message: `the type of "${a.table}"."${a.cmd.name}" is changed in place` }));
   },
 };
@@ -71,8 +68,8 @@ export const addingNotNullableField: Rule = {
   problem: 'SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock, unless a validated CHECK (col IS NOT NULL) already proves it (PG12+)',
   fix: 'ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT, then SET NOT NULL; sundial\'s `alter_column` with `nullable: false` does this',
   check(stmt, state) {
-    return alterCommands(stmt)
-      .filter((a) => a.cmd.subtype === 'AT_SetNotNull' && !state.createdTables.has(a.table) && !state.validatedNotNull.has(`${a.table}.${a.cmd.name}`))
+    return commandsOnExistingTables(stmt, state, 'AT_SetNotNull')
+      .filter((a) => !state.validatedNotNull.has(`${a.table}.${a.cmd.name}`))
       .map((a) => ({ location: a.location, message: `SET NOT NULL on "${a.table}"."${a.cmd.name}" without a validated CHECK (${a.cmd.name} IS NOT NULL)` }));
   },
 };

@@ -1,4 +1,4 @@
-import { alterCommands } from '../ast.js';
+import { addedConstraints } from '../ast.js';
 import type { Rule } from '../rule.js';
 
 export const constraintMissingNotValid: Rule = {
@@ -7,10 +7,9 @@ export const constraintMissingNotValid: Rule = {
   problem: 'adding a CHECK or FOREIGN KEY constraint validates every existing row while holding a lock that blocks writes (and, for a foreign key, writes to the referenced table)',
   fix: 'ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT in a later statement (it only takes SHARE UPDATE EXCLUSIVE); sundial\'s `create_constraint` does this',
   check(stmt, state) {
-    return alterCommands(stmt)
-      .filter((a) => a.cmd.subtype === 'AT_AddConstraint' && !state.createdTables.has(a.table))
-      .filter((a) => ['CONSTR_CHECK', 'CONSTR_FOREIGN'].includes(a.cmd.def?.Constraint?.contype) && !a.cmd.def.Constraint.skip_validation)
-      .map((a) => ({ location: a.cmd.def.Constraint.location ?? a.location, message: `constraint ${a.cmd.def.Constraint.conname ? `"${a.cmd.def.Constraint.conname}" ` : ''}on "${a.table}" is added without NOT VALID` }));
+    return addedConstraints(stmt, state, 'CONSTR_CHECK', 'CONSTR_FOREIGN')
+      .filter((a) => !a.constraint.skip_validation)
+      .map((a) => ({ location: a.constraint.location ?? a.location, message: `constraint ${a.constraint.conname ? `"${a.constraint.conname}" ` : ''}on "${a.table}" is added without NOT VALID` }));
   },
 };
 
@@ -20,9 +19,8 @@ export const disallowedUniqueConstraint: Rule = {
   problem: 'ADD CONSTRAINT ... UNIQUE (or PRIMARY KEY) builds its index while holding an ACCESS EXCLUSIVE lock: reads and writes stop for the whole build',
   fix: 'CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX; sundial\'s `create_constraint` with `type: unique` does this',
   check(stmt, state) {
-    return alterCommands(stmt)
-      .filter((a) => a.cmd.subtype === 'AT_AddConstraint' && !state.createdTables.has(a.table))
-      .filter((a) => ['CONSTR_UNIQUE', 'CONSTR_PRIMARY'].includes(a.cmd.def?.Constraint?.contype) && !a.cmd.def.Constraint.indexname)
-      .map((a) => ({ location: a.cmd.def.Constraint.location ?? a.location, message: `a unique constraint on "${a.table}" builds its index under the lock` }));
+    return addedConstraints(stmt, state, 'CONSTR_UNIQUE', 'CONSTR_PRIMARY')
+      .filter((a) => !a.constraint.indexname)
+      .map((a) => ({ location: a.constraint.location ?? a.location, message: `a unique constraint on "${a.table}" builds its index under the lock` }));
   },
 };
