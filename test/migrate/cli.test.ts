@@ -92,3 +92,30 @@ t.test('the worked example of docs/migrate.md', async (t) => {
   t.ok(r.v1Writes > 0 && r.v2Writes === 200);
   t.equal(r.rowsAfterComplete, r.expectedRows, 'no write lost');
 });
+
+t.test('--embedded with --seed: plan validated against a throwaway server', async (t) => {
+  const r = await cli(['plan', example('02_email_required.yaml'), '--embedded', '--seed', example('schema.sql')]);
+  t.equal(r.code, 0, r.err);
+  t.match(r.err, 'started a throwaway PostgreSQL');
+  t.match(r.out, /\| `users` \| ~5,000 \| 5 \|/, 'row estimate from reltuples');
+  t.match(r.out, 'ADD COLUMN "_sundial_new_email" text', 'the current type was read from the database');
+});
+
+t.test('--schema: a schema other than public', async (t) => {
+  const url = await pgt.freshDatabase();
+  const db = await pgt.connect(url);
+  await db.query(`CREATE SCHEMA app; CREATE TABLE app.items (id bigserial PRIMARY KEY, label text); INSERT INTO app.items (label) VALUES ('a'), ('b');
+    CREATE TABLE public.items (id int)`);
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const file = join(mkdtempSync(join(tmpdir(), 'sundial-schema-')), 'm.json');
+  writeFileSync(file, JSON.stringify({ name: 'title', operations: [{ rename_column: { table: 'items', from: 'label', to: 'title' } }] }));
+  const r = await cli(['start', file, '--schema', 'app', '--database-url', url]);
+  t.equal(r.code, 0, r.err);
+  const v2 = await pgt.connect(url, 'app_title');
+  t.same((await v2.query('SELECT title FROM items ORDER BY id')).rows, [{ title: 'a' }, { title: 'b' }]);
+  t.equal((await cli(['complete', '--schema', 'app', '--database-url', url])).code, 0);
+  t.same((await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'app' AND table_name = 'items' ORDER BY ordinal_position`)).rows.map((x) => x.column_name), ['id', 'title']);
+  t.same((await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'items'`)).rows.map((x) => x.column_name), ['id'], 'public is untouched');
+});
