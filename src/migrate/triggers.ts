@@ -15,17 +15,42 @@ export function functionName(schema: string, table: string, migration: string): 
   return shortName(`${schema}_${table}_${migration}_dual_write`);
 }
 
-function declarations(schema: string, t: TableModel | undefined): string {
+function declarations(schema: string, t: TableModel | undefined, row: 'NEW' | 'OLD'): string {
   if (!t) return '';
   return t.columns
-    .map((c) => `      ${ident(c.name)} ${qualified(schema, t.physical)}.${ident(c.physical)}%TYPE := NEW.${ident(c.physical)};`)
+    .map((c) => `      ${ident(c.name)} ${qualified(schema, t.physical)}.${ident(c.physical)}%TYPE := ${row}.${ident(c.physical)};`)
     .join('\n');
 }
 
-function branch(schema: string, t: TableModel | undefined, writes: DualWrite[]): string {
+/**
+ * On INSERT the expression always runs. On UPDATE it runs only when its result over the
+ * new row differs from its result over the old row: an update that does not touch the
+ * expression's inputs must not overwrite what the other version wrote into its own column.
+ * `up` also runs while its target is still NULL, which is how the backfill's no-op update
+ * fills existing rows (and skips rows the new version already wrote).
+ */
+function assignment(schema: string, t: TableModel | undefined, w: DualWrite, i: number): string {
+  const target = `NEW.${ident(w.target)}`;
+  const fresh = w.direction === 'up' ? `TG_OP = 'INSERT' OR ${target} IS NULL` : `TG_OP = 'INSERT'`;
+  return [
+    `      IF ${fresh} THEN`,
+    `        ${target} := (${w.expression});`,
+    '      ELSE',
+    `        _sundial_${i} := (${w.expression});`,
+    '        DECLARE',
+    declarations(schema, t, 'OLD').replace(/^ {6}/gm, '          '),
+    '        BEGIN',
+    `          IF _sundial_${i} IS DISTINCT FROM (${w.expression}) THEN ${target} := _sundial_${i}; END IF;`,
+    '        END;',
+    '      END IF;',
+  ].join('\n');
+}
+
+function branch(schema: string, physical: string, t: TableModel | undefined, writes: DualWrite[]): string {
   if (writes.length === 0) return '    NULL;';
-  const assigns = writes.map((w) => `      NEW.${ident(w.target)} := (${w.expression});`).join('\n');
-  return `    DECLARE\n${declarations(schema, t)}\n    BEGIN\n${assigns}\n    END;`;
+  const results = writes.map((w, i) => `      _sundial_${i} ${qualified(schema, physical)}.${ident(w.target)}%TYPE;`).join('\n');
+  const assigns = writes.map((w, i) => assignment(schema, t, w, i)).join('\n');
+  return `    DECLARE\n${declarations(schema, t, 'NEW')}\n${results}\n    BEGIN\n${assigns}\n    END;`;
 }
 
 /** Physical tables keyed by the old logical names used in DualWrite.table. */
@@ -47,9 +72,9 @@ export function dualWriteSteps(
     const body = [
       'BEGIN',
       `  IF btrim(split_part(current_setting('search_path'), ',', 1), ' "') = ${literal(version)} THEN`,
-      branch(schema, newTable, group.filter((w) => w.direction === 'down')),
+      branch(schema, physical, newTable, group.filter((w) => w.direction === 'down')),
       '  ELSE',
-      branch(schema, oldTable, group.filter((w) => w.direction === 'up')),
+      branch(schema, physical, oldTable, group.filter((w) => w.direction === 'up')),
       '  END IF;',
       '  RETURN NEW;',
       'END',

@@ -91,13 +91,18 @@ const cases: Case[] = [
       await db.query(`INSERT INTO users (name, age) VALUES ('old', 7)`);
       t.equal((await one(v2, `SELECT score FROM users WHERE name = 'old'`)).score, 70, 'old writes get up');
       await v2.query(`INSERT INTO users (name, age, score) VALUES ('new', 1, 5)`);
+      await db.query(`UPDATE users SET email = 'touched@x' WHERE name = 'new'`);
+      t.equal((await one(v2, `SELECT score FROM users WHERE name = 'new'`)).score, 5, 'an old update that leaves up\'s inputs alone keeps the new version\'s value');
+      await db.query(`UPDATE users SET age = 2 WHERE name = 'new'`);
+      t.equal((await one(v2, `SELECT score FROM users WHERE name = 'new'`)).score, 20, 'an old update of up\'s inputs recomputes it');
+      await db.query(`UPDATE users SET age = 1 WHERE name = 'new'`);
       await t.rejects(v2.query(`INSERT INTO users (name) VALUES ('no score')`), { code: '23514' }, 'NOT NULL enforced through the check');
       t.notOk((await columnsOf(db, 'public', 'users')).includes('score'), 'not under its final name yet');
     },
     async completed(t, { db }) {
       const c = await one(db, `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'score'`);
       t.equal(c.is_nullable, 'NO');
-      t.equal((await one(db, `SELECT score FROM users WHERE name = 'new'`)).score, 5);
+      t.equal((await one(db, `SELECT score FROM users WHERE name = 'new'`)).score, 10);
     },
     async rolledBack(t, { db }) {
       t.notOk((await columnsOf(db, 'public', 'users')).some((c) => c.includes('score')));
@@ -105,17 +110,20 @@ const cases: Case[] = [
   },
   {
     name: 'drop_column with down',
-    ops: [{ drop_column: { table: 'users', column: 'email', down: `name || '@down'` } }],
+    ops: [{ drop_column: { table: 'users', column: 'email', down: `'unknown@down'` } }],
     async started(t, { db, v2 }) {
       t.notOk((await columnsOf(v2, 'public_m', 'users')).includes('email'));
       await v2.query(`INSERT INTO users (name) VALUES ('nomail')`);
-      t.equal((await one(db, `SELECT email FROM users WHERE name = 'nomail'`)).email, 'nomail@down');
+      t.equal((await one(db, `SELECT email FROM users WHERE name = 'nomail'`)).email, 'unknown@down');
+      await v2.query(`UPDATE users SET age = 99 WHERE id = 5`);
+      t.equal((await one(db, `SELECT email FROM users WHERE id = 5`)).email, 'u5@x', 'a new-version update does not clobber the old column');
     },
     async completed(t, { db }) {
       t.notOk((await columnsOf(db, 'public', 'users')).includes('email'));
     },
     async rolledBack(t, { db }) {
-      t.equal((await one(db, `SELECT email FROM users WHERE name = 'nomail'`)).email, 'nomail@down', 'rows new clients wrote keep a value');
+      t.equal((await one(db, `SELECT email FROM users WHERE name = 'nomail'`)).email, 'unknown@down', 'rows new clients wrote keep a value');
+      t.equal((await one(db, `SELECT email FROM users WHERE id = 5`)).email, 'u5@x');
     },
   },
   {
