@@ -3,6 +3,7 @@
 import type { Migration } from './load.js';
 import { type Effect, LOCK_LEVELS, type LockLevel, type Step } from './operation.js';
 import type { MigrationSteps, OperationSteps } from './steps.js';
+import { batchSql } from './backfill.js';
 
 export interface PlanInput {
   migration: Migration;
@@ -79,6 +80,19 @@ function ordered(stage: { before: Step[]; main: Step[]; after: Step[] }, extra: 
   return [...stage.before, ...stage.main, ...extra, ...stage.after];
 }
 
+/** The backfill's batch statement, as a step: it runs once per batch, still part of `start`. */
+function backfillSteps(input: PlanInput): Step[] {
+  return input.steps.backfill.map((b) => ({
+    // Without a database the key is unknown; show where it goes.
+    sql: batchSql(input.schema, b.keys.length ? b : { ...b, keys: [{ name: 'primary key', type: 'bigint' }] }, true),
+    lock: 'ROW EXCLUSIVE',
+    table: b.table,
+    effect: 'writes rows',
+    why: `backfill of \`${b.table}\` (${rowsText(b.table, input)} rows), ${input.batchSize} rows per transaction keyed by (${b.keys.map((k) => k.name).join(', ') || 'primary key'}): ` +
+      'locks only the batch\'s rows (FOR NO KEY UPDATE) and fires the dual-write trigger; progress is recorded in the same transaction, so `start` resumes after an interruption',
+  }));
+}
+
 export function renderPlan(input: PlanInput): string {
   const { migration, schema, steps } = input;
   const L: string[] = [];
@@ -111,9 +125,7 @@ export function renderPlan(input: PlanInput): string {
   L.push(...checklist(ordered(steps.start), 'Expand'));
   L.push('');
   L.push('## Phase 2: Migrate', '');
-  for (const b of steps.backfill) {
-    L.push(`- [ ] Backfill \`${b.table}\` in batches of ${input.batchSize} by (${b.keys.map((k) => k.name).join(', ')}): \`UPDATE ... SET pk = pk\` fires the dual-write trigger. Resumable: re-run \`start\` after an interruption.`);
-  }
+  L.push(...checklist(backfillSteps(input), 'Migrate'));
   L.push(
     `- [ ] Deploy the new application version with \`search_path = ${steps.version}\`.`,
     `- [ ] Keep the old version running with \`search_path = ${steps.oldVersion}\` until its traffic reaches zero.`,
@@ -125,7 +137,7 @@ export function renderPlan(input: PlanInput): string {
   L.push('');
   L.push('## Lock analysis', '');
   L.push('| Phase | Statement | Lock | Table | Rewrites table | Scans table |', '|---|---|---|---|---|---|');
-  const rows: [string, Step[]][] = [['Expand', ordered(steps.start)], ['Contract', ordered(steps.complete, steps.completeViews)], ['Rollback', ordered(steps.rollback)]];
+  const rows: [string, Step[]][] = [['Expand', ordered(steps.start)], ['Migrate', backfillSteps(input)], ['Contract', ordered(steps.complete, steps.completeViews)], ['Rollback', ordered(steps.rollback)]];
   for (const [phase, list] of rows) {
     for (const s of list) {
       const stmt = s.sql.split('\n')[0];
