@@ -96,6 +96,14 @@ t.test('sundial operations are named in the fix', async (t) => {
   }
 });
 
+t.test('inline forms of the same hazards', async (t) => {
+  const rulesOf = async (sql: string) => (await lintSql('x.sql', `${LT}${sql}`)).map((f) => f.rule).filter((r) => !r.startsWith('prefer-'));
+  t.same(await rulesOf('ALTER TABLE users ADD COLUMN email2 text UNIQUE;'), ['disallowed-unique-constraint']);
+  t.same(await rulesOf('ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id);'), ['constraint-missing-not-valid']);
+  t.same(await rulesOf('ALTER TABLE users ADD COLUMN seq bigserial;'), ['adding-field-with-default'], 'serial is a volatile default');
+  t.same(await rulesOf('CREATE TABLE t (id bigserial PRIMARY KEY, email text UNIQUE, owner bigint REFERENCES users (id));'), [], 'a new table is free');
+});
+
 t.test('migration tools that wrap files in a transaction', async (t) => {
   const sql = `${LT}CREATE INDEX CONCURRENTLY i ON users (email);`;
   t.same((await lintSql('x.sql', sql)).map((f) => f.rule), []);

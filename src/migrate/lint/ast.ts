@@ -29,6 +29,12 @@ export function addedConstraints(stmt: Statement, state: LintState, ...contypes:
     .map((a) => ({ ...a, constraint: a.cmd.def.Constraint }));
 }
 
+/** Constraints declared inline on columns added to existing tables (`ADD COLUMN x int UNIQUE`). */
+export function inlineConstraints(stmt: Statement, state: LintState, ...contypes: string[]): (AlterCommand & { constraint: any })[] {
+  return commandsOnExistingTables(stmt, state, 'AT_AddColumn').flatMap((a) =>
+    constraintsOf(a.cmd.def?.ColumnDef).filter((c) => contypes.includes(c.contype)).map((constraint) => ({ ...a, constraint })));
+}
+
 export function constraintsOf(columnDef: any): any[] {
   return (columnDef?.constraints ?? []).map((c: any) => c.Constraint);
 }

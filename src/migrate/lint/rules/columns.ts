@@ -1,8 +1,10 @@
-import { commandsOnExistingTables, constraintsOf } from '../ast.js';
+import { commandsOnExistingTables, constraintsOf, typeNameOf } from '../ast.js';
 import type { Hit, Rule } from '../rule.js';
 
 /** Defaults PostgreSQL evaluates once for ADD COLUMN (PG11+): constants and stable functions. */
 const NON_VOLATILE_FUNCTIONS = new Set(['now', 'transaction_timestamp', 'statement_timestamp', 'current_date', 'localtimestamp', 'current_setting']);
+
+const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
 
 function isNonVolatile(expr: any): boolean {
   if (!expr) return true;
@@ -41,6 +43,10 @@ export const addingFieldWithDefault: Rule = {
   check(stmt, state) {
     const hits: Hit[] = [];
     for (const a of commandsOnExistingTables(stmt, state, 'AT_AddColumn')) {
+      // serial types are a nextval() default in disguise.
+      if (SERIAL_TYPES.has(typeNameOf(a.cmd.def?.ColumnDef))) {
+        hits.push({ location: a.cmd.def.ColumnDef.location ?? a.location, message: `column "${a.cmd.def.ColumnDef.colname}" on "${a.table}" is ${typeNameOf(a.cmd.def.ColumnDef)} (a nextval() default)` });
+      }
       for (const c of constraintsOf(a.cmd.def?.ColumnDef)) {
         if (c.contype === 'CONSTR_DEFAULT' && !isNonVolatile(c.raw_expr)) {
           hits.push({ location: c.location ?? a.location, message: `column "${a.cmd.def.ColumnDef.colname}" on "${a.table}" has a volatile (or unknown) default` });

@@ -1,4 +1,4 @@
-import { addedConstraints } from '../ast.js';
+import { addedConstraints, inlineConstraints } from '../ast.js';
 import type { Rule } from '../rule.js';
 
 export const constraintMissingNotValid: Rule = {
@@ -9,6 +9,7 @@ export const constraintMissingNotValid: Rule = {
   check(stmt, state) {
     return addedConstraints(stmt, state, 'CONSTR_CHECK', 'CONSTR_FOREIGN')
       .filter((a) => !a.constraint.skip_validation)
+      .concat(inlineConstraints(stmt, state, 'CONSTR_FOREIGN'))
       .map((a) => ({ location: a.constraint.location ?? a.location, message: `constraint ${a.constraint.conname ? `"${a.constraint.conname}" ` : ''}on "${a.table}" is added without NOT VALID` }));
   },
 };
@@ -21,6 +22,7 @@ export const disallowedUniqueConstraint: Rule = {
   check(stmt, state) {
     return addedConstraints(stmt, state, 'CONSTR_UNIQUE', 'CONSTR_PRIMARY')
       .filter((a) => !a.constraint.indexname)
+      .concat(inlineConstraints(stmt, state, 'CONSTR_UNIQUE', 'CONSTR_PRIMARY'))
       .map((a) => ({ location: a.constraint.location ?? a.location, message: `a unique constraint on "${a.table}" builds its index under the lock` }));
   },
 };
