@@ -14,6 +14,7 @@ import { M, type MigrationRecord, activeMigration, ensureState, lastCompleted, s
 import { type MigrationSteps, buildSteps } from './steps.js';
 import { validateMigration } from './validate.js';
 import { viewSteps } from './views.js';
+import type { SchemaModel } from './model.js';
 
 export interface EngineOptions {
   schema: string;
@@ -142,7 +143,7 @@ export async function startMigration(client: pg.ClientBase, migration: Migration
   const { after: _model, perOperation: _ops, ...stored } = steps;
   let record: MigrationRecord | undefined;
   await runTransaction(client, 'start', steps.start.main, o, 'Nothing was changed: the expand transaction was rolled back.', async () => {
-    if (migration.ops.some((op) => op.kind === 'sql')) await viewsForNewTables(client, o, steps);
+    if (migration.ops.some((op) => op.kind === 'sql')) await viewsForNewTables(client, o, before, steps);
     const r = await client.query(
       `INSERT INTO ${M} (schema, name, migration, parent, status, phase, version_schema, old_version_schema, steps)
        VALUES ($1, $2, $3, $4, 'active', 'expanded', $5, $6, $7) RETURNING *`,
@@ -155,11 +156,10 @@ export async function startMigration(client: pg.ClientBase, migration: Migration
   return { name: migration.name, version: steps.version, oldVersion, resumed: false };
 }
 
-/** Tables an `sql` operation created are not in the model; give them identity views too. */
-async function viewsForNewTables(client: pg.ClientBase, o: EngineOptions, steps: MigrationSteps): Promise<void> {
+/** Tables an `sql` operation created are in neither model; give them identity views too. */
+async function viewsForNewTables(client: pg.ClientBase, o: EngineOptions, before: SchemaModel, steps: MigrationSteps): Promise<void> {
   const now = await readModel(client, o.schema);
-  const known = new Set([...steps.after.tables.values()].map((t) => t.physical));
-  for (const t of known) now.tables.delete(t);
+  for (const t of [...before.tables.values(), ...steps.after.tables.values()]) now.tables.delete(t.physical);
   for (const step of viewSteps(steps.version, now).slice(1)) await exec(client, 'start', step, o);
 }
 

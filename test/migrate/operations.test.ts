@@ -223,10 +223,11 @@ const cases: Case[] = [
   },
   {
     name: 'sql',
-    ops: [{ sql: { up: 'CREATE TABLE audit (id bigserial PRIMARY KEY, msg text)', down: 'DROP TABLE audit' } }],
+    ops: [{ drop_table: { name: 'teams' } }, { sql: { up: 'CREATE TABLE audit (id bigserial PRIMARY KEY, msg text)', down: 'DROP TABLE audit' } }],
     async started(t, { v2 }) {
       await v2.query(`INSERT INTO audit (msg) VALUES ('x')`);
       t.ok(await exists(v2, 'public_m.audit'), 'the new version sees a table made by sql');
+      t.notOk(await exists(v2, 'public_m.teams'), 'and not a table dropped by an earlier operation');
     },
     async completed(t, { db }) {
       t.ok(await exists(db, 'public.audit'));
