@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventSink } from './events.js';
 import { type LockOptions, transaction } from './locks.js';
 import { ident, qualified } from './sql.js';
-import { B } from './state.js';
+import { BACKFILL } from './state.js';
 import type { BackfillTarget } from './steps.js';
 
 export interface BackfillOptions {
@@ -44,8 +44,8 @@ export async function runBackfill(
   client: pg.ClientBase, schema: string, migrationId: number, target: BackfillTarget,
   options: BackfillOptions, locks: LockOptions, onEvent: EventSink,
 ): Promise<void> {
-  await client.query(`INSERT INTO ${B} (migration_id, tbl) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [migrationId, target.table]);
-  const p = await client.query(`SELECT last_key, rows_done, batches, done FROM ${B} WHERE migration_id = $1 AND tbl = $2`, [migrationId, target.table]);
+  await client.query(`INSERT INTO ${BACKFILL} (migration_id, tbl) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [migrationId, target.table]);
+  const p = await client.query(`SELECT last_key, rows_done, batches, done FROM ${BACKFILL} WHERE migration_id = $1 AND tbl = $2`, [migrationId, target.table]);
   let lastKey: string[] | null = p.rows[0].last_key;
   let rowsDone = Number(p.rows[0].rows_done);
   let batches = Number(p.rows[0].batches);
@@ -61,7 +61,7 @@ export async function runBackfill(
       n = r.rows[0].n;
       const last: string[] | null = r.rows[0].last ?? lastKey;
       await client.query(
-        `UPDATE ${B} SET last_key = $3, rows_done = rows_done + $4, batches = batches + 1, done = $5, updated_at = now()
+        `UPDATE ${BACKFILL} SET last_key = $3, rows_done = rows_done + $4, batches = batches + 1, done = $5, updated_at = now()
           WHERE migration_id = $1 AND tbl = $2`,
         [migrationId, target.table, JSON.stringify(last), n, n < options.batchSize],
       );

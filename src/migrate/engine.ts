@@ -10,7 +10,7 @@ import type { Migration } from './load.js';
 import { type LockOptions, defaultLockOptions, transaction, withLockRetry } from './locks.js';
 import type { Step } from './operation.js';
 import { ident, qualified } from './sql.js';
-import { M, type MigrationRecord, activeMigration, ensureState, lastCompleted, setPhase, stateExists } from './state.js';
+import { MIGRATIONS, type MigrationRecord, activeMigration, ensureState, lastCompleted, setPhase, stateExists } from './state.js';
 import { type MigrationSteps, buildSteps } from './steps.js';
 import { validateMigration } from './validate.js';
 import { viewSteps } from './views.js';
@@ -106,7 +106,7 @@ async function runTransaction(client: pg.ClientBase, phase: string, steps: Step[
 
 /** Compared as jsonb, which ignores key order and whitespace: the file may be reformatted, not changed. */
 async function sameOperations(client: pg.ClientBase, id: number, operations: unknown): Promise<boolean> {
-  const r = await client.query(`SELECT migration->'operations' = $2::jsonb AS same FROM ${M} WHERE id = $1`, [id, JSON.stringify(operations)]);
+  const r = await client.query(`SELECT migration->'operations' = $2::jsonb AS same FROM ${MIGRATIONS} WHERE id = $1`, [id, JSON.stringify(operations)]);
   return r.rows[0]?.same === true;
 }
 
@@ -145,7 +145,7 @@ export async function startMigration(client: pg.ClientBase, migration: Migration
   await runTransaction(client, 'start', steps.start.main, o, 'Nothing was changed: the expand transaction was rolled back.', async () => {
     if (migration.ops.some((op) => op.kind === 'sql')) await viewsForNewTables(client, o, before, steps);
     const r = await client.query(
-      `INSERT INTO ${M} (schema, name, migration, parent, status, phase, version_schema, old_version_schema, steps)
+      `INSERT INTO ${MIGRATIONS} (schema, name, migration, parent, status, phase, version_schema, old_version_schema, steps)
        VALUES ($1, $2, $3, $4, 'active', 'expanded', $5, $6, $7) RETURNING *`,
       [o.schema, migration.name, JSON.stringify({ name: migration.name, operations: migration.raw }), parent?.name ?? null,
         steps.version, oldVersion, JSON.stringify(stored)],
@@ -201,7 +201,7 @@ export async function completeMigration(client: pg.ClientBase, options: EngineIn
   await runTransaction(client, 'complete', steps.complete.main, o, still, async () => {
     const model = await readModel(client, o.schema);
     for (const step of viewSteps(steps.version, model)) await exec(client, 'complete', step, o);
-    await client.query(`UPDATE ${M} SET status = 'complete', completed_at = now(), updated_at = now() WHERE id = $1`, [active.id]);
+    await client.query(`UPDATE ${MIGRATIONS} SET status = 'complete', completed_at = now(), updated_at = now() WHERE id = $1`, [active.id]);
   });
   const done = `The migration "${active.name}" is complete; only this clean-up failed. Run the statement by hand.`;
   for (const step of steps.complete.after) await runAlone(client, 'complete', step, o, done);
@@ -216,7 +216,7 @@ export async function rollbackMigration(client: pg.ClientBase, options: EngineIn
   const advice = `The migration "${active.name}" is still active; old clients are unaffected. Re-run \`sundial migrate rollback\`.`;
   for (const step of steps.rollback.before) await runAlone(client, 'rollback', step, o, advice);
   await runTransaction(client, 'rollback', steps.rollback.main, o, advice, async () => {
-    await client.query(`UPDATE ${M} SET status = 'rolled_back', rolled_back_at = now(), updated_at = now() WHERE id = $1`, [active.id]);
+    await client.query(`UPDATE ${MIGRATIONS} SET status = 'rolled_back', rolled_back_at = now(), updated_at = now() WHERE id = $1`, [active.id]);
   });
   for (const step of steps.rollback.after) await runAlone(client, 'rollback', step, o, advice);
   return { ...active, status: 'rolled_back' };

@@ -26,12 +26,12 @@ export interface MigrationRecord {
   rolled_back_at: Date | null;
 }
 
-export const M = `${STATE_SCHEMA}.migrations`;
-export const B = `${STATE_SCHEMA}.backfill`;
+export const MIGRATIONS = `${STATE_SCHEMA}.migrations`;
+export const BACKFILL = `${STATE_SCHEMA}.backfill`;
 
 export const stateDdl = [
   `CREATE SCHEMA IF NOT EXISTS ${STATE_SCHEMA}`,
-  `CREATE TABLE IF NOT EXISTS ${M} (
+  `CREATE TABLE IF NOT EXISTS ${MIGRATIONS} (
      id bigserial PRIMARY KEY,
      schema text NOT NULL,
      name text NOT NULL,
@@ -46,10 +46,10 @@ export const stateDdl = [
      updated_at timestamptz NOT NULL DEFAULT now(),
      completed_at timestamptz,
      rolled_back_at timestamptz)`,
-  `CREATE UNIQUE INDEX IF NOT EXISTS migrations_one_active ON ${M} (schema) WHERE status = 'active'`,
-  `CREATE UNIQUE INDEX IF NOT EXISTS migrations_name_once ON ${M} (schema, name) WHERE status <> 'rolled_back'`,
-  `CREATE TABLE IF NOT EXISTS ${B} (
-     migration_id bigint NOT NULL REFERENCES ${M} (id) ON DELETE CASCADE,
+  `CREATE UNIQUE INDEX IF NOT EXISTS migrations_one_active ON ${MIGRATIONS} (schema) WHERE status = 'active'`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS migrations_name_once ON ${MIGRATIONS} (schema, name) WHERE status <> 'rolled_back'`,
+  `CREATE TABLE IF NOT EXISTS ${BACKFILL} (
+     migration_id bigint NOT NULL REFERENCES ${MIGRATIONS} (id) ON DELETE CASCADE,
      tbl text NOT NULL,
      last_key jsonb,
      rows_done bigint NOT NULL DEFAULT 0,
@@ -70,27 +70,27 @@ export async function ensureState(db: Queryable): Promise<void> {
 }
 
 export async function stateExists(db: Queryable): Promise<boolean> {
-  const r = await db.query(`SELECT to_regclass('${M}') IS NOT NULL AS ok`);
+  const r = await db.query(`SELECT to_regclass('${MIGRATIONS}') IS NOT NULL AS ok`);
   return r.rows[0].ok;
 }
 
 export async function activeMigration(db: Queryable, schema: string): Promise<MigrationRecord | undefined> {
-  const r = await db.query(`SELECT * FROM ${M} WHERE schema = $1 AND status = 'active'`, [schema]);
+  const r = await db.query(`SELECT * FROM ${MIGRATIONS} WHERE schema = $1 AND status = 'active'`, [schema]);
   return r.rows[0];
 }
 
 export async function lastCompleted(db: Queryable, schema: string): Promise<MigrationRecord | undefined> {
-  const r = await db.query(`SELECT * FROM ${M} WHERE schema = $1 AND status = 'complete' ORDER BY completed_at DESC, id DESC LIMIT 1`, [schema]);
+  const r = await db.query(`SELECT * FROM ${MIGRATIONS} WHERE schema = $1 AND status = 'complete' ORDER BY completed_at DESC, id DESC LIMIT 1`, [schema]);
   return r.rows[0];
 }
 
 export async function history(db: Queryable, schema: string): Promise<MigrationRecord[]> {
-  const r = await db.query(`SELECT * FROM ${M} WHERE schema = $1 ORDER BY id`, [schema]);
+  const r = await db.query(`SELECT * FROM ${MIGRATIONS} WHERE schema = $1 ORDER BY id`, [schema]);
   return r.rows;
 }
 
 export async function setPhase(db: Queryable, id: number, phase: Phase): Promise<void> {
-  await db.query(`UPDATE ${M} SET phase = $2, updated_at = now() WHERE id = $1`, [id, phase]);
+  await db.query(`UPDATE ${MIGRATIONS} SET phase = $2, updated_at = now() WHERE id = $1`, [id, phase]);
 }
 
 export interface BackfillProgress {
@@ -102,6 +102,6 @@ export interface BackfillProgress {
 }
 
 export async function backfillProgress(db: Queryable, id: number): Promise<BackfillProgress[]> {
-  const r = await db.query(`SELECT tbl, rows_done, batches, done, last_key FROM ${B} WHERE migration_id = $1 ORDER BY tbl`, [id]);
+  const r = await db.query(`SELECT tbl, rows_done, batches, done, last_key FROM ${BACKFILL} WHERE migration_id = $1 ORDER BY tbl`, [id]);
   return r.rows.map((x) => ({ table: x.tbl, rowsDone: Number(x.rows_done), batches: Number(x.batches), done: x.done, lastKey: x.last_key }));
 }
