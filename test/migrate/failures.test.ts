@@ -32,12 +32,25 @@ t.test('a failed concurrent index build is cleaned up, then resumed', async (t) 
   t.ok(events.some((e) => e.type === 'index-cleanup' && e.index === 'users_email_key'), 'the INVALID index was dropped');
   t.equal((await db.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'users_email_key'`)).rows[0].n, 0, 'no index left behind');
   t.equal((await migrationStatus(db, 'public')).active?.phase, 'expanded');
+  await t.rejects(completeMigration(db), { code: 'SUNDIAL_ERR_MIGRATE_NOT_READY' }, 'complete refuses a half-started migration');
 
   await db.query(`UPDATE users SET email = 'fixed@x' WHERE id = 4`);
   const again = await startMigration(db, m);
   t.equal(again.resumed, true);
   t.equal((await db.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email_key'::regclass`)).rows[0].indisvalid, true);
   await completeMigration(db);
+});
+
+t.test('a half-started migration rolls back to exactly the schema before', async (t) => {
+  const { db } = await users();
+  const before = await schemaSnapshot(db);
+  const m = parseMigration('idx.yaml', { name: 'idx', operations: [
+    { add_column: { table: 'users', column: { name: 'score', type: 'int' }, up: 'age' } },
+    { create_index: { name: 'users_email_key', table: 'users', columns: ['email'], unique: true } },
+  ] });
+  await t.rejects(startMigration(db, m), { code: 'SUNDIAL_ERR_MIGRATE_STEP_FAILED' });
+  await rollbackMigration(db);
+  t.same(await schemaSnapshot(db), before);
 });
 
 t.test('complete stops at a failed validation; both versions keep working; rollback is clean', async (t) => {
