@@ -21,7 +21,7 @@ export async function readModel(db: Queryable, schema: string): Promise<SchemaMo
   for (const r of cols.rows) {
     let t = model.tables.get(r.tbl);
     if (!t) {
-      t = { name: r.tbl, physical: r.tbl, columns: [], primaryKey: [], constraints: new Set() } satisfies TableModel;
+      t = { name: r.tbl, physical: r.tbl, columns: [], primaryKey: [], constraints: new Set(), indexes: [] } satisfies TableModel;
       model.tables.set(r.tbl, t);
     }
     // Temporary columns of an in-flight migration are not part of any logical shape.
@@ -49,6 +49,25 @@ export async function readModel(db: Queryable, schema: string): Promise<SchemaMo
   for (const r of cons.rows) model.tables.get(r.tbl)?.constraints.add(r.conname);
   const idx = await db.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1`, [schema]);
   for (const r of idx.rows) model.indexes.add(r.indexname);
+  const plain = await db.query(
+    `SELECT c.relname AS tbl, i.relname AS idx, x.indisunique AS uniq, am.amname AS method,
+            pg_get_expr(x.indpred, x.indrelid) AS predicate,
+            array_agg(coalesce(a.attname::text, '') ORDER BY k.ord) AS cols, bool_or(k.attnum = 0) AS expr
+       FROM pg_index x
+       JOIN pg_class i ON i.oid = x.indexrelid
+       JOIN pg_class c ON c.oid = x.indrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_am am ON am.oid = i.relam
+       JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
+       LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+      WHERE n.nspname = $1 AND NOT x.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k2 WHERE k2.conindid = x.indexrelid)
+      GROUP BY c.relname, i.relname, x.indisunique, am.amname, x.indpred, x.indrelid`,
+    [schema],
+  );
+  for (const r of plain.rows) {
+    model.tables.get(r.tbl)?.indexes.push({ name: r.idx, unique: r.uniq, method: r.method, columns: r.cols, predicate: r.predicate, expression: r.expr });
+  }
   return model;
 }
 

@@ -9,12 +9,25 @@ export interface ColumnModel {
   default: string | null;
 }
 
+/** A plain index (not backing a constraint), as much of it as sundial can rebuild on a copied column. */
+export interface IndexModel {
+  name: string;
+  unique: boolean;
+  method: string;
+  /** Physical key columns; empty positions are expressions. */
+  columns: string[];
+  predicate: string | null;
+  /** Has expression keys: cannot be rebuilt by column name. */
+  expression: boolean;
+}
+
 export interface TableModel {
   name: string;
   physical: string;
   columns: ColumnModel[];
   primaryKey: string[];
   constraints: Set<string>;
+  indexes: IndexModel[];
 }
 
 export interface SchemaModel {
@@ -32,7 +45,10 @@ export function emptyModel(schema: string, known = false): SchemaModel {
 export function cloneModel(model: SchemaModel): SchemaModel {
   const tables = new Map<string, TableModel>();
   for (const [name, t] of model.tables) {
-    tables.set(name, { ...t, columns: t.columns.map((c) => ({ ...c })), primaryKey: [...t.primaryKey], constraints: new Set(t.constraints) });
+    tables.set(name, {
+      ...t, columns: t.columns.map((c) => ({ ...c })), primaryKey: [...t.primaryKey], constraints: new Set(t.constraints),
+      indexes: t.indexes.map((i) => ({ ...i, columns: [...i.columns] })),
+    });
   }
   return { schema: model.schema, tables, indexes: new Set(model.indexes), known: model.known };
 }

@@ -13,6 +13,7 @@ const SETUP = `
   CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL, age int, email text);
   INSERT INTO users (name, age, email) SELECT 'u' || g, g, 'u' || g || '@x' FROM generate_series(1, 50) g;
   CREATE INDEX users_email_idx ON users (email);
+  CREATE INDEX users_age_name_idx ON users (age, name) WHERE name <> '';
   CREATE TABLE teams (id bigserial PRIMARY KEY, title text);
   INSERT INTO teams (title) VALUES ('a'), ('b');
   CREATE TABLE memberships (id bigserial PRIMARY KEY, user_id bigint);
@@ -162,6 +163,8 @@ const cases: Case[] = [
       t.same(c, { data_type: 'text', is_nullable: 'NO', column_default: `'0y'::text` });
       const cons = (await db.query(`SELECT conname, contype, convalidated FROM pg_constraint WHERE conrelid = 'users'::regclass ORDER BY conname`)).rows;
       t.same(cons.map((c) => `${c.conname}:${c.contype}:${c.convalidated}`), ['age_has_unit:c:true', 'users_age_key:u:true', 'users_pkey:p:true']);
+      const idx = (await one(db, `SELECT indexdef FROM pg_indexes WHERE indexname = 'users_age_name_idx'`)).indexdef;
+      t.equal(idx, `CREATE INDEX users_age_name_idx ON public.users USING btree (age, name) WHERE (name <> ''::text)`, 'the index on the old column was rebuilt on the new one');
     },
     async rolledBack(t, { db }) {
       t.equal((await one(db, `SELECT age FROM users WHERE name = 'v2'`)).age, 99);

@@ -41,6 +41,7 @@ function shadow(op: AlterColumn, ctx: OpContext): ShadowColumn {
     unique: op.unique,
     references: op.references,
     backfilled: true,
+    replaces: c ? { column: c.physical, indexes: t?.indexes ?? [] } : undefined,
   };
 }
 

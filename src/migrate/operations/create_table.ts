@@ -33,6 +33,7 @@ export default defineOperation({
       columns: op.columns.map((c) => ({ name: c.name, physical: c.name, type: c.type, nullable: c.nullable && !c.pk, default: c.default ?? null })),
       primaryKey: op.columns.filter((c) => c.pk).map((c) => c.name),
       constraints: new Set(),
+      indexes: [],
     });
   },
   start: (op, ctx) => ({

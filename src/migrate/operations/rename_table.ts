@@ -20,7 +20,7 @@ export default defineOperation({
   apply(op, model) {
     const t = model.tables.get(op.from);
     model.tables.delete(op.from);
-    model.tables.set(op.to, { ...(t ?? { physical: op.from, columns: [], primaryKey: [], constraints: new Set() }), name: op.to });
+    model.tables.set(op.to, { ...(t ?? { physical: op.from, columns: [], primaryKey: [], constraints: new Set(), indexes: [] }), name: op.to });
   },
   start: () => ({ steps: [] }),
   complete: (op, ctx) => {

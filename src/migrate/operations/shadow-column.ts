@@ -2,7 +2,8 @@
 // complete. Every constraint is added in its non-blocking form at start (NOT VALID checks,
 // a concurrently built unique index) and promoted at complete, after validation.
 import type { Step } from '../operation.js';
-import { ident, notNullCheckName, qualified } from '../sql.js';
+import { TEMP_PREFIX, ident, notNullCheckName, qualified, shortName } from '../sql.js';
+import type { IndexModel } from '../model.js';
 import type { ReferencesField } from './fields.js';
 import { foreignKeyClause } from './column-sql.js';
 import { renameInExpression } from './rewrite-column.js';
@@ -22,6 +23,18 @@ export interface ShadowColumn {
   references?: ReferencesField;
   /** Existing rows get their value from the backfill, not from the default. */
   backfilled: boolean;
+  /** The column this one replaces (alter_column), whose plain indexes are rebuilt on the copy. */
+  replaces?: { column: string; indexes: IndexModel[] };
+}
+
+function indexCopyName(name: string): string {
+  return shortName(`${TEMP_PREFIX}${name}`);
+}
+
+/** Plain indexes on the replaced column: dropping that column at complete would drop them. */
+function copiedIndexes(c: ShadowColumn): IndexModel[] {
+  const r = c.replaces;
+  return r ? r.indexes.filter((i) => !i.expression && i.columns.includes(r.column)) : [];
 }
 
 export function shadowStart(c: ShadowColumn): Step[] {
@@ -59,6 +72,15 @@ export function shadowStart(c: ShadowColumn): Step[] {
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(c.references.name)} ${foreignKeyClause(c.temp, c.references, c.schema)} NOT VALID`,
       lock: 'SHARE ROW EXCLUSIVE', table: c.table, effect: 'catalog only',
       why: 'NOT VALID: no scan; also locks the referenced table briefly',
+    });
+  }
+  for (const i of copiedIndexes(c)) {
+    const cols = i.columns.map((col) => ident(col === c.replaces!.column ? c.temp : col)).join(', ');
+    const where = i.predicate ? ` WHERE ${renameInExpression(i.predicate, c.replaces!.column, c.temp)}` : '';
+    steps.push({
+      sql: `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${ident(indexCopyName(i.name))} ON ${t} USING ${i.method} (${cols})${where}`,
+      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: 'after', index: indexCopyName(i.name),
+      why: `copy of index ${i.name} for the new column; it takes the old name at complete`,
     });
   }
   if (c.unique) {
@@ -106,6 +128,12 @@ export function shadowPromote(c: ShadowColumn): Step[] {
         lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'the NOT NULL attribute replaces the check',
       },
     );
+  }
+  for (const i of copiedIndexes(c)) {
+    steps.push({
+      sql: `ALTER INDEX ${qualified(c.schema, indexCopyName(i.name))} RENAME TO ${ident(i.name)}`,
+      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'the old index went with the old column',
+    });
   }
   if (c.unique) {
     steps.push({
