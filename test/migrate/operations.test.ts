@@ -171,6 +171,30 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'alter_column references and DROP NOT NULL',
+    ops: [
+      { alter_column: {
+        table: 'memberships', column: 'user_id', references: { name: 'memberships_user_fk', table: 'users', column: 'id', on_delete: 'CASCADE' },
+        // Rows the old version writes without a valid user keep NULL in the new shape.
+        up: 'CASE WHEN EXISTS (SELECT 1 FROM users WHERE users.id = user_id) THEN user_id END',
+      } },
+      { alter_column: { table: 'users', column: 'name', nullable: true, down: `coalesce(name, 'anonymous')` } },
+    ],
+    async started(t, { db, v2 }) {
+      await t.rejects(v2.query(`INSERT INTO memberships (user_id) VALUES (9999)`), { code: '23503' }, 'the new version gets the foreign key at once');
+      await db.query(`INSERT INTO memberships (user_id) VALUES (9999)`);
+      t.same((await v2.query(`SELECT user_id FROM memberships ORDER BY id`)).rows.map((r) => r.user_id), ['1', '2', null], 'up maps what the constraint would refuse');
+      await db.query(`DELETE FROM memberships WHERE user_id = 9999`);
+      await v2.query(`INSERT INTO users (name) VALUES (NULL)`);
+      t.equal((await one(db, `SELECT count(*)::int AS n FROM users WHERE name = 'anonymous'`)).n, 1, 'down fills the old NOT NULL column');
+    },
+    async completed(t, { db }) {
+      t.equal((await one(db, `SELECT convalidated FROM pg_constraint WHERE conname = 'memberships_user_fk'`)).convalidated, true);
+      t.equal((await one(db, `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'name'`)).is_nullable, 'YES');
+      t.equal((await one(db, `SELECT count(*)::int AS n FROM users WHERE name IS NULL`)).n, 1, 'the new version\'s NULL is kept');
+    },
+  },
+  {
     name: 'create_index',
     ops: [{ create_index: { name: 'users_age_idx', table: 'users', columns: ['age'] } }],
     async started(t, { db }) {

@@ -24,6 +24,7 @@ const semantic: [string, unknown[], string][] = [
   ['existing column', [{ add_column: { table: 'users', column: { name: 'name', type: 'text' } } }], 'operations[0].add_column.column.name: column "name" already exists on table "users"'],
   ['later operation sees earlier ones', [{ rename_column: { table: 'users', from: 'name', to: 'full_name' } }, { drop_column: { table: 'users', column: 'name' } }], 'operations[1].drop_column.column: column "name" does not exist on table "users"'],
   ['backfill needs a key', [{ add_column: { table: 'nokey', column: { name: 'b', type: 'int' }, up: 'a' } }], 'operations[0].add_column.table: table "nokey" has no primary key'],
+  ['DROP NOT NULL without down', [{ alter_column: { table: 'users', column: 'name', nullable: true } }], 'operations[0].alter_column.down: DROP NOT NULL needs `down`'],
   ['missing index', [{ drop_index: { name: 'nope_idx' } }], 'operations[0].drop_index.name: index "nope_idx" does not exist'],
 ];
 

@@ -86,6 +86,9 @@ export default defineOperation({
     if (op.nullable === false && !op.up && (current?.nullable ?? true)) {
       issues.push({ field: 'up', message: 'SET NOT NULL needs `up` to replace existing NULLs' });
     }
+    if (op.nullable === true && current && !current.nullable && !op.down) {
+      issues.push({ field: 'down', message: 'DROP NOT NULL needs `down`: the old column is still NOT NULL, so NULLs written by the new version need a value there' });
+    }
     primaryKeyForBackfill(model, op.table, 'table', issues);
     return issues;
   },
