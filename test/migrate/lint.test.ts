@@ -110,6 +110,11 @@ t.test('migration tools that wrap files in a transaction', async (t) => {
   t.same((await lintSql('x.sql', sql, { implicitTransaction: true })).map((f) => f.rule), ['ban-concurrent-index-creation-in-transaction']);
 });
 
+t.test('lines count past comments and multi-byte characters', async (t) => {
+  const f = await lintSql('x.sql', `-- héllo 日本\nSELECT 'ñ';\n\n/* note */\nALTER TABLE t DROP COLUMN a;`);
+  t.same(f.filter((x) => x.rule === 'ban-drop-column').map((x) => x.line), [5]);
+});
+
 t.test('syntax errors are findings with a line', async (t) => {
   const f = await lintSql('x.sql', `SELECT 1;\nALTER TABLE users ADD COLUMN;`);
   t.equal(f[0].rule, 'syntax-error');

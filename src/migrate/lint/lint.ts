@@ -32,9 +32,11 @@ export function lineOf(bytes: Buffer, offset: number): number {
   return line;
 }
 
-/** A statement's location includes the blank lines and comments before it: skip them. */
-function firstToken(bytes: Buffer, offset: number): number {
-  const text = bytes.toString('latin1');
+/**
+ * A statement's location includes the blank lines and comments before it: skip them.
+ * `text` is the file decoded as latin1, one character per byte, so offsets stay byte offsets.
+ */
+function firstToken(text: string, offset: number): number {
   let i = offset;
   for (;;) {
     while (i < text.length && /\s/.test(text[i])) i++;
@@ -53,6 +55,7 @@ export interface LintOptions {
 export async function lintSql(file: string, sql: string, options: LintOptions = {}): Promise<Finding[]> {
   const { parse } = await parser();
   const bytes = Buffer.from(sql, 'utf8');
+  const byteText = bytes.toString('latin1');
   let tree: { stmts?: { stmt: Record<string, any>; stmt_location?: number }[] };
   try {
     tree = await parse(sql);
@@ -67,7 +70,7 @@ export async function lintSql(file: string, sql: string, options: LintOptions = 
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const { stmt, stmt_location } of tree.stmts ?? []) {
-    const start = firstToken(bytes, stmt_location ?? 0);
+    const start = firstToken(byteText, stmt_location ?? 0);
     for (const rule of options.rules ?? allRules) {
       if (rule.oncePerFile && seen.has(rule.id)) continue;
       for (const hit of rule.check(stmt, state)) {
