@@ -4,7 +4,7 @@
 import t from 'tap';
 import type pg from 'pg';
 import { usePostgres } from '../helpers/postgres.js';
-import { checksum } from '../helpers/schema.js';
+import { checksum } from './helpers/schema.js';
 import { parseMigration } from '../../src/migrate/load.js';
 import { completeMigration, rollbackMigration, startMigration } from '../../src/migrate/engine.js';
 

@@ -3,7 +3,7 @@
 // migrations hands the old version schema over and then drops it.
 import t from 'tap';
 import { usePostgres } from '../helpers/postgres.js';
-import { schemaSnapshot } from '../helpers/schema.js';
+import { schemaSnapshot } from './helpers/schema.js';
 import { parseMigration } from '../../src/migrate/load.js';
 import { completeMigration, rollbackMigration, startMigration } from '../../src/migrate/engine.js';
 import { migrationStatus } from '../../src/migrate/status.js';

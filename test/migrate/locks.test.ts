@@ -5,7 +5,7 @@ import { usePostgres } from '../helpers/postgres.js';
 import { parseMigration } from '../../src/migrate/load.js';
 import { startMigration } from '../../src/migrate/engine.js';
 import type { MigrateEvent } from '../../src/migrate/events.js';
-import { schemaSnapshot } from '../helpers/schema.js';
+import { schemaSnapshot } from './helpers/schema.js';
 
 const pgt = await usePostgres(t);
 const locks = { lockTimeoutMs: 50, backoffMs: 20, maxBackoffMs: 200 };

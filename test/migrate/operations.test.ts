@@ -3,7 +3,7 @@
 import t from 'tap';
 import type pg from 'pg';
 import { usePostgres } from '../helpers/postgres.js';
-import { columnsOf, schemaSnapshot } from '../helpers/schema.js';
+import { columnsOf, schemaSnapshot } from './helpers/schema.js';
 import { parseMigration } from '../../src/migrate/load.js';
 import { completeMigration, rollbackMigration, startMigration } from '../../src/migrate/engine.js';
 

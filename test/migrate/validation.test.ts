@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { usePostgres } from '../helpers/postgres.js';
-import { schemaSnapshot } from '../helpers/schema.js';
+import { schemaSnapshot } from './helpers/schema.js';
 import { loadMigration, parseMigration } from '../../src/migrate/load.js';
 import { startMigration } from '../../src/migrate/engine.js';
 import { run } from '../../src/cli/migrate.js';
