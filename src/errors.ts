@@ -44,3 +44,17 @@ export const ERR_BAD_REQUEST = defineError('SUNDIAL_ERR_BAD_REQUEST', 400, '%s')
 // Admin
 export const ERR_CANARY_NOT_FOUND = defineError('SUNDIAL_ERR_CANARY_NOT_FOUND', 404, 'no canary %s');
 export const ERR_ADMIN_UNAUTHORIZED = defineError('SUNDIAL_ERR_ADMIN_UNAUTHORIZED', 401, 'missing or wrong admin bearer token');
+
+// ---------------------------------------------------------------------------
+// Schema migrations (`sundial migrate`, src/migrate). Exit codes, not HTTP, matter here;
+// the status code only keeps the shape of the catalogue.
+export const ERR_MIGRATE_FILE = defineError('SUNDIAL_ERR_MIGRATE_FILE', 400, 'cannot read migration file %s: %s');
+export const ERR_MIGRATE_INVALID = defineError('SUNDIAL_ERR_MIGRATE_INVALID', 400, 'migration refused, nothing was changed:\n%s');
+export const ERR_MIGRATE_ACTIVE = defineError('SUNDIAL_ERR_MIGRATE_ACTIVE', 409, 'migration "%s" is already active on schema "%s": run `sundial migrate complete` or `sundial migrate rollback` first');
+export const ERR_MIGRATE_NONE_ACTIVE = defineError('SUNDIAL_ERR_MIGRATE_NONE_ACTIVE', 409, 'no active migration on schema "%s"');
+export const ERR_MIGRATE_NOT_READY = defineError('SUNDIAL_ERR_MIGRATE_NOT_READY', 409, 'migration "%s" has not finished starting (phase %s): re-run `sundial migrate start %s` to resume, or `sundial migrate rollback`');
+export const ERR_MIGRATE_MISMATCH = defineError('SUNDIAL_ERR_MIGRATE_MISMATCH', 409, 'migration "%s" is active but its recorded operations differ from %s: roll it back or pass the file it was started with');
+export const ERR_MIGRATE_LOCK_TIMEOUT = defineError('SUNDIAL_ERR_MIGRATE_LOCK_TIMEOUT', 503, 'could not take the lock for %s after %d attempts (lock_timeout %dms): another transaction holds it. Nothing of this step was applied; re-run the command when it is released');
+export const ERR_MIGRATE_STEP_FAILED = defineError('SUNDIAL_ERR_MIGRATE_STEP_FAILED', 500, '%s failed at: %s\n  %s\n%s');
+export const ERR_MIGRATE_NO_DATABASE = defineError('SUNDIAL_ERR_MIGRATE_NO_DATABASE', 400, 'no database: pass --database-url, set DATABASE_URL, or use --embedded');
+export const ERR_MIGRATE_USAGE = defineError('SUNDIAL_ERR_MIGRATE_USAGE', 400, '%s');

@@ -1,4 +1,220 @@
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('sundial migrate: not implemented yet\n');
-  return 1;
+// `sundial migrate`: zero-downtime PostgreSQL schema changes. Parses arguments and prints;
+// the work is in src/migrate.
+import { parseArgs } from 'node:util';
+import { ERR_MIGRATE_USAGE, SundialError } from '../errors.js';
+import type { Connection } from '../migrate/connect.js';
+import { parseDuration } from '../migrate/duration.js';
+
+const HELP: Record<string, string> = {
+  '': `Usage: sundial migrate <command> [options]
+
+Zero-downtime PostgreSQL schema changes (expand/contract, pgroll-style).
+
+Commands:
+  start FILE     expand the schema, create the new version schema, backfill (resumable)
+  complete       contract: drop the old shape, the triggers and the old version schema
+  rollback       undo everything start did; old clients never notice
+  status         the active migration and the history (--json)
+  plan FILE      print a Markdown runbook for a migration
+  lint PATH      check existing SQL migrations (Prisma, Drizzle, Flyway, *.sql) for unsafe DDL
+
+Run \`sundial migrate <command> --help\` for its options.`,
+  start: `Usage: sundial migrate start FILE [options]
+
+Starts the migration in FILE (YAML or JSON). Re-run it after an interruption to resume.
+${'{common}'}
+  --batch-size N         rows per backfill batch (default 1000)
+  --batch-delay DURATION pause between batches, e.g. 50ms (default 0)
+  --verbose              print every SQL statement as it runs`,
+  complete: `Usage: sundial migrate complete [options]
+
+Completes the active migration: validates constraints, drops the old shape, the dual-write
+triggers and the previous version schema, and renames the new columns into place.
+${'{common}'}
+  --verbose              print every SQL statement as it runs`,
+  rollback: `Usage: sundial migrate rollback [options]
+
+Rolls back the active migration: drops the new version schema, the triggers and everything
+start created. Rows written by new clients are kept in the old shape.
+${'{common}'}
+  --verbose              print every SQL statement as it runs`,
+  status: `Usage: sundial migrate status [options]
+
+Shows the active migration (phase, backfill progress, version schemas) and the history.
+${'{common}'}
+  --json                 machine-readable output`,
+  plan: `Usage: sundial migrate plan FILE [options]
+
+Prints a Markdown runbook: overview, phases, the lock each statement takes, backfill size,
+rollback plan and success criteria. With a database the migration is also validated against
+it and row counts are estimated from pg_class.reltuples; without one they are "unknown".
+${'{common}'}
+  --batch-size N         rows per backfill batch, for the estimate (default 1000)`,
+  lint: `Usage: sundial migrate lint PATH [--format text|json]
+
+Checks SQL migrations for DDL that is unsafe on a live database. PATH is a file or a
+directory (Prisma prisma/migrations/*/migration.sql, Drizzle drizzle/*.sql, Flyway V*__*.sql,
+plain *.sql). Exits 1 when a finding has error severity.`,
+};
+
+const COMMON = `
+Options:
+  --database-url URL     PostgreSQL to work on (default: $DATABASE_URL)
+  --embedded             start a throwaway PostgreSQL instead (removed on exit)
+  --seed FILE.sql        with --embedded: run this SQL first (e.g. your current schema)
+  --schema NAME          schema to migrate (default public)
+  --lock-timeout DURATION  lock_timeout for each DDL statement (default 500ms)
+  --help                 this help`;
+
+function help(command: string): string {
+  return HELP[command].replace('{common}', COMMON);
+}
+
+const options = {
+  'database-url': { type: 'string' },
+  embedded: { type: 'boolean' },
+  seed: { type: 'string' },
+  schema: { type: 'string', default: 'public' },
+  'lock-timeout': { type: 'string', default: '500ms' },
+  'batch-size': { type: 'string', default: '1000' },
+  'batch-delay': { type: 'string', default: '0' },
+  json: { type: 'boolean' },
+  format: { type: 'string', default: 'text' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+function positive(name: string, text: string, parse: (s: string) => number | undefined, allowZero = false): number {
+  const n = parse(text);
+  if (n === undefined || !Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw ERR_MIGRATE_USAGE(`--${name}: "${text}" is not a valid value`);
+  return n;
+}
+
+const int = (s: string) => (/^\d+$/.test(s) ? Number(s) : undefined);
+
+function engineSettings(v: Values) {
+  return {
+    schema: v.schema!,
+    lockTimeoutMs: positive('lock-timeout', v['lock-timeout']!, parseDuration),
+    batchSize: positive('batch-size', v['batch-size']!, int),
+    batchDelayMs: positive('batch-delay', v['batch-delay']!, parseDuration, true),
+  };
+}
+
+async function withDatabase<T>(v: Values, fn: (c: Connection) => Promise<T>): Promise<T> {
+  const { openDatabase } = await import('../migrate/connect.js');
+  const conn = await openDatabase({ url: v['database-url'], embedded: v.embedded, seed: v.seed, log: (s) => process.stderr.write(s + '\n') });
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+function onePositional(command: string, positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw ERR_MIGRATE_USAGE(`sundial migrate ${command} needs exactly one ${what}\n\n${help(command)}`);
+  return positionals[0];
+}
+
+async function runCommand(command: string, v: Values, positionals: string[]): Promise<number> {
+  const s = engineSettings(v);
+  const engineOpts = async () => {
+    const { createReporter } = await import('../migrate/progress.js');
+    return {
+      schema: s.schema,
+      locks: { lockTimeoutMs: s.lockTimeoutMs },
+      backfill: { batchSize: s.batchSize, batchDelayMs: s.batchDelayMs },
+      onEvent: createReporter(process.stderr, { tty: Boolean(process.stderr.isTTY), verbose: v.verbose }),
+    };
+  };
+  switch (command) {
+    case 'start': {
+      const file = onePositional('start', positionals, 'migration FILE');
+      const { loadMigration } = await import('../migrate/load.js');
+      const migration = await loadMigration(file);
+      const { startMigration } = await import('../migrate/engine.js');
+      return withDatabase(v, async ({ client }) => {
+        const r = await startMigration(client, migration, await engineOpts());
+        process.stdout.write(
+          `migration "${r.name}" ${r.resumed ? 'resumed and ' : ''}started on schema "${s.schema}"\n` +
+          `  new version: SET search_path TO ${r.version}\n` +
+          `  old version: SET search_path TO ${r.oldVersion}\n` +
+          `next: deploy the new version, then \`sundial migrate complete\` (or \`sundial migrate rollback\`)\n`,
+        );
+        return 0;
+      });
+    }
+    case 'complete':
+    case 'rollback': {
+      if (positionals.length) throw ERR_MIGRATE_USAGE(`sundial migrate ${command} takes no arguments\n\n${help(command)}`);
+      const engine = await import('../migrate/engine.js');
+      return withDatabase(v, async ({ client }) => {
+        const r = command === 'complete' ? await engine.completeMigration(client, await engineOpts()) : await engine.rollbackMigration(client, await engineOpts());
+        process.stdout.write(command === 'complete'
+          ? `migration "${r.name}" complete: SET search_path TO ${r.version_schema}\n`
+          : `migration "${r.name}" rolled back: clients use ${r.old_version_schema}\n`);
+        return 0;
+      });
+    }
+    case 'status': {
+      const { migrationStatus, formatStatus } = await import('../migrate/status.js');
+      return withDatabase(v, async ({ client }) => {
+        const st = await migrationStatus(client, s.schema);
+        process.stdout.write((v.json ? JSON.stringify(st, null, 2) : formatStatus(st)) + '\n');
+        return 0;
+      });
+    }
+    case 'plan': {
+      const file = onePositional('plan', positionals, 'migration FILE');
+      const { loadMigration } = await import('../migrate/load.js');
+      const { planInput } = await import('../migrate/plan-input.js');
+      const { renderPlan } = await import('../migrate/plan.js');
+      const migration = await loadMigration(file);
+      const hasDb = Boolean(v['database-url'] || v.embedded || process.env.DATABASE_URL);
+      const input = hasDb
+        ? await withDatabase(v, ({ client }) => planInput(client, migration, s.schema, s.batchSize, s.lockTimeoutMs))
+        : await planInput(undefined, migration, s.schema, s.batchSize, s.lockTimeoutMs);
+      process.stdout.write(renderPlan(input));
+      return 0;
+    }
+    case 'lint': {
+      const path = onePositional('lint', positionals, 'PATH');
+      if (v.format !== 'text' && v.format !== 'json') throw ERR_MIGRATE_USAGE(`--format: "${v.format}" is not text or json`);
+      const lint = await import('../migrate/lint/index.js');
+      const { files, findings } = await lint.lintPath(path);
+      process.stdout.write((v.format === 'json' ? lint.formatJson(findings, files) : lint.formatText(findings, files)) + '\n');
+      return findings.some((f) => f.severity === 'error') ? 1 : 0;
+    }
+    default:
+      throw ERR_MIGRATE_USAGE(`unknown command "${command}"\n\n${help('')}`);
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [command = '', ...rest] = argv;
+  if (command === '' || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(help('') + '\n');
+    return command ? 0 : 2;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    if (values.help && HELP[command]) {
+      process.stdout.write(help(command) + '\n');
+      return 0;
+    }
+    return await runCommand(command, values, positionals);
+  } catch (err) {
+    if (err instanceof SundialError) {
+      process.stderr.write(`sundial migrate: ${err.code}: ${err.message}\n`);
+      return err.code === ERR_MIGRATE_USAGE.code ? 2 : 1;
+    }
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`sundial migrate: ${(err as Error).message}\n\n${help(HELP[command] ? command : '')}\n`);
+      return 2;
+    }
+    process.stderr.write(`sundial migrate: ${(err as Error).message ?? err}\n`);
+    return 1;
+  }
 }

@@ -1,0 +1,81 @@
+// Reads a migration file (YAML or JSON) and checks its shape with zod. Every problem is
+// reported as `<file>: operations[i].<op>.<field>: <message>`, all at once.
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ERR_MIGRATE_FILE, ERR_MIGRATE_INVALID } from '../errors.js';
+import type { Operation } from './operation.js';
+import { operations } from './operations/registry.js';
+
+export interface MigrationOp {
+  kind: string;
+  operation: Operation;
+  fields: any;
+}
+
+export interface Migration {
+  /** Where it came from, for messages. */
+  source: string;
+  name: string;
+  /** The operations as written (stored in the history). */
+  raw: Record<string, unknown>[];
+  ops: MigrationOp[];
+}
+
+const fileShape = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'use letters, digits and _ (at most 40): it becomes part of a schema name').optional(),
+  operations: z.array(z.record(z.string(), z.unknown())).min(1),
+});
+
+function pathOf(path: PropertyKey[]): string {
+  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');
+}
+
+export function parseMigration(source: string, doc: unknown): Migration {
+  const issues: string[] = [];
+  const shape = fileShape.safeParse(doc);
+  if (!shape.success) {
+    for (const i of shape.error.issues) issues.push(`${source}: ${pathOf(i.path) || '(file)'}: ${i.message}`);
+    throw ERR_MIGRATE_INVALID(issues.join('\n'));
+  }
+  const name = shape.data.name ?? basename(source, extname(source)).replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
+  const ops: MigrationOp[] = [];
+  shape.data.operations.forEach((entry, i) => {
+    const keys = Object.keys(entry);
+    if (keys.length !== 1) {
+      issues.push(`${source}: operations[${i}]: each operation is an object with exactly one key (its type), found ${keys.length ? keys.join(', ') : 'none'}`);
+      return;
+    }
+    const kind = keys[0];
+    const operation = operations.get(kind);
+    if (!operation) {
+      issues.push(`${source}: operations[${i}].${kind}: unknown operation (known: ${[...operations.keys()].join(', ')})`);
+      return;
+    }
+    const fields = operation.fields.safeParse(entry[kind]);
+    if (!fields.success) {
+      for (const e of fields.error.issues) issues.push(`${source}: ${pathOf([`operations`, i, kind, ...e.path])}: ${e.message}`);
+      return;
+    }
+    ops.push({ kind, operation, fields: fields.data });
+  });
+  if (issues.length) throw ERR_MIGRATE_INVALID(issues.join('\n'));
+  return { source, name, raw: shape.data.operations, ops };
+}
+
+export async function loadMigration(file: string): Promise<Migration> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw ERR_MIGRATE_FILE(file, (err as Error).message);
+  }
+  let doc: unknown;
+  try {
+    doc = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw ERR_MIGRATE_FILE(file, (err as Error).message);
+  }
+  return parseMigration(file, doc);
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineOperation, type Issue } from '../operation.js';
+import { qualified } from '../sql.js';
+import { identifier } from './fields.js';
+
+const fields = z.strictObject({ name: identifier });
+
+export default defineOperation({
+  name: 'drop_index',
+  fields,
+  describe: (op) => ({ summary: `drop index ${op.name}`, strategy: 'kept while the old version runs; DROP INDEX CONCURRENTLY at complete' }),
+  validate(op, model) {
+    const issues: Issue[] = [];
+    if (model.known && !model.indexes.has(op.name)) issues.push({ field: 'name', message: `index "${op.name}" does not exist` });
+    return issues;
+  },
+  apply(op, model) {
+    model.indexes.delete(op.name);
+  },
+  start: () => ({ steps: [] }),
+  complete: (op, ctx) => [{
+    sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(ctx.schema, op.name)}`,
+    lock: 'SHARE UPDATE EXCLUSIVE', effect: 'catalog only', stage: 'after', why: 'does not block reads or writes',
+  }],
+  rollback: () => [],
+});

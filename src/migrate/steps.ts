@@ -1,0 +1,108 @@
+// Turns a validated migration into every statement of start, complete and rollback. Pure:
+// the engine runs exactly this, and `plan` prints exactly this.
+import type { Migration } from './load.js';
+import type { SchemaModel } from './model.js';
+import { cloneModel, findColumn } from './model.js';
+import type { DualWrite, OpContext, Step } from './operation.js';
+import { dropDualWriteSteps, dualWriteSteps, groupByTable } from './triggers.js';
+import { dropVersionSchema, identityModel, viewSteps } from './views.js';
+import { versionSchema } from './sql.js';
+
+export interface BackfillTarget {
+  /** Physical table. */
+  table: string;
+  keys: { name: string; type: string }[];
+}
+
+export interface Staged {
+  before: Step[];
+  main: Step[];
+  after: Step[];
+}
+
+/** One operation's share of the steps, for the plan's overview. */
+export interface OperationSteps {
+  kind: string;
+  summary: string;
+  strategy: string;
+  start: Step[];
+  complete: Step[];
+  rollback: Step[];
+  backfill: string[];
+}
+
+export interface MigrationSteps {
+  version: string;
+  oldVersion: string;
+  start: Staged;
+  backfill: BackfillTarget[];
+  complete: Staged;
+  /** Views of the version once complete, over the contracted tables (plan only: the engine reads the catalog). */
+  completeViews: Step[];
+  rollback: Staged;
+  /** The shape the new version exposes. */
+  after: SchemaModel;
+  perOperation: OperationSteps[];
+}
+
+function stage(steps: Step[]): Staged {
+  return {
+    before: steps.filter((s) => s.stage === 'before'),
+    main: steps.filter((s) => !s.stage),
+    after: steps.filter((s) => s.stage === 'after'),
+  };
+}
+
+/**
+ * @param before the schema before the migration (from the catalog, or an unknown empty model)
+ * @param after the model validateMigration returned
+ * @param oldVersion the schema old clients use: the previous version schema, or the schema itself
+ */
+export function buildSteps(migration: Migration, schema: string, before: SchemaModel, after: SchemaModel, oldVersion: string): MigrationSteps {
+  const version = versionSchema(schema, migration.name);
+  const startSteps: Step[] = [];
+  const completeSteps: Step[][] = [];
+  const rollbackSteps: Step[][] = [];
+  const writes: DualWrite[] = [];
+  const backfillTables = new Set<string>();
+  const perOperation: OperationSteps[] = [];
+  const model = cloneModel(before);
+  for (const op of migration.ops) {
+    const ctx: OpContext = { schema, migration: migration.name, model };
+    const s = op.operation.start(op.fields, ctx);
+    const complete = op.operation.complete(op.fields, ctx);
+    const rollback = op.operation.rollback(op.fields, ctx);
+    startSteps.push(...s.steps);
+    writes.push(...(s.dualWrites ?? []));
+    for (const t of s.backfill ?? []) backfillTables.add(t);
+    completeSteps.push(complete);
+    rollbackSteps.push(rollback);
+    perOperation.push({ kind: op.kind, ...op.operation.describe(op.fields), start: s.steps, complete, rollback, backfill: s.backfill ?? [] });
+    op.operation.apply(op.fields, model);
+  }
+  const physicalOf = (t: string) => before.tables.get(t)?.physical ?? t;
+  const triggerTables = [...groupByTable(writes).keys()].map(physicalOf);
+  const contract = [
+    ...(oldVersion !== schema ? [dropVersionSchema(oldVersion)] : []),
+    dropVersionSchema(version),
+    ...dropDualWriteSteps(schema, migration.name, triggerTables),
+  ];
+  const undo = [dropVersionSchema(version), ...dropDualWriteSteps(schema, migration.name, triggerTables)];
+  const backfill = [...backfillTables].map((t) => {
+    const table = before.tables.get(t);
+    return {
+      table: physicalOf(t),
+      keys: (table?.primaryKey ?? []).map((k) => {
+        const c = findColumn(table, k);
+        return { name: c?.physical ?? k, type: c?.type ?? 'text' };
+      }),
+    };
+  });
+  const start = stage(startSteps);
+  start.main.push(...dualWriteSteps(schema, version, migration.name, writes, before, after), ...viewSteps(version, after));
+  const complete = stage(completeSteps.reverse().flat());
+  complete.main.unshift(...contract);
+  const rollback = stage(rollbackSteps.reverse().flat());
+  rollback.main.unshift(...undo);
+  return { version, oldVersion, start, backfill, complete, completeViews: viewSteps(version, identityModel(after)), rollback, after, perOperation };
+}
