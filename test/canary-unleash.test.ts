@@ -102,7 +102,8 @@ t.test('canaries with a real Unleash server', async (t) => {
     // Several refresh intervals pass with the server gone, polls failing all the while.
     for (let round = 0; round < 3; round++) {
       const during = await arms(url, 1000);
-      t.same(during, before, `round ${round}: every key keeps its arm`);
+      const moved = during.filter((arm, i) => arm !== before[i]).length;
+      t.equal(moved, 0, `round ${round}: every key keeps its arm (before ${share(before)}, now ${share(during)})`);
     }
     const metrics = await request(`${adminUrl}/metrics`, { headers: { authorization: 'Bearer test-admin-token' } }).then((r) => r.body.text());
     t.notMatch(metrics, /status="5\d\d"/, 'no 5xx');
@@ -110,6 +111,7 @@ t.test('canaries with a real Unleash server', async (t) => {
     // A replica starting while Unleash is down serves the split from the backup file the
     // first replica left in the shared state folder.
     const late = await startGateway(t, { dir: outageDir });
-    t.same(await arms(late.url, 1000), before, 'a gateway started during the outage serves the same split');
+    const fromBackup = await arms(late.url, 1000);
+    t.equal(fromBackup.filter((arm, i) => arm !== before[i]).length, 0, `a gateway started during the outage serves the same split (${share(fromBackup)})`);
   });
 });
