@@ -1,6 +1,7 @@
 // The runtime form of a config: everything a request needs is looked up, parsed and
 // formatted here once, so the request path only reads from maps and precomputed strings.
 import type { LifecycleHeaders } from '../lifecycle/headers.js';
+import type { CompiledOpenApi } from '../openapi/compile.js';
 import type { GatewayFile, VersionSource } from './schema.js';
 
 export interface BrownoutWindow {
@@ -22,6 +23,8 @@ export interface CompiledVersion {
   brownouts: BrownoutWindow[];
   sunsetStatus: number;
   headers: LifecycleHeaders;
+  /** The version's OpenAPI document, compiled; absent when the version names none. */
+  openapi?: CompiledOpenApi;
 }
 
 export interface CompiledUpstream {

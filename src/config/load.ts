@@ -7,6 +7,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { lifecycleHeaders } from '../lifecycle/headers.js';
+import { attachOpenApi } from '../openapi/config.js';
 import type { CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from './compiled.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { substituteEnv, type EnvProblem } from './env.js';
@@ -238,6 +239,8 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
 
   const versions = compileVersions(versionFiles, problems);
   const aliases = checkVersions(versions, problems);
+  const openapiFingerprint = attachOpenApi(dir, versionFiles.filter((f) => f.data.openapi !== undefined)
+    .map((f) => ({ versionFile: f.src.file, openapi: f.data.openapi! })), versions, problems);
   const routes = compileRoutes(routeFiles, versions, problems);
   if (gateway && sources.gateway) checkGateway(sources.gateway.file, gateway, versions, problems);
   if (sources.versions.length === 0 && !problems.some((p) => p.file === 'versions/')) {
@@ -248,6 +251,7 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
 
   const fingerprint = createHash('sha256');
   for (const s of [sources.gateway!, ...sources.versions, ...sources.routes]) fingerprint.update(s.file).update('\0').update(s.text).update('\0');
+  for (const doc of openapiFingerprint) fingerprint.update(doc).update('\0');
 
   return {
     dir,

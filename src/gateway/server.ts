@@ -155,7 +155,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
   function decorateResponseHeaders(headers: Record<string, unknown>, request: FastifyRequest): Record<string, unknown> {
     stripHopByHop(headers);
     const d = request.sundialDecision as ProxyDecision;
-    if (d.version.headers.deprecation || d.version.headers.sunset) {
+    if (d.version.headers.deprecation || d.version.headers.sunset || d.operation) {
       const lifecycle = lifecycleResponseHeaders(request.sundialConfig, d);
       const upstreamLink = headers.link;
       Object.assign(headers, lifecycle);
