@@ -41,7 +41,8 @@ export function parseDocumentText(text: string): { ok: true; value: unknown } | 
   if (doc.errors.length) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => {
+      // The first syntax error only: the ones after it are usually its consequences.
+      problems: doc.errors.slice(0, 1).map((e) => {
         const at = e.linePos?.[0];
         return { path: [], message: at ? `line ${at.line}, column ${at.col}: syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` : `syntax error: ${e.message}` };
       }),
