@@ -10,6 +10,9 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   start: { summary: 'run the gateway on a config directory', load: () => import('./cli/start.js') },
   check: { summary: 'validate a config directory and print a summary', load: () => import('./cli/check.js') },
   migrate: { summary: 'zero-downtime PostgreSQL schema changes (expand/contract)', load: () => import('./cli/migrate.js') },
+  versions: { summary: 'list versions with their lifecycle and deprecated operations', load: () => import('./cli/versions.js') },
+  openapi: { summary: 'OpenAPI tools: diff two documents for breaking changes', load: () => import('./cli/openapi.js') },
+  consumers: { summary: 'who still calls a deprecated version, from a running gateway', load: () => import('./cli/consumers.js') },
 };
 
 export function usage(): string {

@@ -7,6 +7,8 @@ import { problem, sendProblem } from '../gateway/problem.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CompiledConfig } from '../config/compiled.js';
 import { bearerMatches } from './auth.js';
+import { consumersAnswer } from '../consumers/admin.js';
+import type { ConsumerTracker } from '../consumers/tracker.js';
 
 export interface ReloadOutcome {
   result: 'applied' | 'unchanged' | 'refused';
@@ -21,6 +23,8 @@ export interface AdminContext {
   reload(reason: string): Promise<ReloadOutcome>;
   ready(): boolean;
   logger: FastifyBaseLogger;
+  consumers?: ConsumerTracker;
+  clock?: () => number;
 }
 
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
@@ -73,6 +77,12 @@ export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstan
       versions: [...cfg.versions.keys()],
       routes: cfg.routes.map((r) => ({ name: r.name, prefix: r.prefix, versions: Object.fromEntries([...r.upstreams].map(([v, u]) => [v, u.base])) })),
     });
+  });
+
+  app.get('/admin/consumers', (request, reply) => {
+    if (!ctx.consumers) return sendProblem(reply, problem(ERR_BAD_REQUEST, 404, 'not-found', 'Not Found', 'No admin endpoint at this path.'));
+    const answer = consumersAnswer(ctx.current(), ctx.consumers, request.query as Record<string, string | undefined>, (ctx.clock ?? Date.now)());
+    return 'problem' in answer ? sendProblem(reply, answer.problem) : reply.send(answer.body);
   });
 
   return app;

@@ -8,6 +8,7 @@ import type { CompiledConfig } from '../config/compiled.js';
 import { ConfigError, formatProblem } from '../config/errors.js';
 import { configFolders, loadConfig } from '../config/load.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { ConsumerTracker } from '../consumers/tracker.js';
 import { buildProxyServer } from './server.js';
 
 export interface GatewayOptions {
@@ -28,6 +29,8 @@ export class Gateway {
   proxy!: FastifyInstance;
   admin!: FastifyInstance;
   readonly metrics: GatewayMetrics;
+  /** Who still calls deprecated versions and operations (config: consumers). */
+  readonly consumers: ConsumerTracker;
   readonly log: pino.Logger;
   private config: CompiledConfig;
   private readonly options: GatewayOptions;
@@ -43,6 +46,8 @@ export class Gateway {
     this.log = pino({ level: options.logLevel ?? config.gateway.log.level, base: { service: 'sundial' } });
     this.metrics = new GatewayMetrics({ buckets: config.gateway.metrics.buckets, processMetrics: config.gateway.metrics.processMetrics });
     this.metrics.configLoadedAt.set(config.loadedAt / 1000);
+    this.consumers = new ConsumerTracker(options.clock);
+    this.consumers.configure(config);
   }
 
   /** Loads the config (throwing a ConfigError naming every problem) and builds both listeners. */
@@ -56,6 +61,7 @@ export class Gateway {
       metrics: gateway.metrics,
       logger: gateway.log.child({ listener: 'proxy' }),
       draining: () => gateway.closing,
+      consumers: gateway.consumers,
     });
     gateway.admin = await buildAdminServer({
       current: () => gateway.config,
@@ -63,6 +69,8 @@ export class Gateway {
       reload: (reason) => gateway.reload(reason),
       ready: () => gateway.listening && !gateway.closing,
       logger: gateway.log.child({ listener: 'admin' }),
+      consumers: gateway.consumers,
+      clock,
     });
     return gateway;
   }
@@ -102,6 +110,7 @@ export class Gateway {
       const warnings = restartOnlyChanges(this.config, next);
       for (const w of warnings) this.log.warn({ reason }, w);
       this.config = next;
+      this.consumers.configure(next);
       this.metrics.configReloads.inc({ result: 'applied' });
       this.metrics.configLoadedAt.set(next.loadedAt / 1000);
       this.log.info({ reason, fingerprint: next.fingerprint.slice(0, 12), versions: next.versions.size, routes: next.routes.length }, 'config reloaded');

@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CompiledConfig, CompiledUpstream } from '../config/compiled.js';
 import { ERR_BAD_REQUEST } from '../errors.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { ConsumerTracker } from '../consumers/tracker.js';
 import { discoveryDocument } from '../discovery/api-versions.js';
 import { limitBody } from './body-limit.js';
 import { decide, lifecycleResponseHeaders, type Decision, type ProxyDecision } from './decide.js';
@@ -28,6 +29,8 @@ export interface ProxyServerContext {
   logger: FastifyBaseLogger;
   /** True once shutdown has begun: responses then close their connections. */
   draining(): boolean;
+  /** Counts who calls deprecated versions and operations, after each response. */
+  consumers?: ConsumerTracker;
 }
 
 type ReplyFromOptions = NonNullable<Parameters<FastifyReply['from']>[1]>;
@@ -97,6 +100,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
         ctx.metrics.lifecycleRejections.inc({ route: d.route!.name, version: d.version!.id, reason: d.state });
       }
     }
+    if (d && ctx.consumers?.enabled) ctx.consumers.observe(request.raw as { url: string; headers: IncomingHttpHeaders }, d, ctx.clock());
     done();
   });
 
