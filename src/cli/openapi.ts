@@ -1,7 +1,6 @@
 import { relative } from 'node:path';
-import { ConfigError, formatProblem } from '../config/errors.js';
-import { loadConfig } from '../config/load.js';
 import { formatPath } from '../config/errors.js';
+import { versionDocument } from '../openapi/config.js';
 import { diffDocuments } from '../openapi/diff.js';
 import { formatDiff, type DiffFormat } from '../openapi/diff-format.js';
 import { loadOpenApiDocument, type OpenApiDocument } from '../openapi/document.js';
@@ -59,28 +58,14 @@ export async function run(argv: string[]): Promise<number> {
   let labels: { old: string; new: string };
   if (v.dir !== undefined || v.from !== undefined || v.to !== undefined) {
     if (!v.dir || !v.from || !v.to || args.positionals.length) return fail('openapi diff', '--dir, --from and --to go together, without file arguments', USAGE);
-    let cfg;
-    try {
-      cfg = loadConfig(v.dir);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(`sundial openapi diff: the config in ${v.dir} is invalid:\n`);
-      for (const p of err.problems) process.stderr.write(`  ${formatProblem(p)}\n`);
-      return 2;
+    const found = [versionDocument(v.dir, v.from), versionDocument(v.dir, v.to)];
+    for (const f of found) {
+      if ('error' in f) {
+        process.stderr.write(`sundial openapi diff: ${f.error}\n`);
+        return 2;
+      }
     }
-    const doc = (name: string) => {
-      const id = cfg.versioning.aliases.get(name.toLowerCase());
-      const version = id === undefined ? undefined : cfg.versions.get(id);
-      if (!version) throw new Error(`there is no version "${name}" in ${v.dir} (known: ${cfg.versioning.supported.join(', ')})`);
-      if (!version.openapi) throw new Error(`${version.file} names no OpenAPI document: add openapi: <path>`);
-      return `${cfg.dir}/${version.openapi.file}`;
-    };
-    try {
-      files = [doc(v.from), doc(v.to)];
-    } catch (err) {
-      process.stderr.write(`sundial openapi diff: ${(err as Error).message}\n`);
-      return 2;
-    }
+    files = found.map((f) => (f as { file: string }).file) as [string, string];
     labels = { old: v.from, new: v.to };
   } else {
     if (args.positionals.length !== 2) return fail('openapi diff', 'name two documents: OLD NEW', USAGE);

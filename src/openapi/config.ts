@@ -1,7 +1,9 @@
 // The OpenAPI step of config loading: every version file that names `openapi: <path>` gets its
 // document loaded, validated and compiled. Problems name the document (relative to the
 // config dir) and the place in it.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parse } from 'yaml';
 import type { CompiledVersion } from '../config/compiled.js';
 import type { ConfigProblem } from '../config/errors.js';
 import { compileOpenApi } from './compile.js';
@@ -46,4 +48,34 @@ export function attachOpenApi(dir: string, refs: OpenApiReference[], versions: M
     w.version.openapi = compileOpenApi(shown, load.hash, load.operations, w.version, loadedAt, problems);
   });
   return fingerprint;
+}
+
+/**
+ * The OpenAPI document a version names, found by id or alias by reading only the version
+ * files (not the whole config, which may need secrets from the environment).
+ */
+export function versionDocument(dir: string, name: string): { file: string } | { error: string } {
+  const folder = join(dir, 'versions');
+  let files: string[];
+  try {
+    files = readdirSync(folder).filter((f) => /\.ya?ml$/i.test(f)).sort();
+  } catch {
+    return { error: `no versions/ folder in ${dir}` };
+  }
+  const known: string[] = [];
+  for (const f of files) {
+    let data: { id?: unknown; aliases?: unknown; openapi?: unknown };
+    try {
+      data = (parse(readFileSync(join(folder, f), 'utf8')) ?? {}) as typeof data;
+    } catch (err) {
+      return { error: `versions/${f}: ${(err as Error).message.split('\n')[0]}` };
+    }
+    const id = typeof data.id === 'string' ? data.id : f.replace(/\.ya?ml$/i, '');
+    known.push(id);
+    const names = [id, ...(Array.isArray(data.aliases) ? data.aliases.map(String) : [])].map((s) => s.toLowerCase());
+    if (!names.includes(name.toLowerCase())) continue;
+    if (typeof data.openapi !== 'string') return { error: `versions/${f} names no OpenAPI document: add openapi: <path>` };
+    return { file: resolve(dir, data.openapi) };
+  }
+  return { error: `there is no version "${name}" in ${dir} (known: ${known.join(', ') || 'none'})` };
 }

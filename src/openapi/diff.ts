@@ -116,7 +116,7 @@ class Differ {
         this.add('breaking', 'parameter-became-required', loc, [...p.at, 'required'],
           `The ${what} is now required. Clients that leave it out will be rejected: keep it optional, with a default.`);
       }
-      this.rootSchema('request', loc, [...p.at, 'schema'], old.param.schema, p.param.schema, `${p.param.in} parameter ${p.param.name}`);
+      this.rootSchema('request', loc, [...p.at, 'schema'], old.param.schema, p.param.schema, p.param.name);
     }
     for (const [key, p] of oldParams) {
       if (!newParams.has(key)) {
