@@ -1,7 +1,7 @@
 import type { CompiledConfig } from '../config/compiled.js';
 import { ConfigError, formatProblem } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
-import { lifecycleState } from '../lifecycle/state.js';
+import { discoveryDocument } from '../discovery/api-versions.js';
 import { fail, parseCommandArgs } from './args.js';
 
 const USAGE = `Usage: sundial versions [--dir DIR] [--json]
@@ -11,28 +11,27 @@ successor, and the operations its OpenAPI document marks deprecated, with theirs
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
+/** The discovery document's versions, each with its OpenAPI document and deprecated operations. */
 export function versionsReport(cfg: CompiledConfig, now: number) {
+  const discovery = discoveryDocument(cfg, now);
   return {
-    defaultVersion: cfg.versioning.defaultVersion,
-    versions: [...cfg.versions.values()].map((v) => ({
-      id: v.id,
-      aliases: v.aliases,
-      state: lifecycleState(v, now),
-      deprecated: iso(v.deprecatedAt),
-      sunset: iso(v.sunsetAt),
-      successor: v.successor,
-      brownouts: v.brownouts.filter((w) => w.end > now).map((w) => ({ start: iso(w.start), end: iso(w.end) })),
-      openapi: v.openapi?.file,
-      deprecatedOperations: (v.openapi?.deprecated ?? []).map((op) => ({
-        operation: op.name,
-        operationId: op.operationId,
-        state: op.sunsetAt !== undefined && now >= op.sunsetAt ? 'sunset' : now >= op.deprecatedAt ? 'deprecated' : 'announced',
-        deprecated: iso(op.deprecatedAt),
-        deprecatedFrom: op.deprecatedFrom,
-        sunset: iso(op.sunsetAt),
-        successor: op.successor?.name,
-      })),
-    })),
+    defaultVersion: discovery.defaultVersion,
+    versions: discovery.versions.map((entry) => {
+      const openapi = cfg.versions.get(entry.id)?.openapi;
+      return {
+        ...entry,
+        openapi: openapi?.file,
+        deprecatedOperations: (openapi?.deprecated ?? []).map((op) => ({
+          operation: op.name,
+          operationId: op.operationId,
+          state: op.sunsetAt !== undefined && now >= op.sunsetAt ? 'sunset' : now >= op.deprecatedAt ? 'deprecated' : 'announced',
+          deprecated: iso(op.deprecatedAt),
+          deprecatedFrom: op.deprecatedFrom,
+          sunset: iso(op.sunsetAt),
+          successor: op.successor?.name,
+        })),
+      };
+    }),
   };
 }
 
