@@ -25,7 +25,8 @@ await gateway.listen();
 const port = gateway.current.gateway.listen.port;
 const admin = gateway.current.gateway.admin.port;
 process.stdout.write(`
-sundial demo: the gateway is on http://localhost:${port}, the orders upstreams on :7001 (v1) and :7002 (v2).
+sundial demo: the gateway is on http://localhost:${port}, the orders upstreams on :7001 (v1), :7002 (v2)
+and :7003 (a v2 canary build, taking 10% of v2 traffic: config/flags.yaml).
 
   curl -i localhost:${port}/v1/orders/1                      # deprecated: Deprecation, Sunset and Link headers
   curl -i localhost:${port}/v2/orders/1                      # current version
@@ -34,6 +35,9 @@ sundial demo: the gateway is on http://localhost:${port}, the orders upstreams o
   curl -i 'localhost:${port}/orders/1?version=2'             # version from the query
   curl -i localhost:${port}/v9/orders/1                      # unknown version: 400 problem+json
   curl -s localhost:${port}/.well-known/api-versions         # discovery
+  curl -si -H 'X-User-Id: alice' localhost:${port}/v2/orders/1 | grep -i sundial-arm    # which build served alice
+  curl -si -H 'X-Canary: always' localhost:${port}/v2/orders/1                       # force the canary
+  SUNDIAL_ADMIN_TOKEN=${process.env.SUNDIAL_ADMIN_TOKEN} npx sundial rollout status --admin http://127.0.0.1:${admin}
   curl -s -H 'Authorization: Bearer ${process.env.SUNDIAL_ADMIN_TOKEN}' localhost:${admin}/metrics
 
 Press Ctrl-C to stop.

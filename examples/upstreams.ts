@@ -17,11 +17,17 @@ const orders: Order[] = [
 const v1 = (o: Order) => ({ id: o.id, total_cents: o.cents, status: o.status });
 const v2 = (o: Order) => ({ id: String(o.id), total: { amount: (o.cents / 100).toFixed(2), currency: 'EUR' }, state: o.status.toUpperCase() });
 
-function ordersApp(version: 'v1' | 'v2') {
-  const shape: (o: Order) => unknown = version === 'v1' ? v1 : v2;
+// The v2 canary is a new build of v2: same shape, one more field.
+const v2canary = (o: Order) => ({ ...(v2(o) as object), createdBy: 'orders-v2.1' });
+
+type Build = 'v1' | 'v2' | 'v2-canary';
+
+function ordersApp(build: Build) {
+  const shape: (o: Order) => unknown = build === 'v1' ? v1 : build === 'v2' ? v2 : v2canary;
+  const version = build === 'v1' ? 'v1' : 'v2';
   return (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'x-served-by': `orders-${version}` });
+      res.writeHead(status, { 'content-type': 'application/json', 'x-served-by': `orders-${build}` });
       res.end(JSON.stringify(body));
     };
     const path = (req.url ?? '/').split('?')[0];
@@ -44,13 +50,13 @@ function ordersApp(version: 'v1' | 'v2') {
   };
 }
 
-export async function startExampleUpstreams(ports = { v1: 7001, v2: 7002 }, host = '127.0.0.1'): Promise<{ servers: Server[]; close(): Promise<void> }> {
+export async function startExampleUpstreams(ports: Record<Build, number> = { v1: 7001, v2: 7002, 'v2-canary': 7003 }, host = '127.0.0.1'): Promise<{ servers: Server[]; close(): Promise<void> }> {
   const servers: Server[] = [];
-  for (const version of ['v1', 'v2'] as const) {
-    const server = createServer(ordersApp(version));
+  for (const build of ['v1', 'v2', 'v2-canary'] as const) {
+    const server = createServer(ordersApp(build));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(ports[version], host, () => resolve());
+      server.listen(ports[build], host, () => resolve());
     });
     servers.push(server);
   }

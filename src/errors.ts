@@ -43,4 +43,5 @@ export const ERR_BODY_TOO_LARGE = defineError('SUNDIAL_ERR_BODY_TOO_LARGE', 413,
 export const ERR_BAD_REQUEST = defineError('SUNDIAL_ERR_BAD_REQUEST', 400, '%s');
 
 // Admin
+export const ERR_CANARY_NOT_FOUND = defineError('SUNDIAL_ERR_CANARY_NOT_FOUND', 404, 'no canary %s');
 export const ERR_ADMIN_UNAUTHORIZED = defineError('SUNDIAL_ERR_ADMIN_UNAUTHORIZED', 401, 'missing or wrong admin bearer token');

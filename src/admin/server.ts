@@ -7,6 +7,10 @@ import { problem, sendProblem } from '../gateway/problem.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CompiledConfig } from '../config/compiled.js';
 import { bearerMatches } from './auth.js';
+import { registerCanaryRoutes } from './canaries.js';
+import type { Rollouts } from '../canary/rollouts.js';
+import { registerShadowAdmin } from '../shadow/admin.js';
+import type { ShadowService } from '../shadow/service.js';
 import { consumersAnswer } from '../consumers/admin.js';
 import type { ConsumerTracker } from '../consumers/tracker.js';
 
@@ -22,7 +26,9 @@ export interface AdminContext {
   metrics: GatewayMetrics;
   reload(reason: string): Promise<ReloadOutcome>;
   ready(): boolean;
+  rollouts(): Rollouts;
   logger: FastifyBaseLogger;
+  shadow?: ShadowService;
   consumers?: ConsumerTracker;
   clock?: () => number;
 }
@@ -68,6 +74,8 @@ export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstan
     return outcome;
   });
 
+  registerCanaryRoutes(app, ctx.rollouts);
+
   app.get('/admin/config', (_request, reply) => {
     const cfg = ctx.current();
     reply.send({
@@ -79,6 +87,7 @@ export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstan
     });
   });
 
+  if (ctx.shadow) registerShadowAdmin(app, ctx.shadow);
   app.get('/admin/consumers', (request, reply) => {
     if (!ctx.consumers) return sendProblem(reply, problem(ERR_BAD_REQUEST, 404, 'not-found', 'Not Found', 'No admin endpoint at this path.'));
     const answer = consumersAnswer(ctx.current(), ctx.consumers, request.query as Record<string, string | undefined>, (ctx.clock ?? Date.now)());

@@ -52,6 +52,8 @@ function summary(cfg: CompiledConfig) {
       brownouts: v.brownouts.length,
     })),
     routes: cfg.routes.map((r) => ({ name: r.name, prefix: r.prefix, versions: Object.fromEntries([...r.upstreams].map(([id, u]) => [id, u.base])) })),
+    canaries: cfg.canaries.map((c) => ({ canary: c.key, upstream: c.canary.base, flag: c.flag, steps: c.rollout?.steps ?? null })),
+    flags: cfg.canaries.length ? cfg.gateway.flags.provider : null,
   };
 }
 
@@ -65,7 +67,11 @@ function describe(cfg: CompiledConfig): string {
   lines.push('routes:');
   for (const r of s.routes) {
     lines.push(`  ${r.name} ${r.prefix}`);
-    for (const [id, url] of Object.entries(r.versions)) lines.push(`    ${id.padEnd(10)} -> ${url}`);
+    for (const [id, url] of Object.entries(r.versions)) {
+      lines.push(`    ${id.padEnd(10)} -> ${url}`);
+      const c = s.canaries.find((x) => x.canary === `${r.name}/${id}`);
+      if (c) lines.push(`    ${''.padEnd(10)}    canary ${c.upstream} (flag ${c.flag} from ${s.flags}${c.steps ? `, rollout ${c.steps.join(',')}` : ''})`);
+    }
   }
   return lines.join('\n') + '\n';
 }

@@ -1,8 +1,9 @@
 // The runtime form of a config: everything a request needs is looked up, parsed and
 // formatted here once, so the request path only reads from maps and precomputed strings.
 import type { LifecycleHeaders } from '../lifecycle/headers.js';
+import type { GatewayFile, RolloutFile, VersionSource } from './schema.js';
+import type { CompiledShadow } from '../shadow/types.js';
 import type { CompiledOpenApi } from '../openapi/compile.js';
-import type { GatewayFile, VersionSource } from './schema.js';
 
 export interface BrownoutWindow {
   start: number;
@@ -27,10 +28,28 @@ export interface CompiledVersion {
   openapi?: CompiledOpenApi;
 }
 
+export interface CompiledCanary {
+  /** "<route>/<version>", the canary's name in the admin API and logs. */
+  key: string;
+  route: string;
+  version: string;
+  flag: string;
+  stable: CompiledUpstream;
+  canary: CompiledUpstream;
+  /** Lower-cased header name, cookie name, or the client address. */
+  stickiness: { header: string } | { cookie: string } | { ip: true };
+  forceHeader?: string;
+  armHeader: boolean;
+  rollout?: RolloutFile;
+}
+
 export interface CompiledUpstream {
   /** The upstream URL without a trailing slash; the forwarded path is appended to it. */
   base: string;
   timeout?: number;
+  canary?: CompiledCanary;
+  /** Shadow traffic for this route version (docs/shadow.md). */
+  shadow?: CompiledShadow;
 }
 
 export interface CompiledRoute {
@@ -67,6 +86,8 @@ export interface CompiledConfig {
   versions: ReadonlyMap<string, CompiledVersion>;
   /** Longest prefix first, so the first match is the most specific. */
   routes: readonly CompiledRoute[];
+  /** Every canary, in route order. */
+  canaries: readonly CompiledCanary[];
   /** Content fingerprint, so a reload of unchanged files is a no-op. */
   fingerprint: string;
   loadedAt: number;

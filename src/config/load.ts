@@ -7,11 +7,12 @@ import { basename, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { lifecycleHeaders } from '../lifecycle/headers.js';
+import { compileShadow } from '../shadow/config.js';
+import type { CompiledCanary, CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from './compiled.js';
 import { attachOpenApi } from '../openapi/config.js';
-import type { CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from './compiled.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { substituteEnv, type EnvProblem } from './env.js';
-import { gatewaySchema, routeSchema, versionSchema, type GatewayFile, type RouteFile, type VersionFile } from './schema.js';
+import { gatewaySchema, routeSchema, versionSchema, type CanaryFile, type GatewayFile, type RouteFile, type VersionFile } from './schema.js';
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -182,7 +183,10 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
         problems.push({ file: src.file, path: ['versions', versionId], message: `version "${versionId}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})` });
         continue;
       }
-      upstreams.set(versionId, { base: target.upstream.replace(/\/+$/, ''), timeout: target.timeout });
+      const stable: CompiledUpstream = { base: target.upstream.replace(/\/+$/, ''), timeout: target.timeout };
+      if (target.shadow) stable.shadow = compileShadow(target.shadow);
+      if (target.canary) stable.canary = compileCanary(name, versionId, stable, target.canary);
+      upstreams.set(versionId, stable);
     }
     if (data.default !== undefined && !upstreams.has(data.default)) {
       problems.push({ file: src.file, path: ['default'], message: `version "${data.default}" is not one of this route's versions (${Object.keys(data.versions).join(', ')})` });
@@ -203,6 +207,37 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
   }
   // Longest prefix first; host-bound routes before host-less ones of the same prefix.
   return routes.sort((a, b) => b.prefix.length - a.prefix.length || Number(b.host !== null) - Number(a.host !== null));
+}
+
+function compileCanary(route: string, version: string, stable: CompiledUpstream, c: CanaryFile): CompiledCanary {
+  const s = c.stickiness;
+  return {
+    key: `${route}/${version}`,
+    route,
+    version,
+    flag: c.flag,
+    stable,
+    canary: { base: c.upstream.replace(/\/+$/, ''), timeout: c.timeout ?? stable.timeout },
+    stickiness: 'header' in s ? { header: s.header.toLowerCase() } : 'cookie' in s ? { cookie: s.cookie } : { ip: true },
+    forceHeader: c.force?.header.toLowerCase(),
+    armHeader: c.armHeader,
+    rollout: c.rollout,
+  };
+}
+
+function checkCanaries(routes: CompiledRoute[], problems: ConfigProblem[]) {
+  const flags = new Map<string, string>();
+  for (const route of routes) {
+    for (const [version, upstream] of route.upstreams) {
+      const c = upstream.canary;
+      if (!c) continue;
+      const owner = flags.get(c.flag);
+      // One flag per canary: the rollout controller moves a flag, and two canaries sharing
+      // one would move together.
+      if (owner) problems.push({ file: route.file, path: ['versions', version, 'canary', 'flag'], message: `flag "${c.flag}" is already used by the canary of ${owner}` });
+      flags.set(c.flag, c.key);
+    }
+  }
 }
 
 function checkGateway(file: string, g: GatewayFile, versions: Map<string, CompiledVersion>, problems: ConfigProblem[]) {
@@ -242,6 +277,7 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
   const openapiFingerprint = attachOpenApi(dir, versionFiles.filter((f) => f.data.openapi !== undefined)
     .map((f) => ({ versionFile: f.src.file, openapi: f.data.openapi! })), versions, problems);
   const routes = compileRoutes(routeFiles, versions, problems);
+  checkCanaries(routes, problems);
   if (gateway && sources.gateway) checkGateway(sources.gateway.file, gateway, versions, problems);
   if (sources.versions.length === 0 && !problems.some((p) => p.file === 'versions/')) {
     problems.push({ file: 'versions/', path: [], message: 'no version files found; add versions/<id>.yaml' });
@@ -268,6 +304,7 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
     },
     versions,
     routes,
+    canaries: routes.flatMap((r) => [...r.upstreams.values()].flatMap((u) => (u.canary ? [u.canary] : []))),
     fingerprint: fingerprint.digest('hex'),
     loadedAt: Date.now(),
   };

@@ -141,9 +141,71 @@ export const versionSchema = z.strictObject({
   openapi: z.string().min(1).optional(),
 });
 
+const headerName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'Invalid header name');
+
+export const rolloutSchema = z.strictObject({
+  steps: z.array(z.number().min(0).max(100)).min(1)
+    .refine((s) => s.every((p, i) => i === 0 || p > s[i - 1]), 'steps must rise strictly, such as [5, 25, 50, 100]')
+    .refine((s) => s[s.length - 1] === 100, 'the last step must be 100, where the rollout is promoted'),
+  interval: duration.default(30_000),
+  threshold: z.number().int().min(1).default(2),
+  minRequests: z.number().int().min(0).default(50),
+  maxErrorRate: z.number().min(0).max(1).default(0.01),
+  maxP99: duration.default(500),
+  maxP99Ratio: z.number().positive().default(1.5),
+  analysis: z.strictObject({ prometheus: httpUrl }).optional(),
+});
+
+export const canarySchema = z.strictObject({
+  upstream: httpUrl,
+  flag: z.string().min(1),
+  // Which request attribute keeps a user on one arm. Without one, the client address is used.
+  stickiness: z.union([
+    z.strictObject({ header: headerName }),
+    z.strictObject({ cookie: z.string().min(1) }),
+    z.strictObject({ ip: z.literal(true) }),
+  ]).default({ ip: true }),
+  force: z.strictObject({ header: headerName }).optional(),
+  armHeader: z.boolean().default(false),
+  timeout: duration.optional(),
+  rollout: rolloutSchema.optional(),
+});
+
+// Shadow traffic (docs/shadow.md): mirror a sample of a version's requests to a candidate
+// upstream, and optionally a second copy of the primary, and compare the answers.
+const fieldPath = z.string().regex(/^(status|headers(\.[^.\s]+)?|body(\.[^.\s]+)*)$/,
+  'Invalid field path: expected status, headers.<name> or body.<field>.<field>..., with * for any one segment');
+
+export const shadowSchema = z.strictObject({
+  upstream: httpUrl,
+  secondary: httpUrl.optional(),
+  sample: z.number().min(0, 'Expected a fraction from 0 to 1').max(1, 'Expected a fraction from 0 to 1').default(1),
+  methods: z.array(z.string().transform((m) => m.toUpperCase()).pipe(z.enum(HTTP_METHODS))).min(1).default(['GET', 'HEAD']),
+  maxBodyBytes: byteSize.default(1024 * 1024),
+  maxResponseBytes: byteSize.default(1024 * 1024),
+  timeout: duration.default(2000),
+  maxInFlight: z.number().int().positive().default(100),
+  compare: z.strictObject({
+    ignore: z.array(fieldPath).default([]),
+    headers: z.array(headerName).default([]),
+    arrayOrder: z.enum(['strict', 'ignore']).default('strict'),
+    mode: z.enum(['exact', 'superset']).default('exact'),
+  }).default({ ignore: [], headers: [], arrayOrder: 'strict', mode: 'exact' }),
+  noise: z.strictObject({
+    relative: z.number().min(0).max(1).default(0.2),
+    absolute: z.number().min(0).max(1).default(0.0003),
+  }).default({ relative: 0.2, absolute: 0.0003 }),
+  report: z.strictObject({
+    samples: z.number().int().min(0).max(1000).default(20),
+    maxFields: z.number().int().min(1).max(100_000).default(1000),
+  }).default({ samples: 20, maxFields: 1000 }),
+});
+
 export const routeVersionSchema = z.strictObject({
   upstream: httpUrl,
   timeout: duration.optional(),
+  canary: canarySchema.optional(),
+  shadow: shadowSchema.optional(),
 });
 
 export const routeSchema = z.strictObject({
@@ -159,3 +221,6 @@ export const routeSchema = z.strictObject({
 export type GatewayFile = z.output<typeof gatewaySchema>;
 export type VersionFile = z.output<typeof versionSchema>;
 export type RouteFile = z.output<typeof routeSchema>;
+export type CanaryFile = z.output<typeof canarySchema>;
+export type RolloutFile = z.output<typeof rolloutSchema>;
+export type ShadowFile = z.output<typeof shadowSchema>;

@@ -2,12 +2,14 @@
 // verdict: proxy to this URL with these headers, or answer with this problem. Pure over
 // (config, request, clock); the fastify shell only carries out the verdict.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from '../config/compiled.js';
+import type { CompiledCanary, CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from '../config/compiled.js';
 import type { VersionSource } from '../config/schema.js';
 import {
   ERR_BAD_REQUEST, ERR_ROUTE_NOT_FOUND, ERR_VERSION_BROWNOUT, ERR_VERSION_CONFLICT,
   ERR_VERSION_NOT_ROUTED, ERR_VERSION_SUNSET, ERR_VERSION_UNKNOWN, ERR_METHOD_NOT_ALLOWED, ERR_VERSION_REQUIRED,
 } from '../errors.js';
+import { pickArm, type Arm } from '../canary/arm.js';
+import type { FlagSource } from '../canary/flags/flag-source.js';
 import { successorLink } from '../lifecycle/links.js';
 import { activeBrownout, lifecycleState, type LifecycleState } from '../lifecycle/state.js';
 import { matchRoute } from '../routing/match.js';
@@ -20,6 +22,8 @@ export interface GatewayRequest {
   /** The raw request target: path and query, as the client sent them. */
   url: string;
   headers: IncomingHttpHeaders;
+  /** The client address, for canary stickiness by IP. */
+  ip?: string;
 }
 
 interface Resolved {
@@ -35,6 +39,9 @@ interface Resolved {
 
 export interface ProxyDecision extends Resolved {
   kind: 'proxy';
+  arm: Arm;
+  /** The route version's canary, when it has one (whichever arm was picked). */
+  canary?: CompiledCanary;
   upstream: CompiledUpstream;
   /** The full upstream URL: upstream base, forwarded path and the original query. */
   target: string;
@@ -50,7 +57,7 @@ export type Decision = ProxyDecision | RejectDecision;
 
 const SOURCE_NAMES: Record<VersionSource, string> = { path: 'path', header: 'header', accept: 'Accept media type', query: 'query parameter' };
 
-export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number): Decision {
+export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, flags?: FlagSource): Decision {
   const q = req.url.indexOf('?');
   const path = q === -1 ? req.url : req.url.slice(0, q);
   const query = q === -1 ? '' : req.url.slice(q + 1);
@@ -115,7 +122,15 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number): D
     }
   }
 
-  return { kind: 'proxy', ...resolved, upstream, target: query ? `${upstream.base}${forwardPath}?${query}` : `${upstream.base}${forwardPath}` };
+  // 4. pick arm
+  let arm: Arm = 'stable';
+  let chosen = upstream;
+  if (upstream.canary && flags) {
+    arm = pickArm(upstream.canary, req.headers, req.ip, flags);
+    if (arm === 'canary') chosen = upstream.canary.canary;
+  }
+
+  return { kind: 'proxy', ...resolved, arm, canary: upstream.canary, upstream: chosen, target: query ? `${chosen.base}${forwardPath}?${query}` : `${chosen.base}${forwardPath}` };
 
   function reject(p: Problem, headers?: Record<string, string>): RejectDecision {
     return { kind: 'reject', problem: p, headers };

@@ -8,8 +8,12 @@ import type { CompiledConfig } from '../config/compiled.js';
 import { ConfigError, formatProblem } from '../config/errors.js';
 import { configFolders, loadConfig } from '../config/load.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { FlagSource } from '../canary/flags/flag-source.js';
+import { openFlagSource } from '../canary/flags/open.js';
+import { Rollouts } from '../canary/rollouts.js';
 import { ConsumerTracker } from '../consumers/tracker.js';
 import { buildProxyServer } from './server.js';
+import { ShadowService } from '../shadow/service.js';
 
 export interface GatewayOptions {
   dir: string;
@@ -32,6 +36,7 @@ export class Gateway {
   /** Who still calls deprecated versions and operations (config: consumers). */
   readonly consumers: ConsumerTracker;
   readonly log: pino.Logger;
+  readonly shadow: ShadowService;
   private config: CompiledConfig;
   private readonly options: GatewayOptions;
   private watchers: FSWatcher[] = [];
@@ -39,6 +44,8 @@ export class Gateway {
   private reloading: Promise<ReloadOutcome> | undefined;
   private closing = false;
   private listening = false;
+  private flagSource: FlagSource | undefined;
+  readonly rollouts: Rollouts;
 
   private constructor(config: CompiledConfig, options: GatewayOptions) {
     this.config = config;
@@ -46,6 +53,8 @@ export class Gateway {
     this.log = pino({ level: options.logLevel ?? config.gateway.log.level, base: { service: 'sundial' } });
     this.metrics = new GatewayMetrics({ buckets: config.gateway.metrics.buckets, processMetrics: config.gateway.metrics.processMetrics });
     this.metrics.configLoadedAt.set(config.loadedAt / 1000);
+    this.rollouts = new Rollouts(this.metrics, this.log.child({ component: 'rollout' }), options.clock ?? Date.now);
+    this.shadow = new ShadowService({ current: () => this.config, metrics: this.metrics, logger: this.log.child({ component: 'shadow' }) });
     this.consumers = new ConsumerTracker(options.clock);
     this.consumers.configure(config);
   }
@@ -55,12 +64,15 @@ export class Gateway {
     const config = loadConfig(options.dir, { env: options.env });
     const gateway = new Gateway(config, options);
     const clock = options.clock ?? Date.now;
+    if (config.canaries.length) gateway.flagSource = await openFlagSource(config.gateway.flags, config.dir, gateway.log.child({ component: 'flags' }));
     gateway.proxy = await buildProxyServer({
       current: () => gateway.config,
       clock,
       metrics: gateway.metrics,
       logger: gateway.log.child({ listener: 'proxy' }),
       draining: () => gateway.closing,
+      flags: () => gateway.flagSource,
+      shadow: gateway.shadow,
       consumers: gateway.consumers,
     });
     gateway.admin = await buildAdminServer({
@@ -68,7 +80,9 @@ export class Gateway {
       metrics: gateway.metrics,
       reload: (reason) => gateway.reload(reason),
       ready: () => gateway.listening && !gateway.closing,
+      rollouts: () => gateway.rollouts,
       logger: gateway.log.child({ listener: 'admin' }),
+      shadow: gateway.shadow,
       consumers: gateway.consumers,
       clock,
     });
@@ -85,6 +99,7 @@ export class Gateway {
     const proxy = await this.proxy.listen({ host: host ?? g.listen.host, port: this.options.port ?? g.listen.port });
     const admin = await this.admin.listen({ host: host ?? g.admin.host, port: this.options.adminPort ?? g.admin.port });
     this.listening = true;
+    await this.rollouts.sync(this.config, this.flagSource);
     if (this.options.watch ?? g.reload.watch) this.startWatching();
     if (!g.admin.token) this.log.warn('no admin token is configured: the admin API on loopback is open to every local user');
     return { proxy, admin };
@@ -109,8 +124,11 @@ export class Gateway {
       }
       const warnings = restartOnlyChanges(this.config, next);
       for (const w of warnings) this.log.warn({ reason }, w);
+      const retired = await this.swapFlagSource(next);
       this.config = next;
       this.consumers.configure(next);
+      if (this.listening) await this.rollouts.sync(next, this.flagSource);
+      await retired?.close();
       this.metrics.configReloads.inc({ result: 'applied' });
       this.metrics.configLoadedAt.set(next.loadedAt / 1000);
       this.log.info({ reason, fingerprint: next.fingerprint.slice(0, 12), versions: next.versions.size, routes: next.routes.length }, 'config reloaded');
@@ -119,6 +137,19 @@ export class Gateway {
     const chained = (this.reloading ?? Promise.resolve()).then(run, run);
     this.reloading = chained;
     return chained;
+  }
+
+  /** Opens a new flag source when the flags settings changed; returns the one to close. */
+  private async swapFlagSource(next: CompiledConfig): Promise<FlagSource | undefined> {
+    const before = this.flagSource;
+    const same = before && JSON.stringify(next.gateway.flags) === JSON.stringify(this.config.gateway.flags);
+    if (!next.canaries.length) {
+      this.flagSource = undefined;
+      return before;
+    }
+    if (same) return undefined;
+    this.flagSource = await openFlagSource(next.gateway.flags, next.dir, this.log.child({ component: 'flags' }));
+    return before;
   }
 
   private startWatching(): void {
@@ -154,6 +185,7 @@ export class Gateway {
     timer.unref();
     // Connections that finish their last response after close() began are idle keep-alive
     // sockets that server.close() alone would wait on until the deadline.
+    this.rollouts.close();
     const sweep = setInterval(() => this.proxy.server.closeIdleConnections(), 50);
     sweep.unref();
     try {
@@ -161,7 +193,9 @@ export class Gateway {
     } finally {
       clearTimeout(timer);
       clearInterval(sweep);
+      await this.shadow.close();
       await this.admin.close();
+      await this.flagSource?.close();
     }
   }
 }

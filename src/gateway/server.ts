@@ -5,6 +5,7 @@ import replyFrom from '@fastify/reply-from';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CompiledConfig, CompiledUpstream } from '../config/compiled.js';
 import { ERR_BAD_REQUEST } from '../errors.js';
+import type { FlagSource } from '../canary/flags/flag-source.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ConsumerTracker } from '../consumers/tracker.js';
 import { discoveryDocument } from '../discovery/api-versions.js';
@@ -13,11 +14,14 @@ import { decide, lifecycleResponseHeaders, type Decision, type ProxyDecision } f
 import { stripHopByHop } from './hop-by-hop.js';
 import { problem, sendProblem, PROBLEM_CONTENT_TYPE } from './problem.js';
 import { bodyTooLargeProblem, classifyUpstreamError, upstreamProblem } from './upstream-errors.js';
+import type { PrimaryResponse, ShadowExchange } from '../shadow/exchange.js';
+import type { ShadowService } from '../shadow/service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     sundialConfig: CompiledConfig;
     sundialDecision: Decision | null;
+    sundialShadow: ShadowExchange | null;
   }
 }
 
@@ -29,6 +33,10 @@ export interface ProxyServerContext {
   logger: FastifyBaseLogger;
   /** True once shutdown has begun: responses then close their connections. */
   draining(): boolean;
+  /** The canary flag source; absent when no route has a canary. */
+  flags(): FlagSource | undefined;
+  /** Shadow traffic: mirrors and compares the versions that configure a shadow. */
+  shadow?: ShadowService;
   /** Counts who calls deprecated versions and operations, after each response. */
   consumers?: ConsumerTracker;
 }
@@ -61,6 +69,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
 
   app.decorateRequest('sundialConfig', null as unknown as CompiledConfig);
   app.decorateRequest('sundialDecision', null);
+  app.decorateRequest('sundialShadow', null);
 
   // Bodies are streamed to the upstream as they arrive, never parsed.
   app.removeAllContentTypeParsers();
@@ -92,7 +101,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
     if (!d) {
       ctx.metrics.observeRequest('none', 'none', request.method, reply.statusCode, 'none', seconds);
     } else if (d.kind === 'proxy') {
-      ctx.metrics.observeRequest(d.route.name, d.version.id, request.method, reply.statusCode, 'stable', seconds);
+      ctx.metrics.observeRequest(d.route.name, d.version.id, request.method, reply.statusCode, d.arm, seconds);
       if (d.state === 'deprecated') ctx.metrics.deprecatedRequests.inc({ route: d.route.name, version: d.version.id });
     } else {
       ctx.metrics.observeRequest(d.route?.name ?? 'none', d.version?.id ?? 'none', request.method, reply.statusCode, 'none', seconds);
@@ -138,6 +147,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
         rewriteRequestHeaders: forwardRequestHeaders,
         rewriteHeaders: decorateResponseHeaders,
         onError: upstreamFailed,
+        onResponse: upstream.shadow ? sendTeed : undefined,
       } as unknown as ReplyFromOptions;
       proxyOptions.set(upstream, opts);
     }
@@ -153,12 +163,14 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
     if (!headers['x-forwarded-host'] || !request.sundialConfig.gateway.trustProxy) {
       if (request.headers.host) headers['x-forwarded-host'] = request.headers.host;
     }
+    request.sundialShadow?.forwardedHeaders(headers);
     return headers;
   }
 
   function decorateResponseHeaders(headers: Record<string, unknown>, request: FastifyRequest): Record<string, unknown> {
     stripHopByHop(headers);
     const d = request.sundialDecision as ProxyDecision;
+    if (d.canary?.armHeader) headers['sundial-arm'] = d.arm;
     if (d.version.headers.deprecation || d.version.headers.sunset || d.operation) {
       const lifecycle = lifecycleResponseHeaders(request.sundialConfig, d);
       const upstreamLink = headers.link;
@@ -169,6 +181,12 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
     return headers;
   }
 
+  // For a shadowed version: the primary's answer goes to the client through the exchange's
+  // tee, which keeps a capped copy for the comparison.
+  function sendTeed(request: FastifyRequest, reply: FastifyReply, res: PrimaryResponse): void {
+    reply.send(request.sundialShadow ? request.sundialShadow.primaryResponse(res) : res.stream);
+  }
+
   function upstreamFailed(reply: FastifyReply, { error }: { error: Error }): void {
     const request = reply.request;
     const d = request.sundialDecision as ProxyDecision;
@@ -177,18 +195,25 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
       sendProblem(reply.header('connection', 'close'), bodyTooLargeProblem(request.sundialConfig.gateway.limits.bodyLimit));
       return;
     }
-    ctx.metrics.upstreamErrors.inc({ route: d.route.name, version: d.version.id, arm: 'stable', kind });
-    request.log.warn({ err: error, route: d.route.name, version: d.version.id, kind }, 'upstream request failed');
-    sendProblem(reply, upstreamProblem(kind, `${d.route.name} ${d.version.id}`));
+    ctx.metrics.upstreamErrors.inc({ route: d.route.name, version: d.version.id, arm: d.arm, kind });
+    request.log.warn({ err: error, route: d.route.name, version: d.version.id, arm: d.arm, kind }, 'upstream request failed');
+    if (d.canary?.armHeader) reply.header('sundial-arm', d.arm);
+    sendProblem(reply, upstreamProblem(kind, `${d.route.name} ${d.version.id}${d.arm === 'canary' ? ' (canary)' : ''}`));
   }
 
   app.all('*', (request, reply) => {
     const cfg = request.sundialConfig;
-    const decision = decide(cfg, request.raw as { method: string; url: string; headers: IncomingHttpHeaders }, ctx.clock());
+    // The fastify request has the raw method, url and headers, and computes ip only when read.
+    const decision = decide(cfg, request, ctx.clock(), ctx.flags());
     request.sundialDecision = decision;
     if (decision.kind === 'reject') {
       if (decision.headers) reply.headers(decision.headers);
       return sendProblem(reply, decision.problem);
+    }
+    if (decision.upstream.shadow && ctx.shadow) {
+      const exchange = ctx.shadow.admit(decision, request.raw as { method: string; url: string; headers: IncomingHttpHeaders }, request.body, reply.raw);
+      if (exchange?.body) request.body = exchange.body;
+      request.sundialShadow = exchange;
     }
     return reply.from(decision.target, optionsFor(cfg, decision.upstream));
   });

@@ -21,6 +21,8 @@ export class GatewayMetrics {
   readonly upstreamErrors: Counter<'route' | 'version' | 'arm' | 'kind'>;
   readonly configReloads: Counter<'result'>;
   readonly configLoadedAt: Gauge;
+  readonly shadowComparisons: Counter<'route' | 'version' | 'result'>;
+  readonly shadowSkipped: Counter<'route' | 'version' | 'reason'>;
   // prom-client hashes label objects on every call; a child per label combination is looked
   // up once and then reused.
   private readonly durationChildren = new Map<string, ReturnType<Histogram<DurationLabels>['labels']>>();
@@ -62,6 +64,18 @@ export class GatewayMetrics {
     this.configLoadedAt = new Gauge({
       name: 'sundial_config_loaded_timestamp_seconds',
       help: 'When the config now serving was loaded, as Unix seconds.',
+      registers: [this.registry],
+    });
+    this.shadowComparisons = new Counter({
+      name: 'sundial_shadow_comparisons_total',
+      help: 'Mirrored requests whose shadow answers were compared with the primary, by result: matched, mismatched or error.',
+      labelNames: ['route', 'version', 'result'],
+      registers: [this.registry],
+    });
+    this.shadowSkipped = new Counter({
+      name: 'sundial_shadow_skipped_total',
+      help: 'Requests that would have been mirrored but were not, by reason (method, body-too-large, in-flight, primary-failed, response-too-large).',
+      labelNames: ['route', 'version', 'reason'],
       registers: [this.registry],
     });
   }

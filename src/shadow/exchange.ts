@@ -1,0 +1,156 @@
+// One mirrored request, from the moment it is admitted to its comparison. The order of
+// events is what keeps the client safe:
+//   1. admitted: the request body (if any) is teed into a capped copy on its way upstream;
+//   2. the primary answers: its body is teed into a capped copy on its way to the client,
+//      and once the request body has fully gone upstream, the mirror requests start, in the
+//      background, under their own timeout;
+//   3. the client's response closes (sent, or abandoned): only now is the primary's copy
+//      known to be whole. The exchange then waits for the mirror, compares and settles.
+// Nothing the client gets waits for a step after 1, and no failure here is thrown to it.
+import type { IncomingHttpHeaders } from 'node:http';
+import { pipeline, type Readable } from 'node:stream';
+import { CaptureTee } from './capture.js';
+import { mirrorHeaders, type MirrorResult, type ShadowClient } from './client.js';
+import { compareFields } from './compare.js';
+import { decodeBody } from './decode.js';
+import type { SkipReason } from './decide.js';
+import { flatten, type CapturedResponse, type Fields } from './flatten.js';
+import { withoutNoise } from './noise.js';
+import type { ShadowState } from './report.js';
+import type { CompiledShadow } from './types.js';
+
+export type ExchangeResult = 'matched' | 'mismatched' | 'error';
+
+export interface ExchangeContext {
+  cfg: CompiledShadow;
+  state: ShadowState;
+  client: ShadowClient;
+  /** Called exactly once, when the exchange is over, to count it and free its slot. */
+  settle(result: ExchangeResult | { skipped: SkipReason }): void;
+  onUnexpected(err: unknown): void;
+}
+
+export interface PrimaryResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  stream: Readable;
+}
+
+type Mirrored = [MirrorResult, MirrorResult | undefined];
+
+export class ShadowExchange {
+  /** The request body's tee, to be sent upstream in place of the original stream. */
+  readonly body: CaptureTee | undefined;
+  private forwarded: IncomingHttpHeaders = {};
+  private primary: { status: number; headers: PrimaryResponse['headers']; tee: CaptureTee } | undefined;
+  private mirror: Promise<Mirrored | undefined> | undefined;
+  private readonly abort = new AbortController();
+  private over = false;
+
+  constructor(
+    private readonly ctx: ExchangeContext,
+    private readonly method: string,
+    /** The request line's target as the client sent it, for samples. */
+    private readonly target: string,
+    /** The forwarded path and query, as the primary got them. */
+    private readonly path: string,
+    body: unknown,
+  ) {
+    if (body && typeof (body as Readable).pipe === 'function') {
+      const source = body as Readable;
+      const tee = new CaptureTee(ctx.cfg.maxBodyBytes);
+      source.on('error', (err) => tee.destroy(err));
+      this.body = source.pipe(tee);
+    }
+  }
+
+  /** The request headers exactly as forwarded to the primary. */
+  forwardedHeaders(headers: IncomingHttpHeaders): void {
+    this.forwarded = { ...headers };
+  }
+
+  /** The primary's response: returns the stream to send to the client in its place. */
+  primaryResponse(res: PrimaryResponse): Readable {
+    const tee = new CaptureTee(this.ctx.cfg.maxResponseBytes);
+    pipeline(res.stream, tee, () => undefined);
+    this.primary = { status: res.statusCode, headers: res.headers, tee };
+    this.mirror = this.startMirror();
+    return tee;
+  }
+
+  private async startMirror(): Promise<Mirrored | undefined> {
+    if (this.body && (await this.body.settled) !== 'complete') return undefined;
+    if (this.over || this.body?.overflowed) return undefined;
+    const body = this.body?.body();
+    const { cfg, client } = this.ctx;
+    const request = { method: this.method, path: this.path, headers: mirrorHeaders(this.forwarded, body?.length ?? 0), body };
+    const signal = this.abort.signal;
+    const timer = setTimeout(() => this.abort.abort(), cfg.timeout);
+    timer.unref();
+    try {
+      return await Promise.all([
+        client.send(cfg.candidate, request, cfg.maxResponseBytes, cfg.timeout, signal),
+        cfg.secondary ? client.send(cfg.secondary, request, cfg.maxResponseBytes, cfg.timeout, signal) : undefined,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The client's response is over, sent or abandoned. */
+  async responseClosed(): Promise<void> {
+    if (this.over) return;
+    try {
+      const skip = this.primarySkip();
+      if (skip) return this.end({ skipped: skip });
+      const mirrored = await this.mirror;
+      if (!mirrored) return this.end({ skipped: 'primary-failed' });
+      this.end(this.compare(mirrored));
+    } catch (err) {
+      this.ctx.onUnexpected(err);
+      this.ctx.state.error('internal');
+      this.end('error');
+    }
+  }
+
+  /** Why the primary side cannot be compared, if it cannot. */
+  private primarySkip(): SkipReason | undefined {
+    if (this.body?.overflowed) return 'body-too-large';
+    if (this.body && this.body.state !== 'complete') return 'primary-failed';
+    if (!this.primary) return 'primary-failed';
+    if (this.primary.tee.overflowed) return 'response-too-large';
+    if (this.primary.tee.state !== 'complete') return 'primary-failed';
+    return undefined;
+  }
+
+  private compare([candidate, secondary]: Mirrored): ExchangeResult | { skipped: SkipReason } {
+    const { cfg, state } = this.ctx;
+    for (const [side, result] of [['candidate', candidate], ['secondary', secondary]] as const) {
+      if (!result || result.ok) continue;
+      if (result.error === 'too-large') return { skipped: 'response-too-large' };
+      state.error(`${side}-${result.error}`);
+      return 'error';
+    }
+    if (!candidate.ok) return 'error'; // unreachable: handled above
+    const p = this.primary!;
+    const rules = cfg.compare;
+    const decoded = (res: CapturedResponse) => flatten(decodeBody(res, 4 * cfg.maxResponseBytes), rules);
+    const primaryFields = decoded({ status: p.status, headers: p.headers, body: p.tee.body()! });
+    const candidateDiffs = compareFields(primaryFields, decoded(candidate.response), rules.mode);
+    let secondaryFields: Fields | undefined;
+    let noiseDiffs: ReturnType<typeof compareFields> = [];
+    if (secondary?.ok) {
+      secondaryFields = decoded(secondary.response);
+      noiseDiffs = compareFields(primaryFields, secondaryFields, rules.mode);
+    }
+    const mismatch = withoutNoise(candidateDiffs, noiseDiffs);
+    return state.compare(cfg, `${this.method} ${this.target}`, candidateDiffs, noiseDiffs, mismatch, secondaryFields);
+  }
+
+  private end(result: ExchangeResult | { skipped: SkipReason }): void {
+    if (this.over) return;
+    this.over = true;
+    this.abort.abort();
+    this.ctx.settle(result);
+  }
+}
