@@ -6,7 +6,6 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { request } from 'undici';
-import { adminFromDir } from '../src/consumers/admin-client.js';
 import { basicUser, identifier, queryParam } from '../src/consumers/identify.js';
 import { SpaceSaving } from '../src/consumers/space-saving.js';
 import { configDir, orderFiles } from './helpers/config-dir.js';
@@ -96,13 +95,6 @@ t.test('identifying consumers', async (t) => {
   t.equal(basicUser(`Basic ${Buffer.from('nocolon').toString('base64')}`), undefined);
 });
 
-t.test('the admin address from a config directory', async (t) => {
-  const dir = configDir(orderFiles({ v1: 'http://127.0.0.1:1', v2: 'http://127.0.0.1:2' }, { admin: { host: '0.0.0.0', port: 9191, token: '${ADMIN_TOKEN}' } }));
-  t.teardown(() => dir.remove());
-  t.same(adminFromDir(dir.dir, { ADMIN_TOKEN: 'from-config' }), { url: 'http://127.0.0.1:9191', token: 'from-config' });
-  t.same(adminFromDir(dir.dir, { ADMIN_TOKEN: 'from-config', SUNDIAL_ADMIN_TOKEN: 'from-env' }), { url: 'http://127.0.0.1:9191', token: 'from-env' });
-});
-
 t.test('through a real gateway: the admin report and `sundial consumers`', async (t) => {
   const up = await startUpstream('up');
   t.teardown(() => up.close());
@@ -164,5 +156,5 @@ t.test('through a real gateway: the admin report and `sundial consumers`', async
   t.match(ops.stdout, /GET \/orders\/\{id\}\/summary \(getOrderSummary\): deprecated, sunset 2027-01-01T00:00:00\.000Z; 2 request\(s\)\n.*\n +1 {2}hooli +2/);
   const denied = await promisify(execFile)(process.execPath, [CLI, 'consumers', 'v1', '--admin', adminUrl], { env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'wrong' } }).then(() => ({ code: 0, stderr: '' }), (e) => e);
   t.equal(denied.code, 1);
-  t.match(denied.stderr, /answered 401/);
+  t.match(denied.stderr, /401/);
 });

@@ -1,4 +1,4 @@
-import { adminFromDir, adminGet, type AdminEndpoint } from '../consumers/admin-client.js';
+import { adminCall, adminTarget, type AdminTarget } from './admin-client.js';
 import type { ConsumerRow, TallyReport, VersionConsumers } from '../consumers/tracker.js';
 import { fail, parseCommandArgs } from './args.js';
 
@@ -11,7 +11,7 @@ parameter or the Basic auth user). Counts come from a fixed-size top-K sketch: e
 may be too high by at most the "±" shown, never too low.
 
   --dir DIR     the gateway's config directory: the admin address and token are read
-                from its config/gateway.yaml (default .)
+                from its config (default .)
   --admin URL   the admin API, such as http://127.0.0.1:9090
   --top N       show the first N consumers (default: all kept, K)
   --json        print the admin API's JSON
@@ -35,26 +35,20 @@ export async function run(argv: string[]): Promise<number> {
   if (v.dir && v.admin) return fail('consumers', 'use --dir or --admin, not both', USAGE);
   if (v.top !== undefined && !/^[1-9]\d*$/.test(v.top)) return fail('consumers', `--top: "${v.top}" is not a positive integer`, USAGE);
 
-  let endpoint: AdminEndpoint;
+  let target: AdminTarget;
   try {
-    endpoint = v.admin ? { url: v.admin, token: process.env.SUNDIAL_ADMIN_TOKEN || undefined } : adminFromDir(v.dir ?? '.');
+    target = adminTarget({ dir: v.dir, admin: v.admin });
   } catch (err) {
     process.stderr.write(`sundial consumers: ${(err as Error).message}\n`);
     return 2;
   }
-  let answer;
+  let report: VersionConsumers;
   try {
-    answer = await adminGet(endpoint, `admin/consumers?version=${encodeURIComponent(version)}${v.top ? `&top=${v.top}` : ''}`);
+    report = await adminCall(target, 'GET', `/admin/consumers?version=${encodeURIComponent(version)}${v.top ? `&top=${v.top}` : ''}`) as VersionConsumers;
   } catch (err) {
-    process.stderr.write(`sundial consumers: cannot reach the admin API at ${endpoint.url}: ${(err as Error).cause ?? (err as Error).message}\n`);
+    process.stderr.write(`sundial consumers: ${(err as Error).message}\n`);
     return 1;
   }
-  if (answer.status !== 200) {
-    const body = answer.body as { detail?: string } | string;
-    process.stderr.write(`sundial consumers: the admin API answered ${answer.status}: ${typeof body === 'string' ? body : body.detail ?? JSON.stringify(body)}\n`);
-    return 1;
-  }
-  const report = answer.body as VersionConsumers;
   process.stdout.write(v.json ? JSON.stringify(report, null, 2) + '\n' : consumersTable(report));
   return 0;
 }
