@@ -12,6 +12,9 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   rollout: { summary: 'canary rollouts on a running gateway: status, set, promote, abort, pause, resume', load: () => import('./cli/rollout.js') },
   migrate: { summary: 'zero-downtime PostgreSQL schema changes (expand/contract)', load: () => import('./cli/migrate.js') },
   shadow: { summary: 'shadow traffic: print or reset the comparison report', load: () => import('./cli/shadow.js') },
+  versions: { summary: 'list versions with their lifecycle and deprecated operations', load: () => import('./cli/versions.js') },
+  openapi: { summary: 'OpenAPI tools: diff two documents for breaking changes', load: () => import('./cli/openapi.js') },
+  consumers: { summary: 'who still calls a deprecated version, from a running gateway', load: () => import('./cli/consumers.js') },
 };
 
 export function usage(): string {

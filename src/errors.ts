@@ -36,6 +36,7 @@ export const ERR_METHOD_NOT_ALLOWED = defineError('SUNDIAL_ERR_METHOD_NOT_ALLOWE
 export const ERR_VERSION_NOT_ROUTED = defineError('SUNDIAL_ERR_VERSION_NOT_ROUTED', 404, 'route %s does not serve version %s');
 export const ERR_VERSION_SUNSET = defineError('SUNDIAL_ERR_VERSION_SUNSET', 410, 'version %s was sunset at %s');
 export const ERR_VERSION_BROWNOUT = defineError('SUNDIAL_ERR_VERSION_BROWNOUT', 410, 'version %s is in a scheduled brownout');
+export const ERR_OPERATION_SUNSET = defineError('SUNDIAL_ERR_OPERATION_SUNSET', 410, 'operation %s of version %s was sunset at %s');
 export const ERR_UPSTREAM_UNAVAILABLE = defineError('SUNDIAL_ERR_UPSTREAM_UNAVAILABLE', 502, 'upstream %s failed: %s');
 export const ERR_UPSTREAM_TIMEOUT = defineError('SUNDIAL_ERR_UPSTREAM_TIMEOUT', 504, 'upstream %s timed out');
 export const ERR_BODY_TOO_LARGE = defineError('SUNDIAL_ERR_BODY_TOO_LARGE', 413, 'request body is larger than %d bytes');

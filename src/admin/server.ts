@@ -11,6 +11,8 @@ import { registerCanaryRoutes } from './canaries.js';
 import type { Rollouts } from '../canary/rollouts.js';
 import { registerShadowAdmin } from '../shadow/admin.js';
 import type { ShadowService } from '../shadow/service.js';
+import { consumersAnswer } from '../consumers/admin.js';
+import type { ConsumerTracker } from '../consumers/tracker.js';
 
 export interface ReloadOutcome {
   result: 'applied' | 'unchanged' | 'refused';
@@ -27,6 +29,8 @@ export interface AdminContext {
   rollouts(): Rollouts;
   logger: FastifyBaseLogger;
   shadow?: ShadowService;
+  consumers?: ConsumerTracker;
+  clock?: () => number;
 }
 
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
@@ -84,6 +88,11 @@ export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstan
   });
 
   if (ctx.shadow) registerShadowAdmin(app, ctx.shadow);
+  app.get('/admin/consumers', (request, reply) => {
+    if (!ctx.consumers) return sendProblem(reply, problem(ERR_BAD_REQUEST, 404, 'not-found', 'Not Found', 'No admin endpoint at this path.'));
+    const answer = consumersAnswer(ctx.current(), ctx.consumers, request.query as Record<string, string | undefined>, (ctx.clock ?? Date.now)());
+    return 'problem' in answer ? sendProblem(reply, answer.problem) : reply.send(answer.body);
+  });
 
   return app;
 }

@@ -3,6 +3,7 @@
 import type { LifecycleHeaders } from '../lifecycle/headers.js';
 import type { GatewayFile, RolloutFile, VersionSource } from './schema.js';
 import type { CompiledShadow } from '../shadow/types.js';
+import type { CompiledOpenApi } from '../openapi/compile.js';
 
 export interface BrownoutWindow {
   start: number;
@@ -23,6 +24,8 @@ export interface CompiledVersion {
   brownouts: BrownoutWindow[];
   sunsetStatus: number;
   headers: LifecycleHeaders;
+  /** The version's OpenAPI document, compiled; absent when the version names none. */
+  openapi?: CompiledOpenApi;
 }
 
 export interface CompiledCanary {

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { lifecycleHeaders } from '../lifecycle/headers.js';
 import { compileShadow } from '../shadow/config.js';
 import type { CompiledCanary, CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from './compiled.js';
+import { attachOpenApi } from '../openapi/config.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { substituteEnv, type EnvProblem } from './env.js';
 import { gatewaySchema, routeSchema, versionSchema, type CanaryFile, type GatewayFile, type RouteFile, type VersionFile } from './schema.js';
@@ -273,6 +274,8 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
 
   const versions = compileVersions(versionFiles, problems);
   const aliases = checkVersions(versions, problems);
+  const openapiFingerprint = attachOpenApi(dir, versionFiles.filter((f) => f.data.openapi !== undefined)
+    .map((f) => ({ versionFile: f.src.file, openapi: f.data.openapi! })), versions, problems);
   const routes = compileRoutes(routeFiles, versions, problems);
   checkCanaries(routes, problems);
   if (gateway && sources.gateway) checkGateway(sources.gateway.file, gateway, versions, problems);
@@ -284,6 +287,7 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
 
   const fingerprint = createHash('sha256');
   for (const s of [sources.gateway!, ...sources.versions, ...sources.routes]) fingerprint.update(s.file).update('\0').update(s.text).update('\0');
+  for (const doc of openapiFingerprint) fingerprint.update(doc).update('\0');
 
   return {
     dir,

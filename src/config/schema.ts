@@ -45,6 +45,14 @@ const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'
 export const versionSources = ['path', 'header', 'accept', 'query'] as const;
 export type VersionSource = (typeof versionSources)[number];
 
+const consumersSchema = z.strictObject({
+  header: z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'Invalid header name').optional(),
+  query: z.string().min(1).optional(),
+  basicAuth: z.boolean().optional(),
+  topK: z.number().int().min(1).max(10_000).default(100),
+}).refine((c) => [c.header, c.query, c.basicAuth || undefined].filter((x) => x !== undefined).length === 1,
+  'Name exactly one way to identify a consumer: header, query or basicAuth: true');
+
 export const gatewaySchema = z.strictObject({
   listen: z.strictObject({
     host: z.string().default('0.0.0.0'),
@@ -107,6 +115,8 @@ export const gatewaySchema = z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }).default({ level: 'info' }),
   trustProxy: z.boolean().default(false),
+  // How a consumer is identified, to report who still calls deprecated versions (src/consumers).
+  consumers: consumersSchema.optional(),
 });
 
 const brownoutSchema = z.strictObject({
@@ -126,6 +136,9 @@ export const versionSchema = z.strictObject({
   brownouts: z.array(brownoutSchema).default([]),
   sunsetStatus: httpStatus.default(410),
   description: z.string().optional(),
+  // An OpenAPI 3.0 or 3.1 document (YAML or JSON), relative to the config dir: its
+  // operations marked deprecated get their own lifecycle headers (src/openapi).
+  openapi: z.string().min(1).optional(),
 });
 
 const headerName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'Invalid header name');

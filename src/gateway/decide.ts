@@ -14,6 +14,7 @@ import { successorLink } from '../lifecycle/links.js';
 import { activeBrownout, lifecycleState, type LifecycleState } from '../lifecycle/state.js';
 import { matchRoute } from '../routing/match.js';
 import { resolveVersion } from '../versioning/resolve.js';
+import { matchDeprecatedOperation, operationResponseHeaders, operationSunsetProblem, type MatchedOperation } from '../openapi/lifecycle.js';
 import { problem, quote, type Problem } from './problem.js';
 
 export interface GatewayRequest {
@@ -32,6 +33,8 @@ interface Resolved {
   state: LifecycleState;
   forwardPath: string;
   query: string;
+  /** The deprecated OpenAPI operation the request calls, when its version has a document. */
+  operation?: MatchedOperation;
 }
 
 export interface ProxyDecision extends Resolved {
@@ -110,6 +113,15 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
   if (state === 'sunset') return rejectSunset(cfg, resolved);
   if (state === 'brownout') return rejectBrownout(cfg, resolved, now);
 
+  // 3b. per-operation lifecycle, from the version's OpenAPI document (compiled at load)
+  if (version.openapi !== undefined) {
+    resolved.operation = matchDeprecatedOperation(version, req.method, forwardPath);
+    const op = resolved.operation?.value;
+    if (op?.sunsetAt !== undefined && now >= op.sunsetAt) {
+      return { kind: 'reject', ...resolved, problem: operationSunsetProblem(version, op), headers: lifecycleResponseHeaders(cfg, resolved) };
+    }
+  }
+
   // 4. pick arm
   let arm: Arm = 'stable';
   let chosen = upstream;
@@ -138,7 +150,8 @@ function describeSources(cfg: CompiledConfig): string {
 }
 
 /** The lifecycle headers for a resolved version, including the per-request successor link. */
-export function lifecycleResponseHeaders(cfg: CompiledConfig, r: Pick<Resolved, 'version' | 'source' | 'forwardPath' | 'query'>): Record<string, string> {
+export function lifecycleResponseHeaders(cfg: CompiledConfig, r: Pick<Resolved, 'version' | 'source' | 'forwardPath' | 'query' | 'operation'>): Record<string, string> {
+  if (r.operation) return operationResponseHeaders(cfg, { ...r, operation: r.operation });
   const h = r.version.headers;
   const out: Record<string, string> = {};
   if (h.deprecation) out.deprecation = h.deprecation;

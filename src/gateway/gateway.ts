@@ -11,6 +11,7 @@ import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { FlagSource } from '../canary/flags/flag-source.js';
 import { openFlagSource } from '../canary/flags/open.js';
 import { Rollouts } from '../canary/rollouts.js';
+import { ConsumerTracker } from '../consumers/tracker.js';
 import { buildProxyServer } from './server.js';
 import { ShadowService } from '../shadow/service.js';
 
@@ -39,6 +40,8 @@ export class Gateway {
   proxy!: FastifyInstance;
   admin!: FastifyInstance;
   readonly metrics: GatewayMetrics;
+  /** Who still calls deprecated versions and operations (config: consumers). */
+  readonly consumers: ConsumerTracker;
   readonly log: pino.Logger;
   readonly shadow: ShadowService;
   private config: CompiledConfig;
@@ -59,6 +62,8 @@ export class Gateway {
     this.metrics.configLoadedAt.set(config.loadedAt / 1000);
     this.rollouts = new Rollouts(this.metrics, this.log.child({ component: 'rollout' }), options.clock ?? Date.now);
     this.shadow = new ShadowService({ current: () => this.config, metrics: this.metrics, logger: this.log.child({ component: 'shadow' }) });
+    this.consumers = new ConsumerTracker(options.clock);
+    this.consumers.configure(config);
   }
 
   /** Loads the config (throwing a ConfigError naming every problem) and builds both listeners. */
@@ -75,6 +80,7 @@ export class Gateway {
       draining: () => gateway.closing,
       flags: () => gateway.flagSource,
       shadow: gateway.shadow,
+      consumers: gateway.consumers,
     });
     gateway.admin = await buildAdminServer({
       current: () => gateway.config,
@@ -84,6 +90,8 @@ export class Gateway {
       rollouts: () => gateway.rollouts,
       logger: gateway.log.child({ listener: 'admin' }),
       shadow: gateway.shadow,
+      consumers: gateway.consumers,
+      clock,
     });
     return gateway;
   }
@@ -128,6 +136,7 @@ export class Gateway {
       for (const w of warnings) this.log.warn({ reason }, w);
       const retired = await this.swapFlagSource(next);
       this.config = next;
+      this.consumers.configure(next);
       if (this.listening && this.options.controllers !== false) await this.rollouts.sync(next, this.flagSource);
       await retired?.close();
       this.metrics.configReloads.inc({ result: 'applied' });

@@ -7,6 +7,7 @@ import type { CompiledConfig, CompiledUpstream } from '../config/compiled.js';
 import { ERR_BAD_REQUEST } from '../errors.js';
 import type { FlagSource } from '../canary/flags/flag-source.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { ConsumerTracker } from '../consumers/tracker.js';
 import { discoveryDocument } from '../discovery/api-versions.js';
 import { limitBody } from './body-limit.js';
 import { decide, lifecycleResponseHeaders, type Decision, type ProxyDecision } from './decide.js';
@@ -36,6 +37,8 @@ export interface ProxyServerContext {
   flags(): FlagSource | undefined;
   /** Shadow traffic: mirrors and compares the versions that configure a shadow. */
   shadow?: ShadowService;
+  /** Counts who calls deprecated versions and operations, after each response. */
+  consumers?: ConsumerTracker;
 }
 
 type ReplyFromOptions = NonNullable<Parameters<FastifyReply['from']>[1]>;
@@ -106,6 +109,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
         ctx.metrics.lifecycleRejections.inc({ route: d.route!.name, version: d.version!.id, reason: d.state });
       }
     }
+    if (d && ctx.consumers?.enabled) ctx.consumers.observe(request.raw as { url: string; headers: IncomingHttpHeaders }, d, ctx.clock());
     done();
   });
 
@@ -167,7 +171,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
     stripHopByHop(headers);
     const d = request.sundialDecision as ProxyDecision;
     if (d.canary?.armHeader) headers['sundial-arm'] = d.arm;
-    if (d.version.headers.deprecation || d.version.headers.sunset) {
+    if (d.version.headers.deprecation || d.version.headers.sunset || d.operation) {
       const lifecycle = lifecycleResponseHeaders(request.sundialConfig, d);
       const upstreamLink = headers.link;
       Object.assign(headers, lifecycle);

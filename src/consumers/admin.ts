@@ -1,0 +1,34 @@
+// GET /admin/consumers?version=v1[&top=N]: who still calls a deprecated version, and each of
+// its deprecated operations. Without `version`, a summary of every tracked version.
+import type { CompiledConfig } from '../config/compiled.js';
+import { ERR_BAD_REQUEST } from '../errors.js';
+import { problem, type Problem } from '../gateway/problem.js';
+import type { ConsumerTracker } from './tracker.js';
+
+export function consumersAnswer(cfg: CompiledConfig, tracker: ConsumerTracker, query: Record<string, string | undefined>, now: number): { problem: Problem } | { body: unknown } {
+  if (!tracker.enabled) {
+    return { problem: problem(ERR_BAD_REQUEST, 409, 'consumers-not-configured', 'Consumers are not tracked',
+      'Name how consumers are identified in config/gateway.yaml, such as consumers: { header: X-Client-Id }, then reload.') };
+  }
+  const top = query.top === undefined ? undefined : Number(query.top);
+  if (top !== undefined && (!Number.isInteger(top) || top < 1)) {
+    return { problem: problem(ERR_BAD_REQUEST, 400, 'bad-request', 'Bad Request', '`top` must be a positive integer.') };
+  }
+  if (query.version === undefined || query.version === '') {
+    return {
+      body: {
+        versions: [...cfg.versions.values()].map((v) => {
+          const r = tracker.report(v, now, top ?? 10);
+          return { version: r.version, state: r.state, tracked: r.tracked, requests: r.requests, top: r.consumers, operations: r.operations.map((o) => ({ operation: o.operation, requests: o.requests })) };
+        }),
+      },
+    };
+  }
+  const id = cfg.versioning.aliases.get(query.version.toLowerCase());
+  const version = id === undefined ? undefined : cfg.versions.get(id);
+  if (!version) {
+    return { problem: problem(ERR_BAD_REQUEST, 404, 'unknown-version', 'Unknown API version',
+      `There is no API version "${query.version.slice(0, 64)}".`, { supportedVersions: cfg.versioning.supported }) };
+  }
+  return { body: tracker.report(version, now, top) };
+}
