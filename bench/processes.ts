@@ -88,3 +88,19 @@ export function rss(pids: number[]): number {
 export function peakRss(pids: number[]): number {
   return pids.reduce((sum, pid) => sum + statusField(pid, 'VmHWM'), 0);
 }
+
+/** CPU time used so far (user + system), summed over a process tree, in seconds. */
+export function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // The command name may hold spaces, so fields are counted after its closing parenthesis.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runAutocannon, runCount, runWrk, type LoadResult } from './load.js';
 import { nginxProxy, nginxUpstream } from './nginx.js';
-import { freePort, peakRss, rss, startProcess, waitForPort, which, type Managed } from './processes.js';
+import { cpuSeconds, freePort, peakRss, rss, startProcess, waitForPort, which, type Managed } from './processes.js';
 import { DEPRECATION_HEADERS, sundialConfig, type SundialCase } from './sundial-configs.js';
 
 const { values: opts } = parseArgs({
@@ -137,13 +137,18 @@ async function benchmark() {
   const seconds = Number(opts.seconds);
   process.stderr.write(`warming up ${cases.length} cases...\n`);
   for (const c of cases) await load(c.url, 2);
-  const results = new Map<string, LoadResult[]>(cases.map((c) => [c.id, []]));
+  const results = new Map<string, (LoadResult & { cpuUsPerRequest?: number })[]>(cases.map((c) => [c.id, []]));
   for (let r = 1; r <= rounds; r++) {
     // Interleaved (A B C ... A B C ...), so a slow patch of the machine hits every case.
     for (const c of cases) {
+      const pids = c.process?.pids() ?? [];
+      const cpuBefore = cpuSeconds(pids);
       const res = await load(c.url, seconds);
-      results.get(c.id)!.push(res);
-      process.stderr.write(`round ${r}/${rounds} (${c.id}) ${c.name}: ${res.rps.toFixed(0)} req/s, p99 ${res.p99ms.toFixed(2)} ms${res.errors ? `, ${res.errors} errors` : ''}\n`);
+      // CPU time per request is steadier than req/s on a shared machine: it does not depend
+      // on how much of the machine the proxy was given, only on what it spent.
+      const cpuUsPerRequest = pids.length && res.requests ? ((cpuSeconds(pids) - cpuBefore) * 1e6) / res.requests : undefined;
+      results.get(c.id)!.push({ ...res, cpuUsPerRequest });
+      process.stderr.write(`round ${r}/${rounds} (${c.id}) ${c.name}: ${res.rps.toFixed(0)} req/s, p99 ${res.p99ms.toFixed(2)} ms${cpuUsPerRequest ? `, ${cpuUsPerRequest.toFixed(0)} µs CPU/req` : ''}${res.errors ? `, ${res.errors} errors` : ''}\n`);
     }
   }
   const summary = cases.map((c) => {
@@ -155,15 +160,16 @@ async function benchmark() {
       p50ms: median(rs.map((x) => x.p50ms)),
       p99ms: median(rs.map((x) => x.p99ms)),
       errors: rs.reduce((s, x) => s + x.errors, 0),
+      cpuUsPerRequest: rs.every((x) => x.cpuUsPerRequest !== undefined) ? median(rs.map((x) => x.cpuUsPerRequest!)) : undefined,
       peakRssBytes: c.process ? peakRss(c.process.pids()) : undefined,
       rounds: rs,
     };
   });
   const by = (id: string) => summary.find((s) => s.id === id);
   const lines = [
-    '| case | req/s | p50 ms | p99 ms | peak RSS MB | req/s ÷ (c) | req/s ÷ (b) | p99 ÷ (c) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...summary.map((s) => `| (${s.id}) ${s.name} | ${s.rps.toFixed(0)} | ${s.p50ms.toFixed(2)} | ${s.p99ms.toFixed(2)} | ${s.peakRssBytes ? mb(s.peakRssBytes) : '-'} | ${ratio(s.rps, by('c')?.rps)} | ${ratio(s.rps, by('b')?.rps)} | ${ratio(s.p99ms, by('c')?.p99ms)} |`),
+    '| case | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB | req/s ÷ (c) | req/s ÷ (b) | p99 ÷ (c) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...summary.map((s) => `| (${s.id}) ${s.name} | ${s.rps.toFixed(0)} | ${s.p50ms.toFixed(2)} | ${s.p99ms.toFixed(2)} | ${s.cpuUsPerRequest?.toFixed(0) ?? '-'} | ${s.peakRssBytes ? mb(s.peakRssBytes) : '-'} | ${ratio(s.rps, by('c')?.rps)} | ${ratio(s.rps, by('b')?.rps)} | ${ratio(s.p99ms, by('c')?.p99ms)} |`),
   ];
   const targets: string[] = [];
   const check = (label: string, value: number | undefined, goal: number, atLeast: boolean) => {

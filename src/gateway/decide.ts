@@ -109,15 +109,16 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
 
   // 3. lifecycle
   const state = lifecycleState(version, now);
-  const resolved: Resolved = { route, version, source, state, forwardPath, query };
-  if (state === 'sunset') return rejectSunset(cfg, resolved);
-  if (state === 'brownout') return rejectBrownout(cfg, resolved, now);
+  if (state === 'sunset') return rejectSunset(cfg, { route, version, source, state, forwardPath, query });
+  if (state === 'brownout') return rejectBrownout(cfg, { route, version, source, state, forwardPath, query }, now);
 
   // 3b. per-operation lifecycle, from the version's OpenAPI document (compiled at load)
+  let operation: MatchedOperation | undefined;
   if (version.openapi !== undefined) {
-    resolved.operation = matchDeprecatedOperation(version, req.method, forwardPath);
-    const op = resolved.operation?.value;
+    operation = matchDeprecatedOperation(version, req.method, forwardPath);
+    const op = operation?.value;
     if (op?.sunsetAt !== undefined && now >= op.sunsetAt) {
+      const resolved: Resolved = { route, version, source, state, forwardPath, query, operation };
       return { kind: 'reject', ...resolved, problem: operationSunsetProblem(version, op), headers: lifecycleResponseHeaders(cfg, resolved) };
     }
   }
@@ -130,7 +131,10 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
     if (arm === 'canary') chosen = upstream.canary.canary;
   }
 
-  return { kind: 'proxy', ...resolved, arm, canary: upstream.canary, upstream: chosen, target: query ? `${chosen.base}${forwardPath}?${query}` : `${chosen.base}${forwardPath}` };
+  return {
+    kind: 'proxy', route, version, source, state, forwardPath, query, operation, arm, canary: upstream.canary, upstream: chosen,
+    target: query ? `${chosen.base}${forwardPath}?${query}` : `${chosen.base}${forwardPath}`,
+  };
 
   function reject(p: Problem, headers?: Record<string, string>): RejectDecision {
     return { kind: 'reject', problem: p, headers };

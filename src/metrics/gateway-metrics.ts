@@ -2,47 +2,47 @@
 // http_request_duration_seconds keeps the shape Flagger's built-in canary queries read
 // (a histogram with a `status` label). Every label value comes from config or from a
 // fixed set, never from raw request data, so the series count stays bounded.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { CounterSeries, HistogramSeries, SeriesCounter, SeriesHistogram } from './series-metrics.js';
 
 export type Arm = 'stable' | 'canary' | 'none';
 export type UpstreamErrorKind = 'refused' | 'reset' | 'timeout' | 'other';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+// 0 is OTHER.
+const METHOD_INDEX = new Map([...KNOWN_METHODS].map((m, i) => [m, i + 1]));
 
 export const DEFAULT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-type DurationLabels = 'route' | 'version' | 'method' | 'status' | 'arm';
-
 export class GatewayMetrics {
   readonly registry: Registry;
-  readonly requestDuration: Histogram<DurationLabels>;
-  readonly deprecatedRequests: Counter<'route' | 'version'>;
+  readonly requestDuration: SeriesHistogram;
+  readonly deprecatedRequests: SeriesCounter;
   readonly lifecycleRejections: Counter<'route' | 'version' | 'reason'>;
   readonly upstreamErrors: Counter<'route' | 'version' | 'arm' | 'kind'>;
   readonly configReloads: Counter<'result'>;
   readonly configLoadedAt: Gauge;
   readonly shadowComparisons: Counter<'route' | 'version' | 'result'>;
   readonly shadowSkipped: Counter<'route' | 'version' | 'reason'>;
-  // prom-client hashes label objects on every call; a child per label combination is looked
-  // up once and then reused.
-  private readonly durationChildren = new Map<string, ReturnType<Histogram<DurationLabels>['labels']>>();
+  private readonly durationChildren = new Map<string, HistogramSeries>();
 
   constructor(options: { buckets?: number[]; processMetrics?: boolean } = {}) {
     this.registry = new Registry();
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.requestDuration = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Duration of requests through the gateway, from arrival to the end of the response, in seconds.',
-      labelNames: ['route', 'version', 'method', 'status', 'arm'],
-      buckets: options.buckets ?? DEFAULT_BUCKETS,
-      registers: [this.registry],
-    });
-    this.deprecatedRequests = new Counter({
-      name: 'sundial_deprecated_requests_total',
-      help: 'Requests served by a version past its deprecation date.',
-      labelNames: ['route', 'version'],
-      registers: [this.registry],
-    });
+    // The two metrics every request updates are series metrics (see series-metrics.ts).
+    this.requestDuration = new SeriesHistogram(
+      'http_request_duration_seconds',
+      'Duration of requests through the gateway, from arrival to the end of the response, in seconds.',
+      ['route', 'version', 'method', 'status', 'arm'],
+      options.buckets ?? DEFAULT_BUCKETS,
+      this.registry,
+    );
+    this.deprecatedRequests = new SeriesCounter(
+      'sundial_deprecated_requests_total',
+      'Requests served by a version past its deprecation date.',
+      ['route', 'version'],
+      this.registry,
+    );
     this.lifecycleRejections = new Counter({
       name: 'sundial_lifecycle_rejections_total',
       help: 'Requests refused because their version was in a brownout or past its sunset.',
@@ -78,6 +78,27 @@ export class GatewayMetrics {
       labelNames: ['route', 'version', 'reason'],
       registers: [this.registry],
     });
+  }
+
+  // For proxied requests, the children are cached on the compiled upstream itself (which a
+  // config owns and a reload replaces), keyed by a number: no string is built per request.
+  private readonly upstreamSeries = new WeakMap<object, { byStatusMethod: Map<number, HistogramSeries>; deprecated?: CounterSeries }>();
+
+  observeProxied(upstream: object, route: string, version: string, method: string, status: number, arm: Arm, seconds: number, deprecated: boolean): void {
+    let series = this.upstreamSeries.get(upstream);
+    if (!series) {
+      series = { byStatusMethod: new Map() };
+      this.upstreamSeries.set(upstream, series);
+    }
+    const methodIndex = METHOD_INDEX.get(method) ?? 0;
+    const key = status * 16 + methodIndex;
+    let child = series.byStatusMethod.get(key);
+    if (!child) {
+      child = this.requestDuration.labels({ route, version, method: methodIndex ? method : 'OTHER', status: String(status), arm });
+      series.byStatusMethod.set(key, child);
+    }
+    child.observe(seconds);
+    if (deprecated) (series.deprecated ??= this.deprecatedRequests.labels({ route, version })).inc();
   }
 
   observeRequest(route: string, version: string, method: string, status: number, arm: Arm, seconds: number): void {
