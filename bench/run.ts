@@ -67,20 +67,23 @@ async function startSundial(kind: SundialCase, upstream: string, second: string,
   return { url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}`, process: m };
 }
 
-async function setup(): Promise<Case[]> {
+/** The fast upstream, on two ports (the second serves canaries and shadows). */
+async function startUpstreams(): Promise<[number, string, string]> {
   const [u1, u2] = [await freePort(), await freePort()];
   if (nginx) {
     const dir = join(root, 'nginx-upstream');
     mkdirSync(dir);
     managed.push(nginxUpstream(nginx, dir, [u1, u2]));
   } else {
-    const { managed: m } = startProcess('node upstream', process.execPath, [join(here, 'fast-upstream.js'), String(u1), String(u2)]);
-    managed.push(m);
+    managed.push(startProcess('node upstream', process.execPath, [join(here, 'fast-upstream.js'), String(u1), String(u2)]).managed);
   }
   await waitForPort(u1);
   await waitForPort(u2);
-  const upstream = `http://127.0.0.1:${u1}`;
-  const second = `http://127.0.0.1:${u2}`;
+  return [u1, `http://127.0.0.1:${u1}`, `http://127.0.0.1:${u2}`];
+}
+
+async function setup(): Promise<Case[]> {
+  const [u1, upstream, second] = await startUpstreams();
   const want = (id: string) => !opts.only || opts.only.split(',').includes(id);
   const cases: Case[] = [];
 
@@ -186,17 +189,8 @@ async function benchmark() {
 }
 
 async function soak() {
-  const [u1, u2] = [await freePort(), await freePort()];
-  if (nginx) {
-    const dir = join(root, 'nginx-upstream');
-    mkdirSync(dir);
-    managed.push(nginxUpstream(nginx, dir, [u1, u2]));
-  } else {
-    managed.push(startProcess('node upstream', process.execPath, [join(here, 'fast-upstream.js'), String(u1), String(u2)]).managed);
-  }
-  await waitForPort(u1);
-  await waitForPort(u2);
-  const s = await startSundial('shadow', `http://127.0.0.1:${u1}`, `http://127.0.0.1:${u2}`);
+  const [, upstream, second] = await startUpstreams();
+  const s = await startSundial('shadow', upstream, second);
   const url = `${s.url}/v1/orders/1`;
   const total = Number(opts['soak-requests']);
   const connections = Number(opts.connections);
@@ -229,7 +223,7 @@ try {
   const started = new Date();
   const out = opts.soak ? await soak() : await benchmark();
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: process.platform };
-  const generator = wrk ? 'wrk -t2' : 'autocannon';
+  const generator = opts.soak ? 'autocannon, a fixed number of requests' : wrk ? 'wrk -t2' : 'autocannon';
   process.stdout.write(`\n## sundial ${opts.soak ? 'soak' : 'benchmark'}, ${started.toISOString()}\n\n`);
   process.stdout.write(`${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; load: ${generator}, ${opts.connections} connections${opts.soak ? '' : `, ${opts.rounds} rounds of ${opts.seconds}s, medians`}\n\n`);
   process.stdout.write(out.lines.join('\n') + '\n\n' + out.targets.join('\n') + '\n');

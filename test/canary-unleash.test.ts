@@ -94,9 +94,13 @@ t.test('canaries with a real Unleash server', async (t) => {
     await createFlag('orders-v2-outage', 50);
     const outageDir = gatewayDir('orders-v2-outage');
     const { url, adminUrl } = await startGateway(t, { dir: outageDir });
+    // Settled: two samples in a row give every key the same arm, so the client holds the
+    // flag as the server has it, not a state it was still moving through.
     const before = await eventually(async () => {
       const a = await arms(url, 1000);
-      return share(a) > 0.4 && share(a) < 0.6 ? a : undefined;
+      const again = await arms(url, 1000);
+      const same = a.every((arm, i) => arm === again[i]);
+      return same && share(a) > 0.4 && share(a) < 0.6 ? a : undefined;
     }, 'the 50% split', 100);
     await unleash.stop();
     // Several refresh intervals pass with the server gone, polls failing all the while.

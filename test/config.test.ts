@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ConfigError, formatProblem } from '../src/config/errors.js';
 import { loadConfig } from '../src/config/load.js';
-import { configDir, orderFiles, type Files } from './helpers/config-dir.js';
+import { configDir, orderFiles, problemsOf, type Files } from './helpers/config-dir.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const run = promisify(execFile);
@@ -15,18 +15,6 @@ function base(): Files {
   return orderFiles({ v1: 'http://127.0.0.1:7001', v2: 'http://127.0.0.1:7002' });
 }
 
-function problemsOf(files: Files, env: NodeJS.ProcessEnv = {}): string[] {
-  const dir = configDir(files);
-  try {
-    loadConfig(dir.dir, { env });
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.problems.map(formatProblem);
-  } finally {
-    dir.remove();
-  }
-}
 
 function edit(file: string, change: (doc: Record<string, any>) => void): Files {
   const files = base();

@@ -14,7 +14,7 @@ import { mirrorHeaders, type MirrorResult, type ShadowClient } from './client.js
 import { compareFields } from './compare.js';
 import { decodeBody } from './decode.js';
 import type { SkipReason } from './decide.js';
-import { flatten, type CapturedResponse, type Fields } from './flatten.js';
+import { flatten, sameResponse, type CapturedResponse, type Fields } from './flatten.js';
 import { withoutNoise } from './noise.js';
 import type { ShadowState } from './report.js';
 import type { CompiledShadow } from './types.js';
@@ -134,8 +134,12 @@ export class ShadowExchange {
     if (!candidate.ok) return 'error'; // unreachable: handled above
     const p = this.primary!;
     const rules = cfg.compare;
+    const primary: CapturedResponse = { status: p.status, headers: p.headers, body: p.tee.body()! };
+    if (sameResponse(primary, candidate.response, rules) && (!secondary?.ok || sameResponse(primary, secondary.response, rules))) {
+      return state.compare(cfg, `${this.method} ${this.target}`, [], [], []);
+    }
     const decoded = (res: CapturedResponse) => flatten(decodeBody(res, 4 * cfg.maxResponseBytes), rules);
-    const primaryFields = decoded({ status: p.status, headers: p.headers, body: p.tee.body()! });
+    const primaryFields = decoded(primary);
     const candidateDiffs = compareFields(primaryFields, decoded(candidate.response), rules.mode);
     let secondaryFields: Fields | undefined;
     let noiseDiffs: ReturnType<typeof compareFields> = [];

@@ -27,6 +27,22 @@ export function isJsonType(contentType: unknown): boolean {
   return typeof contentType === 'string' && JSON_TYPE.test(contentType);
 }
 
+const headerText = (v: CapturedResponse['headers'][string]) => (Array.isArray(v) ? v.join(', ') : v === undefined ? undefined : String(v));
+
+/**
+ * True when two responses must flatten to the same fields: same status, same bytes, and the
+ * same value for every header flatten() reads (the compared ones, and the two that decide
+ * how the body is decoded). The common case, two identical answers, then costs a byte
+ * comparison instead of two JSON parses and walks.
+ */
+export function sameResponse(a: CapturedResponse, b: CapturedResponse, rules: CompareRules): boolean {
+  if (a.status !== b.status || !a.body.equals(b.body)) return false;
+  if (headerText(a.headers['content-type']) !== headerText(b.headers['content-type'])) return false;
+  if (headerText(a.headers['content-encoding']) !== headerText(b.headers['content-encoding'])) return false;
+  for (const name of rules.headers) if (headerText(a.headers[name]) !== headerText(b.headers[name])) return false;
+  return true;
+}
+
 export function flatten(res: CapturedResponse, rules: CompareRules): Fields {
   const fields: Fields = new Map();
   const root = rules.ignore;

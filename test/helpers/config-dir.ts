@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
+import { ConfigError, formatProblem } from '../../src/config/errors.js';
+import { loadConfig } from '../../src/config/load.js';
 
 export type Files = Record<string, unknown>;
 
@@ -50,4 +52,18 @@ export function orderFiles(upstreams: { v1: string; v2: string }, gateway: Recor
     'versions/v2.yaml': { id: 'v2', aliases: ['2'] },
     'routes/orders.yaml': { name: 'orders', prefix: '/orders', versions: { v1: { upstream: upstreams.v1 }, v2: { upstream: upstreams.v2 } } },
   };
+}
+
+/** Loads a config written from `files` and returns its problems, formatted as users see them. */
+export function problemsOf(files: Files, env: NodeJS.ProcessEnv = {}): string[] {
+  const dir = configDir(files);
+  try {
+    loadConfig(dir.dir, { env });
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.problems.map(formatProblem);
+  } finally {
+    dir.remove();
+  }
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ConfigError, formatProblem } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
-import { configDir, orderFiles, type Files } from '../helpers/config-dir.js';
+import { configDir, orderFiles, problemsOf, type Files } from '../helpers/config-dir.js';
 import { ok, ordersDocV2 } from './fixtures.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
@@ -22,18 +22,6 @@ function withDocs(docs: Record<string, unknown>): Files {
   return files;
 }
 
-function problemsOf(files: Files): string[] {
-  const dir = configDir(files);
-  try {
-    loadConfig(dir.dir);
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.problems.map(formatProblem);
-  } finally {
-    dir.remove();
-  }
-}
 
 const doc = (paths: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ openapi: '3.0.3', info: { title: 'x', version: '1' }, paths, ...extra });
 

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { compareFields } from '../../src/shadow/compare.js';
 import { compileShadow } from '../../src/shadow/config.js';
 import { declaredLength, mirrorDecision } from '../../src/shadow/decide.js';
-import { flatten, type CapturedResponse } from '../../src/shadow/flatten.js';
+import { flatten, sameResponse, type CapturedResponse } from '../../src/shadow/flatten.js';
 import { isRealDifference, withoutNoise } from '../../src/shadow/noise.js';
 import { compileIgnore, ignores } from '../../src/shadow/paths.js';
 import { ShadowState } from '../../src/shadow/report.js';
@@ -87,6 +87,18 @@ t.test('flatten', async (t) => {
   t.doesNotThrow(() => flatten(deep, rules), 'deep nesting does not blow the stack');
   const nested = Array.from({ length: 100 }).reduce<unknown>((inner) => [inner], 1);
   t.equal([...flatten(json(nested), rules).keys()].filter((k) => k.startsWith('body')).length, 1, 'nesting past 64 levels is one leaf');
+});
+
+t.test('identical responses are recognised without flattening, and only those', async (t) => {
+  const rules = { ...shadow().compare, headers: ['content-type', 'x-schema'] };
+  const a = json({ id: 1, items: [1, 2] });
+  t.ok(sameResponse(a, json({ id: 1, items: [1, 2] }), rules), 'same status, bytes and read headers');
+  t.ok(sameResponse(a, { ...a, headers: { ...a.headers, date: 'another day' } }, rules), 'a header flatten does not read may differ');
+  t.notOk(sameResponse(a, json({ id: 1, items: [2, 1] }), rules), 'other bytes');
+  t.notOk(sameResponse(a, json({ id: 1, items: [1, 2] }, 201), rules), 'another status');
+  t.notOk(sameResponse(a, { ...a, headers: { ...a.headers, 'x-schema': '2' } }, rules), 'a compared header');
+  t.notOk(sameResponse(a, { ...a, headers: { ...a.headers, 'content-encoding': 'identity' } }, rules), 'another content-encoding decodes the bytes differently');
+  t.notOk(sameResponse(a, { ...a, headers: { 'content-type': 'text/plain' } }, rules), 'another content-type');
 });
 
 t.test('array order: ignore sorts elements by content, leaving ignored fields out', async (t) => {
