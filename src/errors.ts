@@ -25,7 +25,6 @@ function defineError(code: string, statusCode: number, template: string): ErrorF
 
 // Configuration
 export const ERR_CONFIG_INVALID = defineError('SUNDIAL_ERR_CONFIG_INVALID', 500, 'invalid configuration:\n%s');
-export const ERR_CONFIG_DIR = defineError('SUNDIAL_ERR_CONFIG_DIR', 500, 'cannot read config directory %s: %s');
 
 // Requests (these become application/problem+json bodies)
 export const ERR_VERSION_UNKNOWN = defineError('SUNDIAL_ERR_VERSION_UNKNOWN', 400, 'unknown API version %s');

@@ -3,7 +3,7 @@
 // problem it finds, not just the first, each naming its file and field.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { lifecycleHeaders } from '../lifecycle/headers.js';
@@ -310,11 +310,9 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
   };
 }
 
-/** The files a config directory is made of, for watching. */
-export function configFolders(dir: string): string[] {
-  return ['config', 'versions', 'routes'].map((sub) => join(dir, sub));
-}
-
-export function relativeTo(dir: string, path: string): string {
-  return relative(dir, path) || '.';
+/** The folders a running gateway watches: its config folders and its OpenAPI documents'. */
+export function configFolders(cfg: Pick<CompiledConfig, 'dir' | 'versions'>): string[] {
+  const folders = new Set(['config', 'versions', 'routes'].map((sub) => join(cfg.dir, sub)));
+  for (const v of cfg.versions.values()) if (v.openapi) folders.add(dirname(resolve(cfg.dir, v.openapi.file)));
+  return [...folders];
 }

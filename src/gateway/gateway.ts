@@ -164,7 +164,7 @@ export class Gateway {
 
   private startWatching(): void {
     const debounce = this.config.gateway.reload.debounce;
-    for (const folder of configFolders(this.config.dir)) {
+    for (const folder of configFolders(this.config)) {
       try {
         const watcher = watch(folder, () => {
           clearTimeout(this.reloadTimer);

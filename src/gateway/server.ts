@@ -12,7 +12,7 @@ import { discoveryDocument } from '../discovery/api-versions.js';
 import { limitBody } from './body-limit.js';
 import { decide, lifecycleResponseHeaders, type Decision, type ProxyDecision } from './decide.js';
 import { stripHopByHop } from './hop-by-hop.js';
-import { problem, sendProblem, PROBLEM_CONTENT_TYPE } from './problem.js';
+import { problem, sendProblem } from './problem.js';
 import { bodyTooLargeProblem, classifyUpstreamError, upstreamProblem } from './upstream-errors.js';
 import type { PrimaryResponse, ShadowExchange } from '../shadow/exchange.js';
 import type { ShadowService } from '../shadow/service.js';
@@ -220,4 +220,3 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
   return app;
 }
 
-export { PROBLEM_CONTENT_TYPE };

@@ -126,3 +126,28 @@ t.test('through a real gateway', async (t) => {
     t.equal(still.statusCode, 200, 'the rest of the version still serves');
   });
 });
+
+t.test('saving an OpenAPI document reloads the gateway', async (t) => {
+  const up = await startUpstream('v2');
+  t.teardown(() => up.close());
+  const doc = (deprecated: boolean) => JSON.stringify({
+    openapi: '3.0.3',
+    info: { title: 'Orders', version: '2' },
+    paths: { '/orders/{id}': { get: deprecated ? { deprecated, 'x-deprecated-at': '2026-02-01T00:00:00Z', responses: ok } : { responses: ok } } },
+  });
+  const files = orderFiles({ v1: up.url, v2: up.url }, { reload: { watch: true, debounce: '50ms' } });
+  files['versions/v2.yaml'] = { id: 'v2', aliases: ['2'], openapi: 'docs/v2.json' };
+  files['docs/v2.json'] = doc(false);
+  const dir = configDir(files);
+  t.teardown(() => dir.remove());
+  const { url, gateway } = await startGateway(t, { dir: dir.dir });
+  const first = await request(`${url}/v2/orders/1`);
+  await first.body.dump();
+  t.equal(first.headers.deprecation, undefined);
+  const before = gateway.current.fingerprint;
+  dir.write('docs/v2.json', doc(true));
+  for (let i = 0; i < 1500 && gateway.current.fingerprint === before; i++) await new Promise((r) => setTimeout(r, 20));
+  const after = await request(`${url}/v2/orders/1`);
+  await after.body.dump();
+  t.equal(after.headers.deprecation, deprecationHeader(Date.parse('2026-02-01T00:00:00Z')), 'the operation is deprecated without a manual reload');
+});
