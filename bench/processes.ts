@@ -41,7 +41,7 @@ export function startProcess(name: string, command: string, args: string[], env:
     name,
     pids: () => (child.pid ? [child.pid, ...childrenOf(child.pid)] : []),
     stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 5000).unref();

@@ -10,6 +10,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { instructionsPerRequest } from './instructions.js';
 import { runAutocannon, runCount, runWrk, type LoadResult } from './load.js';
 import { nginxProxy, nginxUpstream } from './nginx.js';
 import { cpuSeconds, freePort, peakRss, rss, startProcess, waitForPort, which, type Managed } from './processes.js';
@@ -22,12 +23,13 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '50' },
     only: { type: 'string' },
     soak: { type: 'boolean', default: false },
+    instructions: { type: 'boolean', default: false },
     'soak-requests': { type: 'string', default: '200000' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (opts.help) {
-  process.stdout.write('npm run bench -- [--rounds 3] [--seconds 5] [--connections 50] [--only a,b,c,d,e,f,g] [--soak [--soak-requests 200000]]\n');
+  process.stdout.write('npm run bench -- [--rounds 3] [--seconds 5] [--connections 50] [--only a,b,c,d,e,f,g] [--soak [--soak-requests 200000]] [--instructions]\n');
   process.exit(0);
 }
 
@@ -219,18 +221,42 @@ async function soak() {
   return { lines, targets, summary: { samples, growth, errors, shadow: report } };
 }
 
+async function instructions() {
+  const [u1, upstream, second] = await startUpstreams();
+  void u1;
+  const result = await instructionsPerRequest(root, [
+    { id: 'c', name: 'bare @fastify/http-proxy', path: '/v1/orders/1', command: (port) => [process.execPath, join(here, 'bare-proxy.js'), String(port), upstream] },
+    {
+      id: 'd', name: 'sundial: version, lifecycle, metrics', path: '/v1/orders/1',
+      command: (port) => [process.execPath, CLI, 'start', '--dir', sundialConfig(root, 'core', port, 0, upstream, second)],
+    },
+  ]);
+  if (typeof result === 'string') {
+    notes.push(result);
+    return { lines: [], targets: [], summary: [] };
+  }
+  const c = result.find((r) => r.id === 'c')!;
+  const lines = [
+    '| case | instructions per request | ÷ (c) |',
+    '|---|---:|---:|',
+    ...result.map((r) => `| (${r.id}) ${r.name} | ${r.instructionsPerRequest} | ${(r.instructionsPerRequest / c.instructionsPerRequest).toFixed(2)} |`),
+  ];
+  return { lines, targets: [], summary: result };
+}
+
 try {
   const started = new Date();
-  const out = opts.soak ? await soak() : await benchmark();
+  const out = opts.instructions ? await instructions() : opts.soak ? await soak() : await benchmark();
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: process.platform };
-  const generator = opts.soak ? 'autocannon, a fixed number of requests' : wrk ? 'wrk -t2' : 'autocannon';
-  process.stdout.write(`\n## sundial ${opts.soak ? 'soak' : 'benchmark'}, ${started.toISOString()}\n\n`);
+  const generator = opts.soak || opts.instructions ? 'autocannon, a fixed number of requests' : wrk ? 'wrk -t2' : 'autocannon';
+  const mode = opts.instructions ? 'instructions' : opts.soak ? 'soak' : 'benchmark';
+  process.stdout.write(`\n## sundial ${mode}, ${started.toISOString()}\n\n`);
   process.stdout.write(`${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; load: ${generator}, ${opts.connections} connections${opts.soak ? '' : `, ${opts.rounds} rounds of ${opts.seconds}s, medians`}\n\n`);
   process.stdout.write(out.lines.join('\n') + '\n\n' + out.targets.join('\n') + '\n');
   for (const n of notes) process.stdout.write(`\nnote: ${n}\n`);
   const resultsDir = join(here, '../../bench/results');
   mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `${started.toISOString().replace(/[:.]/g, '-')}${opts.soak ? '-soak' : ''}.json`);
+  const file = join(resultsDir, `${started.toISOString().replace(/[:.]/g, '-')}${mode === 'benchmark' ? '' : `-${mode}`}.json`);
   writeFileSync(file, JSON.stringify({ started, machine, generator, options: opts, notes, results: out.summary, targets: out.targets }, null, 2));
   process.stdout.write(`\nresults: ${file}\n`);
 } finally {
