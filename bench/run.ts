@@ -251,7 +251,9 @@ try {
   const generator = opts.soak || opts.instructions ? 'autocannon, a fixed number of requests' : wrk ? 'wrk -t2' : 'autocannon';
   const mode = opts.instructions ? 'instructions' : opts.soak ? 'soak' : 'benchmark';
   process.stdout.write(`\n## sundial ${mode}, ${started.toISOString()}\n\n`);
-  process.stdout.write(`${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; load: ${generator}, ${opts.connections} connections${opts.soak ? '' : `, ${opts.rounds} rounds of ${opts.seconds}s, medians`}\n\n`);
+  const how = opts.instructions ? 'callgrind, 1,000 and 3,000 requests over 10 connections per case'
+    : `${generator}, ${opts.connections} connections${opts.soak ? '' : `, ${opts.rounds} rounds of ${opts.seconds}s, medians`}`;
+  process.stdout.write(`${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; load: ${how}\n\n`);
   process.stdout.write(out.lines.join('\n') + '\n\n' + out.targets.join('\n') + '\n');
   for (const n of notes) process.stdout.write(`\nnote: ${n}\n`);
   const resultsDir = join(here, '../../bench/results');
