@@ -1,14 +1,11 @@
 // `sundial start --workers 2`: two gateway processes share the proxy port; the primary's
 // admin API aggregates their metrics, reloads both, and forwards the rest to the lead.
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { startCli } from './helpers/cli-process.js';
 import { configDir, orderFiles } from './helpers/config-dir.js';
 import { startUpstream } from './helpers/upstream.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const AUTH = { authorization: 'Bearer test-admin-token' };
 
 t.test('cluster mode', async (t) => {
@@ -16,23 +13,7 @@ t.test('cluster mode', async (t) => {
   t.teardown(() => up.close());
   const dir = configDir(orderFiles({ v1: up.url, v2: up.url }, { log: { level: 'info' } }));
   t.teardown(() => dir.remove());
-  const child = spawn(process.execPath, [CLI, 'start', '--dir', dir.dir, '--workers', '2', '--port', '0', '--admin-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
-  const logs: Record<string, any>[] = [];
-  const waiters: [(l: Record<string, any>) => boolean, (l: Record<string, any>) => void][] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    try {
-      const entry = JSON.parse(line);
-      logs.push(entry);
-      for (const w of [...waiters]) if (w[0](entry)) { waiters.splice(waiters.indexOf(w), 1); w[1](entry); }
-    } catch { /* not a log line */ }
-  });
-  const waitFor = (test: (l: Record<string, any>) => boolean) => new Promise<Record<string, any>>((resolve) => {
-    const seen = logs.find(test);
-    if (seen) resolve(seen);
-    else waiters.push([test, resolve]);
-  });
+  const { child, waitFor, exited } = startCli(t, ['--dir', dir.dir, '--workers', '2', '--port', '0', '--admin-port', '0']);
 
   const adminUrl = (await waitFor((l) => l.msg === 'cluster admin listening')).admin as string;
   const serving = await waitFor((l) => l.msg === 'sundial is serving' && l.workers === 2);

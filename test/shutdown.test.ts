@@ -1,11 +1,11 @@
 // Graceful shutdown and the `sundial start` process: SIGHUP reloads, SIGTERM drains
 // in-flight requests and exits, a bad config stops the start with file and field named.
-import t, { type Test } from 'tap';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import t from 'tap';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { configDir, orderFiles } from './helpers/config-dir.js';
+import { startCli } from './helpers/cli-process.js';
 import { startGateway } from './helpers/gateway.js';
 import { startUpstream, type TestUpstream } from './helpers/upstream.js';
 
@@ -62,37 +62,13 @@ t.test('the drain deadline cuts requests that do not finish', async (t) => {
   t.not(await inFlight, 'answered', 'the stuck request was cut at the deadline');
 });
 
-function startCli(t: Test, dir: string) {
-  const child = spawn(process.execPath, [CLI, 'start', '--dir', dir, '--port', '0', '--admin-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }) as unknown as ChildProcessWithoutNullStreams;
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
-  const logs: Record<string, any>[] = [];
-  const waiters: { test: (l: Record<string, any>) => boolean; resolve: (l: Record<string, any>) => void }[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    let entry: Record<string, any>;
-    try {
-      entry = JSON.parse(line);
-    } catch {
-      return;
-    }
-    logs.push(entry);
-    for (const w of [...waiters]) if (w.test(entry)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(entry); }
-  });
-  const waitFor = (test: (l: Record<string, any>) => boolean) => new Promise<Record<string, any>>((resolve) => {
-    const seen = logs.find(test);
-    if (seen) resolve(seen);
-    else waiters.push({ test, resolve });
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, waitFor, exited };
-}
-
 t.test('sundial start: SIGHUP reloads, SIGTERM drains and exits 0', async (t) => {
   const a = await startUpstream('a');
   const held = await heldUpstream('b');
   t.teardown(() => Promise.all([a.close(), held.up.close()]));
   const dir = configDir(orderFiles({ v1: a.url, v2: a.url }));
   t.teardown(() => dir.remove());
-  const { child, waitFor, exited } = startCli(t, dir.dir);
+  const { child, waitFor, exited } = startCli(t, ['--dir', dir.dir, '--port', '0', '--admin-port', '0']);
   const serving = await waitFor((l) => l.msg === 'sundial is serving');
   const url = serving.proxy as string;
   t.match(url, /^http:\/\//);

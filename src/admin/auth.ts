@@ -1,6 +1,9 @@
 // Bearer-token check for the admin listener. Both sides are hashed first so the
 // comparison takes the same time whatever the token's length or content.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { onRequestHookHandler } from 'fastify';
+import { ERR_ADMIN_UNAUTHORIZED } from '../errors.js';
+import { problem, sendProblem } from '../gateway/problem.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -9,4 +12,21 @@ export function bearerMatches(authorization: string | undefined, token: string):
   const match = /^Bearer[ \t]+(.+)$/i.exec(authorization.trim());
   if (!match) return false;
   return timingSafeEqual(digest(match[1]), digest(token));
+}
+
+const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+
+/**
+ * The admin listeners' onRequest hook: /healthz and /readyz are open, for orchestrators'
+ * probes; everything else needs the bearer token, when one is configured.
+ */
+export function requireAdminToken(token: () => string | undefined): onRequestHookHandler {
+  return (request, reply, done) => {
+    const expected = token();
+    const path = request.url.split('?', 1)[0];
+    if (!expected || OPEN_PATHS.has(path) || bearerMatches(request.headers.authorization, expected)) return done();
+    reply.header('www-authenticate', 'Bearer realm="sundial-admin"');
+    sendProblem(reply, problem(ERR_ADMIN_UNAUTHORIZED, 401, 'unauthorized', 'Unauthorized',
+      'The admin API needs an Authorization: Bearer <token> header with the configured admin token.'));
+  };
 }

@@ -2,11 +2,11 @@
 // /healthz and /readyz are open, for orchestrators' probes; everything else needs the
 // bearer token when one is configured.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { ERR_ADMIN_UNAUTHORIZED, ERR_BAD_REQUEST } from '../errors.js';
+import { ERR_BAD_REQUEST } from '../errors.js';
 import { problem, sendProblem } from '../gateway/problem.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CompiledConfig } from '../config/compiled.js';
-import { bearerMatches } from './auth.js';
+import { requireAdminToken } from './auth.js';
 import { registerCanaryRoutes } from './canaries.js';
 import type { Rollouts } from '../canary/rollouts.js';
 import { registerShadowAdmin } from '../shadow/admin.js';
@@ -33,19 +33,10 @@ export interface AdminContext {
   clock?: () => number;
 }
 
-const OPEN_PATHS = new Set(['/healthz', '/readyz']);
-
 export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: ctx.logger, logController: new LogController({ disableRequestLogging: true }) });
 
-  app.addHook('onRequest', (request, reply, done) => {
-    const token = ctx.current().gateway.admin.token;
-    const path = request.url.split('?', 1)[0];
-    if (!token || OPEN_PATHS.has(path) || bearerMatches(request.headers.authorization, token)) return done();
-    reply.header('www-authenticate', 'Bearer realm="sundial-admin"');
-    sendProblem(reply, problem(ERR_ADMIN_UNAUTHORIZED, 401, 'unauthorized', 'Unauthorized',
-      'The admin API needs an Authorization: Bearer <token> header with the configured admin token.'));
-  });
+  app.addHook('onRequest', requireAdminToken(() => ctx.current().gateway.admin.token));
 
   app.setNotFoundHandler((_request, reply) => {
     sendProblem(reply, problem(ERR_BAD_REQUEST, 404, 'not-found', 'Not Found', 'No admin endpoint at this path.'));

@@ -1,3 +1,4 @@
+import { alignColumns } from '../text-table.js';
 import { adminCall, adminTarget, ADMIN_OPTIONS } from './admin-client.js';
 import { fail, parseCommandArgs } from './args.js';
 
@@ -32,8 +33,7 @@ function table(canaries: CanaryStatus[]): string {
     const why = last ? `${last.at} ${last.action}${last.verdict ? `: ${last.verdict.reasons.join('; ')}` : last.reason ? `: ${last.reason}` : ''}` : '';
     rows.push([c.canary, c.flag, c.status, `${c.percent}%`, c.steps ? c.steps.join(',') : 'manual', String(c.failedChecks), why]);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+  return alignColumns(rows).join('\n') + '\n';
 }
 
 export async function run(argv: string[]): Promise<number> {

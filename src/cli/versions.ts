@@ -1,4 +1,5 @@
 import type { CompiledConfig } from '../config/compiled.js';
+import { alignColumns } from '../text-table.js';
 import { ConfigError, formatProblem } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { discoveryDocument } from '../discovery/api-versions.js';
@@ -38,8 +39,7 @@ export function versionsReport(cfg: CompiledConfig, now: number) {
 export function versionsText(r: ReturnType<typeof versionsReport>): string {
   const lines: string[] = [];
   const table = (rows: string[][], indent: string) => {
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-    for (const row of rows) lines.push(indent + row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+    for (const line of alignColumns(rows)) lines.push(indent + line);
   };
   table([
     ['VERSION', 'STATE', 'DEPRECATED', 'SUNSET', 'SUCCESSOR', 'OPENAPI'],

@@ -11,10 +11,10 @@ import Fastify from 'fastify';
 import { AggregatorRegistry } from 'prom-client';
 import pino from 'pino';
 import { request } from 'undici';
-import { bearerMatches } from '../admin/auth.js';
+import { requireAdminToken } from '../admin/auth.js';
 import type { ReloadOutcome } from '../admin/server.js';
 import type { CompiledConfig } from '../config/compiled.js';
-import { ERR_ADMIN_UNAUTHORIZED, ERR_BAD_REQUEST } from '../errors.js';
+import { ERR_BAD_REQUEST } from '../errors.js';
 import { problem, sendProblem } from '../gateway/problem.js';
 import { isMessage, type ToPrimary, type ToWorker } from './messages.js';
 
@@ -88,13 +88,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const admin = Fastify({ logger: false });
   admin.removeAllContentTypeParsers();
   admin.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  admin.addHook('onRequest', (req, reply, done) => {
-    const path = req.url.split('?', 1)[0];
-    if (!token || path === '/healthz' || path === '/readyz' || bearerMatches(req.headers.authorization, token)) return done();
-    reply.header('www-authenticate', 'Bearer realm="sundial-admin"');
-    sendProblem(reply, problem(ERR_ADMIN_UNAUTHORIZED, 401, 'unauthorized', 'Unauthorized',
-      'The admin API needs an Authorization: Bearer <token> header with the configured admin token.'));
-  });
+  admin.addHook('onRequest', requireAdminToken(() => token));
   admin.get('/healthz', async () => ({ status: 'ok', workers: byIndex.size }));
   admin.get('/readyz', async (_req, reply) => {
     const ready = !stopping && listening.size === options.workers;

@@ -1,11 +1,8 @@
 // The shadow report as text, for `sundial shadow report`: per route and version, the
 // counts, then the fields (real differences first), then the latest sample mismatches.
+import { alignColumns } from '../text-table.js';
 import type { ShadowReportDocument } from './service.js';
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
-}
 
 function pct(n: number, of: number): string {
   return of > 0 ? `${((100 * n) / of).toFixed(n === of || n === 0 ? 0 : 1)}%` : '-';
@@ -31,7 +28,7 @@ export function formatReport(doc: ShadowReportDocument, options: { samples?: num
       for (const [path, f] of fields) {
         rows.push([`  ${path}`, `${f.differences} (${pct(f.differences, s.compared)})`, `${f.noise} (${pct(f.noise, s.compared)})`, f.real ? 'REAL' : 'noise']);
       }
-      out.push(...table(rows));
+      out.push(...alignColumns(rows));
       if (s.fieldsDropped) out.push(`  (${s.fieldsDropped} differences in fields beyond the report's field limit)`);
     }
     const samples = s.samples.slice(-(options.samples ?? 5));
