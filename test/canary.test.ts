@@ -13,6 +13,7 @@ import { request } from 'undici';
 import { parse } from 'yaml';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import type { RolloutEvent } from '../src/canary/controller.js';
+import type { LocalFlagSource } from '../src/canary/flags/local.js';
 import { configDir, orderFiles } from './helpers/config-dir.js';
 import { startGateway } from './helpers/gateway.js';
 import { startUpstream } from './helpers/upstream.js';
@@ -127,10 +128,11 @@ t.test('blue/green: 0 and 100 switch every request at once', async (t) => {
 
 t.test('a bad flags file keeps the last known split serving', async (t) => {
   const { dir } = await canarySetup(t, { flags: { 'orders-v2-canary': { enabled: true, rollout: 100 } } });
-  const { url } = await startGateway(t, { dir: dir.dir });
+  const { url, gateway } = await startGateway(t, { dir: dir.dir });
   t.equal(await armOf(url, 'u1'), 'canary');
   dir.write('config/flags.yaml', 'flags: [this is: not, valid');
-  await new Promise((r) => setTimeout(r, 300)); // let the watcher see the file; nothing should change
+  // Re-read it now rather than wait for the watcher, so the check below follows the read.
+  await (gateway.flags as LocalFlagSource).load();
   for (let i = 0; i < 50; i++) t.equal(await armOf(url, `u${i}`), 'canary');
 });
 

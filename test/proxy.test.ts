@@ -98,9 +98,13 @@ t.test('a per-version timeout overrides the gateway default', async (t) => {
   const dir = configDir(files);
   t.teardown(() => dir.remove());
   const { url } = await startGateway(t, { dir: dir.dir, clock: NOW });
-  const res = await request(`${url}/v2/orders/hang`);
-  await res.body.dump();
-  t.equal(res.statusCode, 504);
+  // An answer after 1.5 s: within the gateway's 30 s, beyond the version's 200 ms.
+  const slow = await request(`${url}/v2/orders/slow?ms=1500`);
+  await slow.body.dump();
+  t.equal(slow.statusCode, 504, "the version's timeout applies");
+  const other = await request(`${url}/v1/orders/slow?ms=1500`);
+  await other.body.dump();
+  t.equal(other.statusCode, 200, 'a version without its own timeout keeps the gateway default');
 });
 
 t.test('hop-by-hop headers are dropped both ways; X-Forwarded-* are set', async (t) => {

@@ -100,6 +100,11 @@ export class Gateway {
     return this.config;
   }
 
+  /** The canary flag source, when a route has a canary. */
+  get flags(): FlagSource | undefined {
+    return this.flagSource;
+  }
+
   async listen(): Promise<{ proxy: string; admin: string }> {
     const g = this.config.gateway;
     const host = this.options.host;
