@@ -136,9 +136,10 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
     target: query ? `${chosen.base}${forwardPath}?${query}` : `${chosen.base}${forwardPath}`,
   };
 
-  function reject(p: Problem, headers?: Record<string, string>): RejectDecision {
-    return { kind: 'reject', problem: p, headers };
-  }
+}
+
+function reject(p: Problem, headers?: Record<string, string>): RejectDecision {
+  return { kind: 'reject', problem: p, headers };
 }
 
 function describeSources(cfg: CompiledConfig): string {
