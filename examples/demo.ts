@@ -1,13 +1,14 @@
 // `npm run demo`: the example orders upstreams and the gateway on the shipped config, in
 // one process, so the whole thing can be tried with curl at once.
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../src/config/errors.js';
 import { Gateway } from '../src/gateway/gateway.js';
 import { startExampleUpstreams } from './upstreams.js';
 
 const dir = fileURLToPath(new URL('../..', import.meta.url));
-if (!process.env.SUNDIAL_ADMIN_TOKEN) process.env.SUNDIAL_ADMIN_TOKEN = randomBytes(16).toString('hex');
+// The admin API takes its token from SUNDIAL_ADMIN_TOKEN (config/gateway.yaml). Unset, it
+// needs none: it listens on loopback only.
+const token = process.env.SUNDIAL_ADMIN_TOKEN || undefined;
 
 const upstreams = await startExampleUpstreams();
 let gateway: Gateway;
@@ -37,9 +38,9 @@ and :7003 (a v2 canary build, taking 10% of v2 traffic: config/flags.yaml).
   curl -s localhost:${port}/.well-known/api-versions         # discovery
   curl -si -H 'X-User-Id: alice' localhost:${port}/v2/orders/1 | grep -i sundial-arm    # which build served alice
   curl -si -H 'X-Canary: always' localhost:${port}/v2/orders/1                       # force the canary
-  SUNDIAL_ADMIN_TOKEN=${process.env.SUNDIAL_ADMIN_TOKEN} npx sundial rollout status --admin http://127.0.0.1:${admin}
-  curl -s -H 'Authorization: Bearer ${process.env.SUNDIAL_ADMIN_TOKEN}' localhost:${admin}/metrics
-
+  npx sundial rollout status --admin http://127.0.0.1:${admin}                         # the canary's rollout
+  curl -s ${token ? `-H "Authorization: Bearer $SUNDIAL_ADMIN_TOKEN" ` : ''}localhost:${admin}/metrics
+${token ? '\nThe admin API needs the token in SUNDIAL_ADMIN_TOKEN.\n' : '\nThe admin API (on 127.0.0.1 only) needs no token: SUNDIAL_ADMIN_TOKEN is not set.\n'}
 Press Ctrl-C to stop.
 `);
 

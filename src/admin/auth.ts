@@ -27,6 +27,6 @@ export function requireAdminToken(token: () => string | undefined): onRequestHoo
     if (!expected || OPEN_PATHS.has(path) || bearerMatches(request.headers.authorization, expected)) return done();
     reply.header('www-authenticate', 'Bearer realm="sundial-admin"');
     sendProblem(reply, problem(ERR_ADMIN_UNAUTHORIZED, 401, 'unauthorized', 'Unauthorized',
-      'The admin API needs an Authorization: Bearer <token> header with the configured admin token.'));
+      'The admin API needs an Authorization: Bearer <token> header with the configured admin token (admin.token in config/gateway.yaml; the shipped config reads it from SUNDIAL_ADMIN_TOKEN).'));
   };
 }

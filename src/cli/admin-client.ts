@@ -16,11 +16,11 @@ export const ADMIN_OPTIONS = {
 } as const;
 
 export function adminTarget(options: { dir?: string; admin?: string }, env: NodeJS.ProcessEnv = process.env): AdminTarget {
-  if (options.admin) return { url: options.admin.replace(/\/+$/, ''), token: env.SUNDIAL_ADMIN_TOKEN };
+  if (options.admin) return { url: options.admin.replace(/\/+$/, ''), token: env.SUNDIAL_ADMIN_TOKEN || undefined };
   const cfg = loadConfig(options.dir ?? '.', { env });
   const { host, port, token } = cfg.gateway.admin;
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${reachable}:${port}`, token: env.SUNDIAL_ADMIN_TOKEN ?? token };
+  return { url: `http://${reachable}:${port}`, token: env.SUNDIAL_ADMIN_TOKEN || token || undefined };
 }
 
 export async function adminCall(target: AdminTarget, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
@@ -41,7 +41,8 @@ export async function adminCall(target: AdminTarget, method: 'GET' | 'POST' | 'D
   const parsed = text ? JSON.parse(text) : undefined;
   if (res.statusCode >= 400) {
     const detail = parsed && typeof parsed === 'object' && 'detail' in parsed ? (parsed as { detail: string }).detail : text;
-    throw new Error(`${method} ${path}: ${res.statusCode}: ${detail}`);
+    const hint = res.statusCode === 401 ? `\n  set SUNDIAL_ADMIN_TOKEN to the gateway's admin token${target.token ? ' (the one sent was refused)' : ''}` : '';
+    throw new Error(`${method} ${path}: ${res.statusCode}: ${detail}${hint}`);
   }
   return parsed;
 }

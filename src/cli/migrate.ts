@@ -119,6 +119,8 @@ function onePositional(command: string, positionals: string[], what: string): st
 }
 
 async function runCommand(command: string, v: Values, positionals: string[]): Promise<number> {
+  // --seed runs arbitrary SQL first: only ever on the throwaway database --embedded starts.
+  if (v.seed !== undefined && !v.embedded) throw ERR_MIGRATE_USAGE('--seed runs only with --embedded, on the throwaway database; it is refused against --database-url or DATABASE_URL, a real database');
   const s = engineSettings(v);
   const engineOpts = async () => {
     const { createReporter } = await import('../migrate/progress.js');

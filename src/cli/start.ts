@@ -21,6 +21,13 @@ config/gateway.yaml, versions/*.yaml and routes/*.yaml.
 
 Signals: SIGHUP reloads the config; SIGTERM and SIGINT drain in-flight requests and stop.`;
 
+const isPort = (n: number) => Number.isInteger(n) && n >= 0 && n <= 65535;
+
+function refusePort(option: string, value: string): number {
+  process.stderr.write(`sundial start: ${option}: "${value}" is not a port number (0 to 65535)\n\n${USAGE}\n`);
+  return 1;
+}
+
 function refuse(dir: string, err: ConfigError): number {
   process.stderr.write(`sundial start: the config in ${dir} is invalid, so the gateway did not start:\n`);
   for (const line of err.message.split('\n').slice(1)) process.stderr.write(`  ${line}\n`);
@@ -48,8 +55,10 @@ export async function run(argv: string[]): Promise<number> {
   const v = args.values;
   const port = v.port === undefined ? undefined : Number(v.port);
   const adminPort = v['admin-port'] === undefined ? undefined : Number(v['admin-port']);
-  if (port !== undefined && !Number.isInteger(port)) return fail('start', `--port: "${v.port}" is not a port number`, USAGE);
-  if (adminPort !== undefined && !Number.isInteger(adminPort)) return fail('start', `--admin-port: "${v['admin-port']}" is not a port number`, USAGE);
+  // A bad port is refused before anything is opened, with exit status 1 like every start
+  // that fails, so a supervisor or CI script sees it.
+  if (port !== undefined && !isPort(port)) return refusePort('--port', v.port!);
+  if (adminPort !== undefined && !isPort(adminPort)) return refusePort('--admin-port', v['admin-port']!);
 
   const workers = Number(v.workers);
   if (!Number.isInteger(workers) || workers < 1) return fail('start', `--workers: "${v.workers}" is not a whole number of at least 1`, USAGE);
@@ -77,7 +86,17 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) return refuse(v.dir!, err);
     throw err;
   }
-  const addresses = await gateway.listen();
+  let addresses;
+  try {
+    addresses = await gateway.listen();
+  } catch (err) {
+    // EADDRINUSE, EACCES, ...: nothing is served, so the process must not linger.
+    const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    const where = e.port !== undefined ? ` ${e.address ?? ''}:${e.port}` : '';
+    process.stderr.write(`sundial start: cannot listen${where}: ${e.code === 'EADDRINUSE' ? 'the address is already in use' : e.message}\n`);
+    await Promise.race([gateway.close().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
+    process.exit(1);
+  }
   gateway.log.info({ proxy: addresses.proxy, admin: addresses.admin, dir: gateway.current.dir }, 'sundial is serving');
 
   process.on('SIGHUP', () => void gateway.reload('SIGHUP'));

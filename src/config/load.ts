@@ -12,6 +12,8 @@ import type { CompiledCanary, CompiledConfig, CompiledRoute, CompiledUpstream, C
 import { attachOpenApi } from '../openapi/config.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { substituteEnv, type EnvProblem } from './env.js';
+import { didYouMean } from './suggest.js';
+import { firstSyntaxError, formatSyntaxError } from './yaml-syntax.js';
 import { gatewaySchema, routeSchema, versionSchema, type CanaryFile, type GatewayFile, type RouteFile, type VersionFile } from './schema.js';
 
 export interface LoadOptions {
@@ -65,11 +67,9 @@ function existsFile(path: string): boolean {
 
 function parseFile<S extends z.ZodType>(src: SourceFile, schema: S, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): z.output<S> | undefined {
   const doc = parseDocument(src.text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    for (const e of doc.errors) {
-      const at = e.linePos?.[0];
-      problems.push({ file: src.file, path: [], message: at ? `line ${at.line}, column ${at.col}: ${e.code}: ${e.message.split('\n')[0]}` : e.message });
-    }
+  const syntax = firstSyntaxError(doc, src.text);
+  if (syntax) {
+    problems.push({ file: src.file, path: [], message: formatSyntaxError(syntax) });
     return undefined;
   }
   const raw = doc.toJS() ?? {};
@@ -83,7 +83,13 @@ function parseFile<S extends z.ZodType>(src: SourceFile, schema: S, env: NodeJS.
   const result = schema.safeParse(substituted);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      problems.push({ file: src.file, path: issue.path as (string | number)[], message: issue.message });
+      const path = issue.path as (string | number)[];
+      if (issue.code === 'unrecognized_keys') {
+        // One problem per unknown field, with the nearest known name.
+        for (const key of issue.keys) problems.push({ file: src.file, path, message: `Unrecognized key: "${key}"${didYouMean(schema, path, key)}` });
+      } else {
+        problems.push({ file: src.file, path, message: issue.message });
+      }
     }
     return undefined;
   }
@@ -123,7 +129,7 @@ function compileVersions(files: { src: SourceFile; data: VersionFile }[], proble
   return versions;
 }
 
-function checkVersions(versions: Map<string, CompiledVersion>, problems: ConfigProblem[]): Map<string, string> {
+function checkVersions(versions: Map<string, CompiledVersion>, broken: Set<string>, problems: ConfigProblem[]): Map<string, string> {
   const aliases = new Map<string, string>();
   const claim = (name: string, v: CompiledVersion, path: (string | number)[]) => {
     const key = name.toLowerCase();
@@ -140,7 +146,7 @@ function checkVersions(versions: Map<string, CompiledVersion>, problems: ConfigP
   for (const v of versions.values()) {
     if (v.successor !== undefined) {
       if (v.successor === v.id) problems.push({ file: v.file, path: ['successor'], message: 'a version cannot be its own successor' });
-      else if (!versions.has(v.successor)) problems.push({ file: v.file, path: ['successor'], message: `version "${v.successor}" does not exist (known: ${[...versions.keys()].join(', ')})` });
+      else if (!versions.has(v.successor) && !broken.has(v.successor)) problems.push({ file: v.file, path: ['successor'], message: `version "${v.successor}" does not exist (known: ${[...versions.keys()].join(', ')})` });
     }
     if (v.deprecatedAt !== undefined && v.sunsetAt !== undefined && v.sunsetAt < v.deprecatedAt) {
       problems.push({ file: v.file, path: ['sunset'], message: 'sunset is before the deprecation date; RFC 9745 requires sunset not to be earlier than deprecation' });
@@ -162,7 +168,7 @@ function normalisePrefix(prefix: string): string {
   return prefix.length > 1 && prefix.endsWith('/') ? prefix.replace(/\/+$/, '') : prefix;
 }
 
-function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: Map<string, CompiledVersion>, problems: ConfigProblem[]): CompiledRoute[] {
+function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: Map<string, CompiledVersion>, broken: Set<string>, problems: ConfigProblem[]): CompiledRoute[] {
   const routes: CompiledRoute[] = [];
   const names = new Map<string, string>();
   const prefixes = new Map<string, string>();
@@ -180,7 +186,7 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
     const upstreams = new Map<string, CompiledUpstream>();
     for (const [versionId, target] of Object.entries(data.versions)) {
       if (!versions.has(versionId)) {
-        problems.push({ file: src.file, path: ['versions', versionId], message: `version "${versionId}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})` });
+        if (!broken.has(versionId)) problems.push({ file: src.file, path: ['versions', versionId], message: `version "${versionId}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})` });
         continue;
       }
       const stable: CompiledUpstream = { base: target.upstream.replace(/\/+$/, ''), timeout: target.timeout };
@@ -188,7 +194,7 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
       if (target.canary) stable.canary = compileCanary(name, versionId, stable, target.canary);
       upstreams.set(versionId, stable);
     }
-    if (data.default !== undefined && !upstreams.has(data.default)) {
+    if (data.default !== undefined && !upstreams.has(data.default) && !broken.has(data.default)) {
       problems.push({ file: src.file, path: ['default'], message: `version "${data.default}" is not one of this route's versions (${Object.keys(data.versions).join(', ')})` });
     }
     const methods = data.methods ? new Set<string>(data.methods) : null;
@@ -240,8 +246,8 @@ function checkCanaries(routes: CompiledRoute[], problems: ConfigProblem[]) {
   }
 }
 
-function checkGateway(file: string, g: GatewayFile, versions: Map<string, CompiledVersion>, problems: ConfigProblem[]) {
-  if (g.versioning.default !== undefined && !versions.has(g.versioning.default)) {
+function checkGateway(file: string, g: GatewayFile, versions: Map<string, CompiledVersion>, broken: Set<string>, problems: ConfigProblem[]) {
+  if (g.versioning.default !== undefined && !versions.has(g.versioning.default) && !broken.has(g.versioning.default)) {
     problems.push({ file, path: ['versioning', 'default'], message: `version "${g.versioning.default}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})` });
   }
   if (g.versioning.sources.includes('accept') && !g.versioning.accept) {
@@ -265,20 +271,21 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
   const sources = readSources(dir, problems);
 
   const gateway = sources.gateway ? parseFile(sources.gateway, gatewaySchema, env, problems) : undefined;
-  const versionFiles = sources.versions
-    .map((src) => ({ src, data: parseFile(src, versionSchema, env, problems) }))
-    .filter((f): f is { src: SourceFile; data: VersionFile } => f.data !== undefined);
+  const parsedVersions = sources.versions.map((src) => ({ src, data: parseFile(src, versionSchema, env, problems) }));
+  const versionFiles = parsedVersions.filter((f): f is { src: SourceFile; data: VersionFile } => f.data !== undefined);
+  // A version whose file has problems of its own is not also "missing" wherever it is named.
+  const broken = new Set(parsedVersions.filter((f) => f.data === undefined).map((f) => basename(f.src.file).replace(YAML_FILE, '')));
   const routeFiles = sources.routes
     .map((src) => ({ src, data: parseFile(src, routeSchema, env, problems) }))
     .filter((f): f is { src: SourceFile; data: RouteFile } => f.data !== undefined);
 
   const versions = compileVersions(versionFiles, problems);
-  const aliases = checkVersions(versions, problems);
+  const aliases = checkVersions(versions, broken, problems);
   const openapiFingerprint = attachOpenApi(dir, versionFiles.filter((f) => f.data.openapi !== undefined)
     .map((f) => ({ versionFile: f.src.file, openapi: f.data.openapi! })), versions, problems);
-  const routes = compileRoutes(routeFiles, versions, problems);
+  const routes = compileRoutes(routeFiles, versions, broken, problems);
   checkCanaries(routes, problems);
-  if (gateway && sources.gateway) checkGateway(sources.gateway.file, gateway, versions, problems);
+  if (gateway && sources.gateway) checkGateway(sources.gateway.file, gateway, versions, broken, problems);
   if (sources.versions.length === 0 && !problems.some((p) => p.file === 'versions/')) {
     problems.push({ file: 'versions/', path: [], message: 'no version files found; add versions/<id>.yaml' });
   }

@@ -64,8 +64,9 @@ export const gatewaySchema = z.strictObject({
     token: z.string().optional(),
   }).default({ host: '127.0.0.1', port: 9090 }),
   versioning: z.strictObject({
-    sources: z.array(z.enum(versionSources)).min(1).default(['path', 'header', 'accept', 'query'])
-      .refine((s) => new Set(s).size === s.length, 'Each source may be listed once'),
+    // Without `sources`, every source: `accept` only when a media type is named for it.
+    sources: z.array(z.enum(versionSources)).min(1)
+      .refine((s) => new Set(s).size === s.length, 'Each source may be listed once').optional(),
     header: z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'Invalid header name').default('Api-Version'),
     query: z.string().min(1).default('version'),
     accept: z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, 'Invalid media type: expected type/subtype, such as application/vnd.acme+json').optional(),
@@ -73,7 +74,8 @@ export const gatewaySchema = z.strictObject({
     // reject: two sources naming different versions is a 400. precedence: the first source
     // in `sources` wins.
     onConflict: z.enum(['reject', 'precedence']).default('reject'),
-  }).default({ sources: ['path', 'header', 'accept', 'query'], header: 'Api-Version', query: 'version', onConflict: 'reject' }),
+  }).transform(({ sources, ...v }) => ({ ...v, sources: sources ?? versionSources.filter((s) => s !== 'accept' || v.accept !== undefined) }))
+    .prefault({}),
   upstream: z.strictObject({
     connectTimeout: duration.default(2000),
     timeout: duration.default(30000),

@@ -7,7 +7,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Context, Unleash } from 'unleash-client';
-import { parse, stringify } from 'yaml';
+import { isMap, parse, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import type { FlagContext, FlagSource, FlagState } from './flag-source.js';
 import { offlineClient } from './offline-client.js';
@@ -94,17 +94,43 @@ export class LocalFlagSource implements FlagSource {
   write(flag: string, state: FlagState): Promise<void> {
     // Writes are serialised and atomic (write, then rename), so a reader never sees half a file.
     const run = async () => {
-      const flags = await readFlagsFile(this.path).catch(() => new Map(this.flags));
-      flags.set(flag, { enabled: state.enabled, rollout: state.rollout });
       await mkdir(dirname(this.path), { recursive: true });
       const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
-      const header = '# Canary flags, evaluated with Unleash flexibleRollout hashing. sundial rollout writes here.\n';
-      await writeFile(temp, header + stringify({ flags: Object.fromEntries(flags) }));
+      await writeFile(temp, await this.updatedText(flag, state));
       await rename(temp, this.path);
       await this.load();
     };
     this.writing = this.writing.then(run, run);
     return this.writing;
+  }
+
+  /**
+   * The file with one flag changed. The file is usually tracked in git and edited by hand,
+   * so it is edited as a YAML document: its comments, key order and flow style are kept.
+   */
+  private async updatedText(flag: string, state: FlagState): Promise<string> {
+    const value = { enabled: state.enabled, rollout: state.rollout };
+    const text = await readFile(this.path, 'utf8').catch(() => '');
+    const doc = parseDocument(text);
+    if (doc.errors.length === 0 && (doc.contents === null || isMap(doc.contents))) {
+      if (!doc.has('flags') || !isMap(doc.get('flags'))) doc.set('flags', doc.createNode({}));
+      const flags = doc.get('flags') as ReturnType<typeof doc.createNode>;
+      const existing = doc.getIn(['flags', flag]);
+      if (isMap(existing)) {
+        existing.set('enabled', value.enabled);
+        existing.set('rollout', value.rollout);
+      } else if (isMap(flags)) {
+        const node = doc.createNode(value);
+        if (isMap(node) && isMap(flags) && flags.items.some((p) => isMap(p.value) && p.value.flow)) node.flow = true;
+        flags.set(flag, node);
+      }
+      return doc.toString();
+    }
+    // An unreadable file cannot be edited in place: write the flags known to be serving.
+    const flags = new Map(this.flags);
+    flags.set(flag, value);
+    const header = '# Canary flags, evaluated with Unleash flexibleRollout hashing. sundial rollout writes here.\n';
+    return header + stringify({ flags: Object.fromEntries(flags) });
   }
 
   async close(): Promise<void> {
