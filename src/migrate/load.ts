@@ -2,8 +2,8 @@
 // reported as `<file>: operations[i].<op>.<field>: <message>`, all at once.
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseYamlText } from '../config/yaml-syntax.js';
 import { ERR_MIGRATE_FILE, ERR_MIGRATE_INVALID } from '../errors.js';
 import type { Operation } from './operation.js';
 import { operations } from './operations/registry.js';
@@ -72,10 +72,16 @@ export async function loadMigration(file: string): Promise<Migration> {
     throw ERR_MIGRATE_FILE(file, (err as Error).message);
   }
   let doc: unknown;
-  try {
-    doc = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw ERR_MIGRATE_FILE(file, (err as Error).message);
+  if (extname(file) === '.json') {
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      throw ERR_MIGRATE_FILE(file, (err as Error).message);
+    }
+  } else {
+    const parsed = parseYamlText(text);
+    if (!parsed.ok) throw ERR_MIGRATE_FILE(file, parsed.error);
+    doc = parsed.value;
   }
   return parseMigration(file, doc);
 }

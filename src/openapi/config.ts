@@ -3,7 +3,7 @@
 // config dir) and the place in it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parseYamlText } from '../config/yaml-syntax.js';
 import type { CompiledVersion } from '../config/compiled.js';
 import type { ConfigProblem } from '../config/errors.js';
 import { compileOpenApi } from './compile.js';
@@ -65,11 +65,9 @@ export function versionDocument(dir: string, name: string): { file: string } | {
   const known: string[] = [];
   for (const f of files) {
     let data: { id?: unknown; aliases?: unknown; openapi?: unknown };
-    try {
-      data = (parse(readFileSync(join(folder, f), 'utf8')) ?? {}) as typeof data;
-    } catch (err) {
-      return { error: `versions/${f}: ${(err as Error).message.split('\n')[0]}` };
-    }
+    const parsed = parseYamlText(readFileSync(join(folder, f), 'utf8'));
+    if (!parsed.ok) return { error: `versions/${f}: ${parsed.error}` };
+    data = (parsed.value ?? {}) as typeof data;
     const id = typeof data.id === 'string' ? data.id : f.replace(/\.ya?ml$/i, '');
     known.push(id);
     const names = [id, ...(Array.isArray(data.aliases) ? data.aliases.map(String) : [])].map((s) => s.toLowerCase());

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigError, formatProblem } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
+import { tempDir } from './temp-dir.js';
 
 export type Files = Record<string, unknown>;
 
@@ -16,7 +17,7 @@ export interface ConfigDir {
 }
 
 export function configDir(files: Files): ConfigDir {
-  const dir = mkdtempSync(join(tmpdir(), 'sundial-test-'));
+  const dir = tempDir('sundial-test-');
   const write = (file: string, content: unknown) => {
     const path = join(dir, file);
     mkdirSync(dirname(path), { recursive: true });

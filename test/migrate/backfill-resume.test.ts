@@ -12,6 +12,7 @@ import { usePostgres } from '../helpers/postgres.js';
 import { loadMigration } from '../../src/migrate/load.js';
 import { startMigration, completeMigration } from '../../src/migrate/engine.js';
 import type { MigrateEvent } from '../../src/migrate/events.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const pgt = await usePostgres(t);
 const cli = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
@@ -26,7 +27,7 @@ t.test('SIGKILL during backfill, then resume', async (t) => {
     CREATE TABLE touch_log (id bigint NOT NULL);
     CREATE FUNCTION touched(i bigint, n int) RETURNS int LANGUAGE sql AS $$ INSERT INTO touch_log VALUES (i); SELECT n + 1 $$;
   `);
-  const dir = mkdtempSync(join(tmpdir(), 'sundial-kill-'));
+  const dir = tempDir('sundial-kill-');
   const file = join(dir, 'add_m.yaml');
   writeFileSync(file, `name: add_m\noperations:\n  - add_column:\n      table: counters\n      column: { name: m, type: int, nullable: false }\n      up: touched(id, n)\n`);
 

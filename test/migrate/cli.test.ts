@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { usePostgres } from '../helpers/postgres.js';
 import { run } from '../../src/cli/migrate.js';
 import { runDemo } from '../../examples/migrate/demo.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const pgt = await usePostgres(t);
 const example = (f: string) => fileURLToPath(new URL(`../../../examples/migrate/${f}`, import.meta.url));
@@ -109,7 +110,7 @@ t.test('--schema: a schema other than public', async (t) => {
   const { writeFileSync, mkdtempSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
-  const file = join(mkdtempSync(join(tmpdir(), 'sundial-schema-')), 'm.json');
+  const file = join(tempDir('sundial-schema-'), 'm.json');
   writeFileSync(file, JSON.stringify({ name: 'title', operations: [{ rename_column: { table: 'items', from: 'label', to: 'title' } }] }));
   const r = await cli(['start', file, '--schema', 'app', '--database-url', url]);
   t.equal(r.code, 0, r.err);

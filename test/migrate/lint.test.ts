@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintSql, rules, discoverSqlFiles, lintPath } from '../../src/migrate/lint/index.js';
 import { run } from '../../src/cli/migrate.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const LT = `SET lock_timeout = '500ms';\n`;
 
@@ -122,7 +123,7 @@ t.test('syntax errors are findings with a line', async (t) => {
 });
 
 function layouts(): string {
-  const root = mkdtempSync(join(tmpdir(), 'sundial-lint-'));
+  const root = tempDir('sundial-lint-');
   const put = (p: string, sql: string) => {
     mkdirSync(join(root, p, '..'), { recursive: true });
     writeFileSync(join(root, p), sql);

@@ -18,7 +18,8 @@ t.test('private folders on the path to the binaries become traversable, nothing 
   chmodSync(checkout, 0o700);
   chmodSync(root, 0o700);
 
-  letPostgresUserReachBinaries(pathToFileURL(join(checkout, 'caller.js')).href);
+  const changed = letPostgresUserReachBinaries(pathToFileURL(join(checkout, 'caller.js')).href);
+  t.ok(changed.includes(checkout) && changed.includes(root), 'every folder changed is reported, so the change is never silent');
   t.equal(statSync(checkout).mode & 0o777, 0o701, 'the private checkout gains traverse for others only');
   t.equal(statSync(root).mode & 0o777, 0o701, 'so does every private folder above it');
 });

@@ -9,6 +9,7 @@ import { schemaSnapshot } from './helpers/schema.js';
 import { loadMigration, parseMigration } from '../../src/migrate/load.js';
 import { startMigration } from '../../src/migrate/engine.js';
 import { run } from '../../src/cli/migrate.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const pgt = await usePostgres(t);
 const url = await pgt.freshDatabase();
@@ -56,7 +57,7 @@ for (const [name, doc, message] of shape) {
 }
 
 t.test('CLI: refused with the message and exit 1, database untouched', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sundial-val-'));
+  const dir = tempDir('sundial-val-');
   mkdirSync(join(dir, 'migrations'));
   const file = join(dir, 'migrations', '03_rename.yaml');
   writeFileSync(file, 'operations:\n  - rename_column: { table: users, from: nme, to: name2 }\n');

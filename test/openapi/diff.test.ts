@@ -12,9 +12,10 @@ import { stringify } from 'yaml';
 import { diffDocuments, type Change } from '../../src/openapi/diff.js';
 import { loadOpenApiDocument, type OpenApiDocument } from '../../src/openapi/document.js';
 import { configDir, orderFiles } from '../helpers/config-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
-const tmp = mkdtempSync(join(tmpdir(), 'sundial-diff-'));
+const tmp = tempDir('sundial-diff-');
 t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
 
 type Doc = Record<string, any>;

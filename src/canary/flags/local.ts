@@ -7,7 +7,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Context, Unleash } from 'unleash-client';
-import { isMap, parse, parseDocument, stringify } from 'yaml';
+import { isMap, parseDocument, stringify } from 'yaml';
+import { parseYamlText } from '../../config/yaml-syntax.js';
 import { z } from 'zod';
 import type { FlagContext, FlagSource, FlagState } from './flag-source.js';
 import { offlineClient } from './offline-client.js';
@@ -27,7 +28,9 @@ export async function readFlagsFile(path: string): Promise<Map<string, FlagState
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw err;
   }
-  const parsed = flagsFileSchema.safeParse(parse(text) ?? {});
+  const yaml = parseYamlText(text);
+  if (!yaml.ok) throw new Error(`${path}: ${yaml.error}`);
+  const parsed = flagsFileSchema.safeParse(yaml.value ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`${path}: ${issue.path.join('.')}: ${issue.message}`);
