@@ -4,6 +4,8 @@ import { once } from 'node:events';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { rolloutFeature, type FlagState } from './flag-source.js';
 
+const NO_FLAGS = 'sundial-no-flags-placeholder';
+
 export async function offlineClient(flags: Map<string, FlagState>): Promise<Unleash> {
   const client = new Unleash({
     // Never contacted: refreshInterval 0 turns fetching off.
@@ -13,7 +15,9 @@ export async function offlineClient(flags: Map<string, FlagState>): Promise<Unle
     disableMetrics: true,
     skipInstanceCountWarning: true,
     storageProvider: new InMemStorageProvider(),
-    bootstrap: { data: [...flags].map(([name, state]) => rolloutFeature(name, state)) as never },
+    // unleash-client ignores empty bootstrap data and then, never fetching, is never ready:
+    // with no flags (a missing or unreadable file), one disabled placeholder stands in.
+    bootstrap: { data: (flags.size ? [...flags] : [[NO_FLAGS, { enabled: false, rollout: 0 }] as const]).map(([name, state]) => rolloutFeature(name, state)) as never },
   });
   client.on('error', () => {});
   client.on('warn', () => {});
