@@ -180,7 +180,7 @@ t.test('a fresh clone: npm install, then every README command', { timeout: 900_0
     const e = EXPECTATIONS[cmd];
     if (!e) continue; // reported by the test above
     if (e.skip) {
-      t.skip(`${cmd}: ${e.skip}`);
+      t.test(cmd, { skip: e.skip }, () => {});
       continue;
     }
     const out = await run(cmd, clone, env);
