@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ERR_MIGRATE_USAGE, SundialError } from '../errors.js';
 import type { Connection } from '../migrate/connect.js';
-import { parseDuration } from '../migrate/duration.js';
+import { parseDuration } from '../config/units.js';
 
 const HELP: Record<string, string> = {
   '': `Usage: sundial migrate <command> [options]
@@ -92,14 +92,15 @@ function positive(name: string, text: string, parse: (s: string) => number | und
   return n;
 }
 
+const flagDuration = (s: string) => parseDuration(s, { bareMs: true });
 const int = (s: string) => (/^\d+$/.test(s) ? Number(s) : undefined);
 
 function engineSettings(v: Values) {
   return {
     schema: v.schema!,
-    lockTimeoutMs: positive('lock-timeout', v['lock-timeout']!, parseDuration),
+    lockTimeoutMs: positive('lock-timeout', v['lock-timeout']!, flagDuration),
     batchSize: positive('batch-size', v['batch-size']!, int),
-    batchDelayMs: positive('batch-delay', v['batch-delay']!, parseDuration, true),
+    batchDelayMs: positive('batch-delay', v['batch-delay']!, flagDuration, true),
   };
 }
 

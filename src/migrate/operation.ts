@@ -80,7 +80,3 @@ export interface Operation<T = any> {
   complete(op: T, ctx: OpContext): Step[];
   rollback(op: T, ctx: OpContext): Step[];
 }
-
-export function defineOperation<T>(op: Operation<T>): Operation<T> {
-  return op;
-}

@@ -4,6 +4,7 @@ import type { Migration } from './load.js';
 import type { SchemaModel } from './model.js';
 import { cloneModel, findColumn } from './model.js';
 import type { DualWrite, OpContext, Step } from './operation.js';
+import { ERR_MIGRATE_INVALID } from '../errors.js';
 import { dropDualWriteSteps, dualWriteSteps, groupByTable } from './triggers.js';
 import { dropVersionSchema, identityModel, viewSteps } from './views.js';
 import { versionSchema } from './sql.js';
@@ -54,12 +55,15 @@ function stage(steps: Step[]): Staged {
 }
 
 /**
+ * Checks every operation against the schema as it will be when the operation runs (earlier
+ * operations of the migration applied) and builds its steps, in one pass over the model:
+ * the model it ends with is the shape the new version exposes. Every problem of the file is
+ * reported at once, before anything is changed.
  * @param before the schema before the migration (from the catalog, or an unknown empty model)
- * @param after the model validateMigration returned
  * @param oldVersion the schema old clients use: the previous version schema, or the schema itself
  */
-export function buildSteps(migration: Migration, schema: string, before: SchemaModel, after: SchemaModel, oldVersion: string): MigrationSteps {
-  const version = versionSchema(schema, migration.name);
+export function buildSteps(migration: Migration, schema: string, before: SchemaModel, oldVersion: string): MigrationSteps {
+  const version = migration.versionSchema ?? versionSchema(schema, migration.name);
   const startSteps: Step[] = [];
   const completeSteps: Step[][] = [];
   const rollbackSteps: Step[][] = [];
@@ -67,7 +71,15 @@ export function buildSteps(migration: Migration, schema: string, before: SchemaM
   const backfillTables = new Set<string>();
   const perOperation: OperationSteps[] = [];
   const model = cloneModel(before);
-  for (const op of migration.ops) {
+  const problems: string[] = [];
+  for (const [i, op] of migration.ops.entries()) {
+    const issues = op.operation.validate(op.fields, model);
+    for (const issue of issues) problems.push(`${migration.source}: operations[${i}].${op.kind}.${issue.field}: ${issue.message}`);
+    if (problems.length) {
+      // Keep checking the operations after a bad one, against the shape it would have made.
+      op.operation.apply(op.fields, model);
+      continue;
+    }
     const ctx: OpContext = { schema, migration: migration.name, model };
     const s = op.operation.start(op.fields, ctx);
     const complete = op.operation.complete(op.fields, ctx);
@@ -80,6 +92,8 @@ export function buildSteps(migration: Migration, schema: string, before: SchemaM
     perOperation.push({ kind: op.kind, ...op.operation.describe(op.fields), start: s.steps, complete, rollback, backfill: s.backfill ?? [] });
     op.operation.apply(op.fields, model);
   }
+  if (problems.length) throw ERR_MIGRATE_INVALID(problems.join('\n'));
+  const after = model;
   const physicalOf = (t: string) => before.tables.get(t)?.physical ?? t;
   const triggerTables = [...groupByTable(writes).keys()].map(physicalOf);
   const contract = [
