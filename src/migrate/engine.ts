@@ -176,6 +176,8 @@ async function finishStart(client: pg.ClientBase, record: MigrationRecord, sourc
         throw stepFailed('backfill', { sql: `backfill of ${target.table}` } as Step, err, advice);
       }
     }
+    // Indexes of backfilled columns, over their final values (IF NOT EXISTS: a resumed start skips the built ones).
+    for (const step of steps.start.backfilled ?? []) await runAlone(client, 'start', step, o, advice);
     await setPhase(client, record.id, 'ready');
     record.phase = 'ready';
   }

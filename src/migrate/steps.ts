@@ -19,6 +19,8 @@ export interface Staged {
   before: Step[];
   main: Step[];
   after: Step[];
+  /** start only: after the backfill. */
+  backfilled: Step[];
 }
 
 /** One operation's share of the steps, for the plan's overview. */
@@ -51,6 +53,7 @@ function stage(steps: Step[]): Staged {
     before: steps.filter((s) => s.stage === 'before'),
     main: steps.filter((s) => !s.stage),
     after: steps.filter((s) => s.stage === 'after'),
+    backfilled: steps.filter((s) => s.stage === 'backfilled'),
   };
 }
 

@@ -65,6 +65,7 @@ function mentions(definition: string, column: string): boolean {
 export function shadowStart(c: ShadowColumn): Step[] {
   const t = qualified(c.schema, c.table);
   const steps: Step[] = [];
+  const indexStage = c.backfilled ? 'backfilled' : 'after';
   // A backfilled column starts NULL and gets its default for new rows only: existing rows
   // must not all share it (a unique index would fail) and a volatile default must not rewrite.
   const inline = c.default != null && !c.backfilled ? ` DEFAULT ${c.default}` : '';
@@ -125,21 +126,21 @@ export function shadowStart(c: ShadowColumn): Step[] {
   for (const i of keep.indexes) {
     steps.push({
       sql: indexOnColumn(i.definition!, tempName(i.name), t, from, c.temp),
-      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: 'after', index: tempName(i.name),
+      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: indexStage, index: tempName(i.name),
       why: `keeps index ${i.name} (${i.definition}) on the new column; it takes its name back at complete`,
     });
   }
   for (const k of keep.uniques) {
     steps.push({
       sql: indexOnColumn(k.indexDefinition!, tempName(k.name), t, from, c.temp),
-      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: 'after', index: tempName(k.name),
+      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: indexStage, index: tempName(k.name),
       why: `keeps UNIQUE constraint ${k.name} (${k.definition}): its index is built without blocking writes and becomes the constraint at complete`,
     });
   }
   if (c.unique) {
     steps.push({
       sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${ident(c.unique.name)} ON ${t} (${ident(c.temp)})`,
-      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: 'after', index: c.unique.name,
+      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: indexStage, index: c.unique.name,
       why: 'built without blocking writes; becomes the UNIQUE constraint at complete',
     });
   }
