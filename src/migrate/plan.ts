@@ -3,7 +3,7 @@
 import type { Migration } from './load.js';
 import { type Effect, LOCK_LEVELS, type LockLevel, type Step } from './operation.js';
 import type { MigrationSteps, OperationSteps } from './steps.js';
-import { batchSql } from './backfill.js';
+import { batchSql, boundSql } from './backfill.js';
 
 export interface PlanInput {
   migration: Migration;
@@ -86,12 +86,12 @@ function ordered(stage: { before: Step[]; main: Step[]; after: Step[] }, extra: 
 function backfillSteps(input: PlanInput): Step[] {
   return input.steps.backfill.map((b) => ({
     // Without a database the key is unknown; show where it goes.
-    sql: batchSql(input.schema, b.keys.length ? b : { ...b, keys: [{ name: 'primary key', type: 'bigint' }] }, true),
+    sql: [boundSql, batchSql].map((f) => f(input.schema, b.keys.length ? b : { ...b, keys: [{ name: 'primary key', type: 'bigint' }] }, true)).join(';\n'),
     lock: 'ROW EXCLUSIVE',
     table: b.table,
     effect: 'writes rows',
-    why: `backfill of \`${b.table}\` (${rowsText(b.table, input)} rows), ${input.batchSize} rows per transaction keyed by (${b.keys.map((k) => k.name).join(', ') || 'primary key'}): ` +
-      'locks only the batch\'s rows (FOR NO KEY UPDATE) and fires the dual-write trigger; progress is recorded in the same transaction, so `start` resumes after an interruption',
+    why: `backfill of \`${b.table}\` (${rowsText(b.table, input)} rows), starting at ${input.batchSize} rows per transaction, keyed by (${b.keys.map((k) => k.name).join(', ') || 'primary key'}): ` +
+      'computes `up` in the UPDATE and locks only the batch\'s rows; batches are resized to take about 200ms; progress is recorded in the same transaction, so `start` resumes after an interruption',
   }));
 }
 

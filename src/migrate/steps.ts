@@ -13,6 +13,8 @@ export interface BackfillTarget {
   /** Physical table. */
   table: string;
   keys: { name: string; type: string }[];
+  /** The `up` columns the batch UPDATE fills itself (physical target, expression over the old shape). */
+  sets?: { column: string; expression: string }[];
 }
 
 export interface Staged {
@@ -113,6 +115,7 @@ export function buildSteps(migration: Migration, schema: string, before: SchemaM
         const c = findColumn(table, k);
         return { name: c?.physical ?? k, type: c?.type ?? 'text' };
       }),
+      sets: writes.filter((w) => w.table === t && w.direction === 'up').map((w) => ({ column: w.target, expression: w.expression })),
     };
   });
   const start = stage(startSteps);
