@@ -16,6 +16,9 @@ import { nginxProxy, nginxUpstream } from './nginx.js';
 import { cpuSeconds, freePort, peakRss, rss, startProcess, waitForPort, which, type Managed } from './processes.js';
 import { DEPRECATION_HEADERS, sundialConfig, type SundialCase } from './sundial-configs.js';
 
+// --backfill: the schema-migration backfill bench instead of the proxy cases.
+if (process.argv.includes('--backfill')) process.exit(await (await import('./backfill.js')).main(process.argv.slice(2)));
+
 const { values: opts } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },

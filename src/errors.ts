@@ -57,5 +57,6 @@ export const ERR_MIGRATE_MISMATCH = defineError('SUNDIAL_ERR_MIGRATE_MISMATCH', 
 export const ERR_MIGRATE_LOCK_TIMEOUT = defineError('SUNDIAL_ERR_MIGRATE_LOCK_TIMEOUT', 503, 'could not take the lock for %s after %d attempts (lock_timeout %dms): another transaction holds it. Nothing of this step was applied; re-run the command when it is released');
 export const ERR_MIGRATE_STEP_FAILED = defineError('SUNDIAL_ERR_MIGRATE_STEP_FAILED', 500, '%s failed at: %s\n  %s\n%s');
 export const ERR_MIGRATE_NO_DATABASE = defineError('SUNDIAL_ERR_MIGRATE_NO_DATABASE', 400, 'no database: pass --database-url, set DATABASE_URL, or use --embedded');
+export const ERR_MIGRATE_APPLY_STOPPED = defineError('SUNDIAL_ERR_MIGRATE_APPLY_STOPPED', 500, 'migrate apply stopped at %s (%d of %d pending; applied before it: %s)\n%s');
 export const ERR_MIGRATE_USAGE = defineError('SUNDIAL_ERR_MIGRATE_USAGE', 400, '%s');
 export const ERR_MIGRATE_CONNECT = defineError('SUNDIAL_ERR_MIGRATE_CONNECT', 503, 'cannot connect to PostgreSQL at %s: %s. Nothing was changed');

@@ -1,14 +1,18 @@
 // Parsers for the value formats the config contract promises: durations ("250ms", "2s",
 // "1m"), byte sizes ("1mb") and instants (ISO 8601 with an explicit zone).
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/;
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Milliseconds for a duration string, or undefined when it is not one. */
-export function parseDuration(text: string): number | undefined {
+/**
+ * Milliseconds for a duration string, or undefined when it is not one. Config files must
+ * give a unit; command-line flags (`bareMs`) also take a bare number of milliseconds, as
+ * PostgreSQL's own lock_timeout does.
+ */
+export function parseDuration(text: string, options: { bareMs?: boolean } = {}): number | undefined {
   const m = DURATION.exec(text.trim());
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * DURATION_MS[m[2]]);
+  if (!m || (!m[2] && !options.bareMs)) return undefined;
+  return Math.round(Number(m[1]) * DURATION_MS[m[2] ?? 'ms']);
 }
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i;

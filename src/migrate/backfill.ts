@@ -1,34 +1,68 @@
-// Batched, resumable backfill. Each batch is one transaction that locks the next rows by
-// primary key (FOR NO KEY UPDATE, so concurrent inserts and updates of other rows go on),
-// touches them with `SET pk = pk` so the dual-write trigger computes the new shape, and
-// records the last key in the same transaction. A killed backfill therefore resumes after
-// the last committed batch: no row is skipped and none is processed twice.
+// Batched, resumable backfill. Each batch is one transaction that takes the next keys in
+// primary-key order and fills the new columns in the same UPDATE, computing `up` there
+// (the dual-write trigger steps aside for it), and records the last key in the same
+// transaction. A killed backfill therefore resumes after the last committed batch: no row
+// is skipped and none is processed twice. Batches are sized to a target duration, so that
+// a writer waiting for a row of the current batch waits about that long at most; the new
+// column has no index yet (its indexes are built after the backfill), so updates can be HOT.
 import type pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventSink } from './events.js';
 import { type LockOptions, transaction } from './locks.js';
-import { ident, qualified } from './sql.js';
+import { ident, literal, qualified } from './sql.js';
 import { BACKFILL } from './state.js';
 import type { BackfillTarget } from './steps.js';
+import { BACKFILL_SETTING } from './triggers.js';
 
 export interface BackfillOptions {
+  /** Rows in the first batch; every batch when targetBatchMs is 0. */
   batchSize: number;
   batchDelayMs: number;
+  /** Batches are resized to take about this long (0: fixed batchSize). */
+  targetBatchMs: number;
 }
 
-export const defaultBackfillOptions: BackfillOptions = { batchSize: 1000, batchDelayMs: 0 };
+export const defaultBackfillOptions: BackfillOptions = { batchSize: 1000, batchDelayMs: 0, targetBatchMs: 200 };
 
+const MIN_BATCH = 10;
+const MAX_BATCH = 100_000;
+
+/** The next size: proportional to how far the last batch was from the target, at most 4× up or 2× down per step. */
+export function nextBatchSize(size: number, elapsedMs: number, options: BackfillOptions): number {
+  if (options.targetBatchMs <= 0) return size;
+  const ratio = options.targetBatchMs / Math.max(elapsedMs, 1);
+  return Math.round(Math.min(MAX_BATCH, Math.max(MIN_BATCH, size * Math.min(4, Math.max(0.5, ratio)))));
+}
+
+function keyTuple(target: BackfillTarget, first: number): string {
+  return `(${target.keys.map((k, i) => `$${first + i}::text::${k.type}`).join(', ')})`;
+}
+
+/** The next batch's keys: how many, and the last one (an index range scan on the primary key). */
+export function boundSql(schema: string, target: BackfillTarget, resuming: boolean): string {
+  const keys = target.keys.map((k) => ident(k.name)).join(', ');
+  const after = resuming ? `WHERE (${keys}) > ${keyTuple(target, 2)}` : '';
+  const last = target.keys.map((k) => `${ident(k.name)}::text`).join(', ');
+  return `SELECT count(*)::int AS n, (array_agg(json_build_array(${last}) ORDER BY ${target.keys.map((k) => `${ident(k.name)} DESC`).join(', ')}))[1] AS last
+  FROM (SELECT ${keys} FROM ${qualified(schema, target.table)} ${after} ORDER BY ${keys} LIMIT $1) b`;
+}
+
+/**
+ * Fills the batch's key range in one UPDATE, `up` computed in place. Parameters: the
+ * batch's last key, then (when resuming) the previous batch's last key.
+ */
 export function batchSql(schema: string, target: BackfillTarget, resuming: boolean): string {
-  const t = qualified(schema, target.table);
-  const keys = target.keys.map((k) => ident(k.name));
-  const keyList = keys.join(', ');
-  const after = resuming ? `WHERE (${keyList}) > (${target.keys.map((k, i) => `$${i + 2}::text::${k.type}`).join(', ')})` : '';
-  const match = keys.map((k) => `t.${k} = b.${k}`).join(' AND ');
-  const last = target.keys.map((k) => `u.${ident(k.name)}::text`).join(', ');
-  return `WITH b AS (SELECT ${keyList} FROM ${t} ${after} ORDER BY ${keyList} LIMIT $1 FOR NO KEY UPDATE),
-u AS (UPDATE ${t} AS t SET ${keys[0]} = t.${keys[0]} FROM b WHERE ${match} RETURNING ${keys.map((k) => `t.${k}`).join(', ')})
-SELECT (SELECT count(*) FROM u)::int AS n,
-       (SELECT json_build_array(${last}) FROM u ORDER BY ${keys.map((k) => `u.${k} DESC`).join(', ')} LIMIT 1) AS last`;
+  const keys = `(${target.keys.map((k) => ident(k.name)).join(', ')})`;
+  const n = target.keys.length;
+  const sets = target.sets ?? [];
+  // A value the new version already wrote is kept: only NULL targets are filled. (Without
+  // `sets`, as recorded by older versions of sundial, a no-op update lets the trigger fill them.)
+  const assign = sets.length
+    ? sets.map((s) => `${ident(s.column)} = CASE WHEN ${ident(s.column)} IS NULL THEN (${s.expression}) ELSE ${ident(s.column)} END`).join(', ')
+    : `${ident(target.keys[0].name)} = ${ident(target.keys[0].name)}`;
+  const pending = sets.length ? ` AND (${sets.map((s) => `${ident(s.column)} IS NULL`).join(' OR ')})` : '';
+  const lower = resuming ? `${keys} > ${keyTuple(target, n + 1)} AND ` : '';
+  return `UPDATE ${qualified(schema, target.table)} SET ${assign} WHERE ${lower}${keys} <= ${keyTuple(target, 1)}${pending}`;
 }
 
 async function estimateRows(client: pg.ClientBase, schema: string, table: string): Promise<number> {
@@ -52,18 +86,22 @@ export async function runBackfill(
   if (p.rows[0].done) return;
   const total = Math.max(await estimateRows(client, schema, target.table), rowsDone);
   onEvent({ type: 'backfill-start', table: target.table, total, resumedFrom: lastKey, rowsDone });
+  let size = options.batchSize;
   for (;;) {
     let n = 0;
     let nextKey: string[] | null = lastKey;
+    const began = performance.now();
     await transaction(client, `backfill batch of ${target.table}`, locks, onEvent, async () => {
-      const params: unknown[] = [options.batchSize, ...(lastKey ?? [])];
-      const r = await client.query(batchSql(schema, target, lastKey !== null), params);
-      n = r.rows[0].n;
-      const last: string[] | null = r.rows[0].last ?? lastKey;
+      if (target.sets?.length) await client.query(`SELECT set_config(${literal(BACKFILL_SETTING)}, 'on', true)`);
+      const resuming = lastKey !== null;
+      const bound = await client.query(boundSql(schema, target, resuming), [size, ...(lastKey ?? [])]);
+      n = bound.rows[0].n;
+      const last: string[] | null = bound.rows[0].last ?? lastKey;
+      if (n > 0) await client.query(batchSql(schema, target, resuming), [...last!, ...(lastKey ?? [])]);
       await client.query(
         `UPDATE ${BACKFILL} SET last_key = $3, rows_done = rows_done + $4, batches = batches + 1, done = $5, updated_at = now()
           WHERE migration_id = $1 AND tbl = $2`,
-        [migrationId, target.table, JSON.stringify(last), n, n < options.batchSize],
+        [migrationId, target.table, JSON.stringify(last), n, n < size],
       );
       nextKey = last;
     });
@@ -71,7 +109,8 @@ export async function runBackfill(
     rowsDone += n;
     batches += 1;
     onEvent({ type: 'backfill-batch', table: target.table, batch: batches, rows: n, rowsDone, total: Math.max(total, rowsDone) });
-    if (n < options.batchSize) break;
+    if (n < size) break;
+    size = nextBatchSize(size, performance.now() - began, options);
     if (options.batchDelayMs > 0) await sleep(options.batchDelayMs);
   }
   onEvent({ type: 'backfill-done', table: target.table, rowsDone });

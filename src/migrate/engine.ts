@@ -10,9 +10,8 @@ import type { Migration } from './load.js';
 import { type LockOptions, defaultLockOptions, transaction, withLockRetry } from './locks.js';
 import type { Step } from './operation.js';
 import { ident, qualified } from './sql.js';
-import { MIGRATIONS, type MigrationRecord, activeMigration, ensureState, lastCompleted, setPhase, stateExists } from './state.js';
+import { MIGRATIONS, type MigrationRecord, activeMigration, ensureState, oldVersionSchema, setPhase, stateExists } from './state.js';
 import { type MigrationSteps, buildSteps } from './steps.js';
-import { validateMigration } from './validate.js';
 import { viewSteps } from './views.js';
 import type { SchemaModel } from './model.js';
 
@@ -132,11 +131,9 @@ export async function startMigration(client: pg.ClientBase, migration: Migration
     return { name: active.name, version: active.version_schema, oldVersion: active.old_version_schema, resumed: true };
   }
   const before = await readModel(client, o.schema);
-  const after = validateMigration(migration, before);
+  const { oldVersion, parent } = await oldVersionSchema(client, o.schema);
+  const steps = buildSteps(migration, o.schema, before, oldVersion);
   await prepare(client, o);
-  const parent = await lastCompleted(client, o.schema);
-  const oldVersion = parent && (await schemaExists(client, parent.version_schema)) ? parent.version_schema : o.schema;
-  const steps = buildSteps(migration, o.schema, before, after, oldVersion);
   if (await schemaExists(client, steps.version)) {
     throw ERR_MIGRATE_INVALID(`${migration.source}: name: schema "${steps.version}" already exists: choose another migration name`);
   }
@@ -179,6 +176,8 @@ async function finishStart(client: pg.ClientBase, record: MigrationRecord, sourc
         throw stepFailed('backfill', { sql: `backfill of ${target.table}` } as Step, err, advice);
       }
     }
+    // Indexes of backfilled columns, over their final values (IF NOT EXISTS: a resumed start skips the built ones).
+    for (const step of steps.start.backfilled ?? []) await runAlone(client, 'start', step, o, advice);
     await setPhase(client, record.id, 'ready');
     record.phase = 'ready';
   }

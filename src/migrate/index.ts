@@ -6,7 +6,7 @@ export { migrationStatus, formatStatus, type MigrationStatus } from './status.js
 export { planInput } from './plan-input.js';
 export { renderPlan, type PlanInput } from './plan.js';
 export { lintPath, lintSql, rules as lintRules, formatJson as formatLintJson, formatText as formatLintText, type Finding } from './lint/index.js';
-export { operations } from './operations/registry.js';
+export { operations } from './registry.js';
 export type { Operation, Step, DualWrite, LockLevel } from './operation.js';
 export type { MigrateEvent, EventSink } from './events.js';
 export { createReporter } from './progress.js';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parseYamlText } from '../config/yaml-syntax.js';
 import { ERR_MIGRATE_FILE, ERR_MIGRATE_INVALID } from '../errors.js';
 import type { Operation } from './operation.js';
-import { operations } from './operations/registry.js';
+import { operations } from './registry.js';
 
 export interface MigrationOp {
   kind: string;
@@ -18,6 +18,8 @@ export interface Migration {
   /** Where it came from, for messages. */
   source: string;
   name: string;
+  /** pgroll's file-level `version_schema`: the new version's schema name, instead of `<schema>_<name>`. */
+  versionSchema?: string;
   /** The operations as written (stored in the history). */
   raw: Record<string, unknown>[];
   ops: MigrationOp[];
@@ -25,6 +27,7 @@ export interface Migration {
 
 const fileShape = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'use letters, digits and _ (at most 40): it becomes part of a schema name').optional(),
+  version_schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a schema name: letters, digits and _ (at most 63)').optional(),
   operations: z.array(z.record(z.string(), z.unknown())).min(1),
 });
 
@@ -61,7 +64,7 @@ export function parseMigration(source: string, doc: unknown): Migration {
     ops.push({ kind, operation, fields: fields.data });
   });
   if (issues.length) throw ERR_MIGRATE_INVALID(issues.join('\n'));
-  return { source, name, raw: shape.data.operations, ops };
+  return { source, name, versionSchema: shape.data.version_schema, raw: shape.data.operations, ops };
 }
 
 export async function loadMigration(file: string): Promise<Migration> {

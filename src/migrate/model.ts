@@ -7,9 +7,10 @@ export interface ColumnModel {
   type: string;
   nullable: boolean;
   default: string | null;
+  comment?: string | null;
 }
 
-/** A plain index (not backing a constraint), as much of it as sundial can rebuild on a copied column. */
+/** An index that does not back a constraint: rebuilt from its definition when its column is copied. */
 export interface IndexModel {
   name: string;
   unique: boolean;
@@ -17,8 +18,25 @@ export interface IndexModel {
   /** Physical key columns; empty positions are expressions. */
   columns: string[];
   predicate: string | null;
-  /** Has expression keys: cannot be rebuilt by column name. */
+  /** Has expression keys. */
   expression: boolean;
+  /** pg_get_indexdef: opclasses, collations, sort order, INCLUDE, WITH and WHERE included. */
+  definition?: string;
+}
+
+/** A table constraint as the catalog has it (contype p, u, c, f or x). */
+export interface ConstraintModel {
+  name: string;
+  type: 'p' | 'u' | 'c' | 'f' | 'x';
+  /** Physical columns the constraint is on (conkey). */
+  columns: string[];
+  /** pg_get_constraintdef, e.g. `FOREIGN KEY (p) REFERENCES parent(id) ON DELETE CASCADE`. */
+  definition: string;
+  /** The index behind a unique, primary key or exclusion constraint (pg_get_indexdef). */
+  indexDefinition?: string;
+  /** Foreign keys: the referenced table and columns (physical). */
+  refTable?: string;
+  refColumns?: string[];
 }
 
 export interface TableModel {
@@ -26,8 +44,12 @@ export interface TableModel {
   physical: string;
   columns: ColumnModel[];
   primaryKey: string[];
-  constraints: Set<string>;
+  constraints: Map<string, ConstraintModel>;
   indexes: IndexModel[];
+  comment?: string | null;
+  /** pg_class.relreplident: d (default), n (nothing), f (full), i (index). */
+  replicaIdentity?: string;
+  replicaIndex?: string | null;
 }
 
 export interface SchemaModel {
@@ -42,11 +64,16 @@ export function emptyModel(schema: string, known = false): SchemaModel {
   return { schema, tables: new Map(), indexes: new Set(), known };
 }
 
+export function emptyTable(name: string, physical = name): TableModel {
+  return { name, physical, columns: [], primaryKey: [], constraints: new Map(), indexes: [] };
+}
+
 export function cloneModel(model: SchemaModel): SchemaModel {
   const tables = new Map<string, TableModel>();
   for (const [name, t] of model.tables) {
     tables.set(name, {
-      ...t, columns: t.columns.map((c) => ({ ...c })), primaryKey: [...t.primaryKey], constraints: new Set(t.constraints),
+      ...t, columns: t.columns.map((c) => ({ ...c })), primaryKey: [...t.primaryKey],
+      constraints: new Map([...t.constraints].map(([k, c]) => [k, { ...c, columns: [...c.columns] }])),
       indexes: t.indexes.map((i) => ({ ...i, columns: [...i.columns] })),
     });
   }
@@ -55,4 +82,15 @@ export function cloneModel(model: SchemaModel): SchemaModel {
 
 export function findColumn(table: TableModel | undefined, name: string): ColumnModel | undefined {
   return table?.columns.find((c) => c.name === name);
+}
+
+/** Foreign keys of other tables that point at this physical column. */
+export function referencingConstraints(model: SchemaModel, physicalTable: string, physicalColumn: string): ConstraintModel[] {
+  const out: ConstraintModel[] = [];
+  for (const t of model.tables.values()) {
+    for (const c of t.constraints.values()) {
+      if (c.type === 'f' && c.refTable === physicalTable && c.refColumns?.includes(physicalColumn)) out.push(c);
+    }
+  }
+  return out;
 }

@@ -25,8 +25,13 @@ export interface Step {
   /** The table the lock is on (physical name), when there is one. */
   table?: string;
   effect: Effect;
-  /** 'before' and 'after' steps run alone, outside the phase's transaction (CONCURRENTLY, VALIDATE). */
-  stage?: 'before' | 'after';
+  /**
+   * 'before' and 'after' steps run alone, outside the phase's transaction (CONCURRENTLY,
+   * VALIDATE). 'backfilled' steps (start only) run alone once the backfill is done: an index
+   * on a column being backfilled is built once, over the final values, instead of being
+   * maintained row by row (and a NULLS NOT DISTINCT unique index would refuse the NULLs).
+   */
+  stage?: 'before' | 'after' | 'backfilled';
   /** Set on CREATE INDEX CONCURRENTLY: the index to drop if the build fails and leaves it INVALID. */
   index?: string;
   why: string;
@@ -79,8 +84,4 @@ export interface Operation<T = any> {
   start(op: T, ctx: OpContext): StartSteps;
   complete(op: T, ctx: OpContext): Step[];
   rollback(op: T, ctx: OpContext): Step[];
-}
-
-export function defineOperation<T>(op: Operation<T>): Operation<T> {
-  return op;
 }

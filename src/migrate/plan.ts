@@ -3,7 +3,7 @@
 import type { Migration } from './load.js';
 import { type Effect, LOCK_LEVELS, type LockLevel, type Step } from './operation.js';
 import type { MigrationSteps, OperationSteps } from './steps.js';
-import { batchSql } from './backfill.js';
+import { batchSql, boundSql } from './backfill.js';
 
 export interface PlanInput {
   migration: Migration;
@@ -68,7 +68,8 @@ function cell(s: string): string {
 function checklist(steps: Step[], phase: string): string[] {
   const out: string[] = [];
   for (const s of steps) {
-    const where = s.stage === 'before' ? ' (alone, before the transaction)' : s.stage === 'after' ? ' (alone, outside any transaction)' : '';
+    const where = s.stage === 'before' ? ' (alone, before the transaction)' : s.stage === 'after' ? ' (alone, outside any transaction)'
+      : s.stage === 'backfilled' ? ' (alone, once the backfill is done)' : '';
     out.push(`- [ ] ${phase}${where}: ${s.why}`, '  ```sql', ...s.sql.split('\n').map((l) => `  ${l}`), '  ```',
       `  Lock: **${s.lock}**${s.table ? ` on \`${s.table}\`` : ''}, blocks ${LOCK_BLOCKS[s.lock]}. ` +
       `Rewrites table: ${s.effect === 'rewrites table' ? 'yes' : 'no'}. Scans table: ${s.effect === 'scans table' ? 'yes' : 'no'}.`);
@@ -77,6 +78,7 @@ function checklist(steps: Step[], phase: string): string[] {
 }
 
 function ordered(stage: { before: Step[]; main: Step[]; after: Step[] }, extra: Step[] = []): Step[] {
+  // `backfilled` steps are shown in the Migrate phase, after the backfill they wait for.
   return [...stage.before, ...stage.main, ...extra, ...stage.after];
 }
 
@@ -84,12 +86,12 @@ function ordered(stage: { before: Step[]; main: Step[]; after: Step[] }, extra: 
 function backfillSteps(input: PlanInput): Step[] {
   return input.steps.backfill.map((b) => ({
     // Without a database the key is unknown; show where it goes.
-    sql: batchSql(input.schema, b.keys.length ? b : { ...b, keys: [{ name: 'primary key', type: 'bigint' }] }, true),
+    sql: [boundSql, batchSql].map((f) => f(input.schema, b.keys.length ? b : { ...b, keys: [{ name: 'primary key', type: 'bigint' }] }, true)).join(';\n'),
     lock: 'ROW EXCLUSIVE',
     table: b.table,
     effect: 'writes rows',
-    why: `backfill of \`${b.table}\` (${rowsText(b.table, input)} rows), ${input.batchSize} rows per transaction keyed by (${b.keys.map((k) => k.name).join(', ') || 'primary key'}): ` +
-      'locks only the batch\'s rows (FOR NO KEY UPDATE) and fires the dual-write trigger; progress is recorded in the same transaction, so `start` resumes after an interruption',
+    why: `backfill of \`${b.table}\` (${rowsText(b.table, input)} rows), starting at ${input.batchSize} rows per transaction, keyed by (${b.keys.map((k) => k.name).join(', ') || 'primary key'}): ` +
+      'computes `up` in the UPDATE and locks only the batch\'s rows; batches are resized to take about 200ms; progress is recorded in the same transaction, so `start` resumes after an interruption',
   }));
 }
 
@@ -125,7 +127,7 @@ export function renderPlan(input: PlanInput): string {
   L.push(...checklist(ordered(steps.start), 'Expand'));
   L.push('');
   L.push('## Phase 2: Migrate', '');
-  L.push(...checklist(backfillSteps(input), 'Migrate'));
+  L.push(...checklist([...backfillSteps(input), ...(steps.start.backfilled ?? [])], 'Migrate'));
   L.push(
     `- [ ] Deploy the new application version with \`search_path = ${steps.version}\`.`,
     `- [ ] Keep the old version running with \`search_path = ${steps.oldVersion}\` until its traffic reaches zero.`,
@@ -137,7 +139,7 @@ export function renderPlan(input: PlanInput): string {
   L.push('');
   L.push('## Lock analysis', '');
   L.push('| Phase | Statement | Lock | Table | Rewrites table | Scans table |', '|---|---|---|---|---|---|');
-  const rows: [string, Step[]][] = [['Expand', ordered(steps.start)], ['Migrate', backfillSteps(input)], ['Contract', ordered(steps.complete, steps.completeViews)], ['Rollback', ordered(steps.rollback)]];
+  const rows: [string, Step[]][] = [['Expand', ordered(steps.start)], ['Migrate', [...backfillSteps(input), ...(steps.start.backfilled ?? [])]], ['Contract', ordered(steps.complete, steps.completeViews)], ['Rollback', ordered(steps.rollback)]];
   for (const [phase, list] of rows) {
     for (const s of list) {
       const stmt = s.sql.split('\n')[0];

@@ -84,6 +84,19 @@ export async function lastCompleted(db: Queryable, schema: string): Promise<Migr
   return r.rows[0];
 }
 
+/**
+ * The schema old clients use while a new migration runs: the previous migration's version
+ * schema when it still exists, else the schema itself. Read-only: works before sundial's
+ * own schema exists.
+ */
+export async function oldVersionSchema(db: Queryable, schema: string): Promise<{ oldVersion: string; parent?: MigrationRecord }> {
+  if (!(await stateExists(db))) return { oldVersion: schema };
+  const parent = await lastCompleted(db, schema);
+  if (!parent) return { oldVersion: schema };
+  const r = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [parent.version_schema]);
+  return { oldVersion: r.rowCount ? parent.version_schema : schema, parent };
+}
+
 export async function history(db: Queryable, schema: string): Promise<MigrationRecord[]> {
   const r = await db.query(`SELECT * FROM ${MIGRATIONS} WHERE schema = $1 ORDER BY id`, [schema]);
   return r.rows;

@@ -7,6 +7,9 @@ import type { DualWrite, Step } from './operation.js';
 import type { SchemaModel, TableModel } from './model.js';
 import { STATE_SCHEMA, ident, literal, qualified, shortName } from './sql.js';
 
+/** Set (transaction-local) by the backfill's batches. */
+export const BACKFILL_SETTING = 'sundial.backfill';
+
 export function triggerName(migration: string): string {
   return shortName(`_sundial_dual_write_${migration}`);
 }
@@ -71,6 +74,8 @@ export function dualWriteSteps(
     const fn = qualified(STATE_SCHEMA, functionName(schema, physical, migration));
     const body = [
       'BEGIN',
+      // The backfill computes `up` in its own UPDATE: the trigger would only compute it again.
+      `  IF current_setting('${BACKFILL_SETTING}', true) = 'on' THEN RETURN NEW; END IF;`,
       `  IF btrim(split_part(current_setting('search_path'), ',', 1), ' "') = ${literal(version)} THEN`,
       branch(schema, physical, newTable, group.filter((w) => w.direction === 'down')),
       '  ELSE',

@@ -19,7 +19,7 @@ async function setUp() {
 }
 
 for (const [name, op, mode] of [
-  ['add_column (ACCESS EXCLUSIVE)', { add_column: { table: 't', column: { name: 'b', type: 'int' } } }, 'ACCESS SHARE'],
+  ['add_column (ACCESS EXCLUSIVE)', { add_column: { table: 't', column: { name: 'b', type: 'int', nullable: true } } }, 'ACCESS SHARE'],
   ['create_index (CONCURRENTLY)', { create_index: { name: 't_a_idx', table: 't', columns: ['a'] } }, 'SHARE UPDATE EXCLUSIVE'],
 ] as const) {
   t.test(`${name}: retries while the lock is held, succeeds after release`, async (t) => {
@@ -56,7 +56,7 @@ t.test('gives up after maxAttempts with nothing changed', async (t) => {
   await holder.query('LOCK TABLE t IN ACCESS SHARE MODE');
   const events: MigrateEvent[] = [];
   await t.rejects(
-    startMigration(db, parseMigration('m.yaml', { name: 'm', operations: [{ add_column: { table: 't', column: { name: 'b', type: 'int' } } }] }), {
+    startMigration(db, parseMigration('m.yaml', { name: 'm', operations: [{ add_column: { table: 't', column: { name: 'b', type: 'int', nullable: true } } }] }), {
       locks: { ...locks, maxAttempts: 3 }, onEvent: (e) => events.push(e),
     }),
     { code: 'SUNDIAL_ERR_MIGRATE_LOCK_TIMEOUT' },

@@ -185,13 +185,14 @@ const cases: Case[] = [
       await db.query(`INSERT INTO memberships (user_id) VALUES (9999)`);
       t.same((await v2.query(`SELECT user_id FROM memberships ORDER BY id`)).rows.map((r) => r.user_id), ['1', '2', null], 'up maps what the constraint would refuse');
       await db.query(`DELETE FROM memberships WHERE user_id = 9999`);
-      await v2.query(`INSERT INTO users (name) VALUES (NULL)`);
-      t.equal((await one(db, `SELECT count(*)::int AS n FROM users WHERE name = 'anonymous'`)).n, 1, 'down fills the old NOT NULL column');
+      await t.rejects(v2.query(`INSERT INTO users (name) VALUES (NULL)`), { code: '23502' }, 'DROP NOT NULL waits for complete: old readers never see a NULL');
+      t.notOk((await columnsOf(db, 'public', 'users')).some((c) => c.startsWith('_sundial_')), 'DROP NOT NULL took the cheap path: no shadow column');
     },
-    async completed(t, { db }) {
+    async completed(t, { db, v2 }) {
       t.equal((await one(db, `SELECT convalidated FROM pg_constraint WHERE conname = 'memberships_user_fk'`)).convalidated, true);
       t.equal((await one(db, `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'name'`)).is_nullable, 'YES');
-      t.equal((await one(db, `SELECT count(*)::int AS n FROM users WHERE name IS NULL`)).n, 1, 'the new version\'s NULL is kept');
+      await v2.query(`INSERT INTO users (name) VALUES (NULL)`);
+      t.equal((await one(db, `SELECT count(*)::int AS n FROM users WHERE name IS NULL`)).n, 1, 'the new version writes NULLs once complete');
     },
   },
   {

@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { defineOperation, type Issue } from '../operation.js';
+import type { Issue, Operation } from '../operation.js';
 import { ident, qualified } from '../sql.js';
-import { identifier } from './fields.js';
-import { columnMustExist, columnNotChangedYet, tableMustExist } from './checks.js';
+import { identifier } from './lib/fields.js';
+import { columnMustExist, columnNotChangedYet, tableMustExist } from './lib/checks.js';
 import { findColumn } from '../model.js';
 
 const fields = z.strictObject({ table: identifier, column: identifier, down: z.string().min(1).optional() });
 
-export default defineOperation({
+type DropColumn = z.infer<typeof fields>;
+
+export default {
   name: 'drop_column',
   fields,
   describe: (op) => ({
@@ -42,4 +44,4 @@ export default defineOperation({
     }];
   },
   rollback: () => [],
-});
+} satisfies Operation<DropColumn>;

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { defineOperation, type Issue } from '../operation.js';
+import type { Issue, Operation } from '../operation.js';
 import { qualified } from '../sql.js';
-import { identifier } from './fields.js';
+import { identifier } from './lib/fields.js';
 
 const fields = z.strictObject({ name: identifier });
 
-export default defineOperation({
+type DropIndex = z.infer<typeof fields>;
+
+export default {
   name: 'drop_index',
   fields,
   describe: (op) => ({ summary: `drop index ${op.name}`, strategy: 'kept while the old version runs; DROP INDEX CONCURRENTLY at complete' }),
@@ -23,4 +25,4 @@ export default defineOperation({
     lock: 'SHARE UPDATE EXCLUSIVE', effect: 'catalog only', stage: 'after', why: 'does not block reads or writes',
   }],
   rollback: () => [],
-});
+} satisfies Operation<DropIndex>;

@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { defineOperation } from '../operation.js';
+import type { Operation } from '../operation.js';
 import { qualified } from '../sql.js';
-import { identifier } from './fields.js';
-import { tableMustExist } from './checks.js';
+import { identifier } from './lib/fields.js';
+import { tableMustExist } from './lib/checks.js';
 
 const fields = z.strictObject({ name: identifier });
 
-export default defineOperation({
+type DropTable = z.infer<typeof fields>;
+
+export default {
   name: 'drop_table',
   fields,
   describe: (op) => ({ summary: `drop table ${op.name}`, strategy: 'hidden from the new version at start, dropped at complete' }),
@@ -24,4 +26,4 @@ export default defineOperation({
     lock: 'ACCESS EXCLUSIVE', table: op.name, effect: 'catalog only', why: 'old clients are gone once the old version is retired',
   }],
   rollback: () => [],
-});
+} satisfies Operation<DropTable>;

@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { defineOperation, type Issue } from '../operation.js';
+import type { Issue, Operation } from '../operation.js';
 import { ident, qualified } from '../sql.js';
-import { identifier } from './fields.js';
-import { columnMustExist, columnMustNotExist, columnNotChangedYet, nameIsNotReserved, tableMustExist } from './checks.js';
+import { identifier } from './lib/fields.js';
+import { columnMustExist, columnMustNotExist, columnNotChangedYet, nameIsNotReserved, tableMustExist } from './lib/checks.js';
 import { findColumn } from '../model.js';
 
 const fields = z.strictObject({ table: identifier, from: identifier, to: identifier });
 
-export default defineOperation({
+type RenameColumn = z.infer<typeof fields>;
+
+export default {
   name: 'rename_column',
   fields,
   describe: (op) => ({ summary: `rename column ${op.table}.${op.from} to ${op.to}`, strategy: 'the new version view exposes the new name; the column is renamed at complete' }),
@@ -36,4 +38,4 @@ export default defineOperation({
     }];
   },
   rollback: () => [],
-});
+} satisfies Operation<RenameColumn>;

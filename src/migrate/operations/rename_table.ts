@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { defineOperation } from '../operation.js';
+import type { Operation } from '../operation.js';
 import { ident, qualified } from '../sql.js';
-import { identifier } from './fields.js';
-import { nameIsNotReserved, tableMustExist, tableMustNotExist } from './checks.js';
+import { identifier } from './lib/fields.js';
+import { emptyTable } from '../model.js';
+import { nameIsNotReserved, tableMustExist, tableMustNotExist } from './lib/checks.js';
 
 const fields = z.strictObject({ from: identifier, to: identifier });
 
-export default defineOperation({
+type RenameTable = z.infer<typeof fields>;
+
+export default {
   name: 'rename_table',
   fields,
   describe: (op) => ({ summary: `rename table ${op.from} to ${op.to}`, strategy: 'the new version view uses the new name; the table is renamed at complete' }),
@@ -20,7 +23,7 @@ export default defineOperation({
   apply(op, model) {
     const t = model.tables.get(op.from);
     model.tables.delete(op.from);
-    model.tables.set(op.to, { ...(t ?? { physical: op.from, columns: [], primaryKey: [], constraints: new Set(), indexes: [] }), name: op.to });
+    model.tables.set(op.to, { ...(t ?? emptyTable(op.from)), name: op.to });
   },
   start: () => ({ steps: [] }),
   complete: (op, ctx) => {
@@ -31,4 +34,4 @@ export default defineOperation({
     }];
   },
   rollback: () => [],
-});
+} satisfies Operation<RenameTable>;

@@ -1,8 +1,8 @@
 // Validation helpers over the model. Each returns issues instead of throwing, so that one
 // run reports every problem of a migration file at once.
-import { type SchemaModel, type TableModel, findColumn } from '../model.js';
-import type { Issue } from '../operation.js';
-import { TEMP_PREFIX } from '../sql.js';
+import { type SchemaModel, type TableModel, findColumn } from '../../model.js';
+import type { Issue } from '../../operation.js';
+import { TEMP_PREFIX } from '../../sql.js';
 
 export function tableMustExist(model: SchemaModel, table: string, field: string, issues: Issue[]): TableModel | undefined {
   const t = model.tables.get(table);

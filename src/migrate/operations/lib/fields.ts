@@ -1,0 +1,52 @@
+// Field shapes shared by several operations, named and defaulted as pgroll names and
+// defaults them: a pgroll migration file parses here unchanged.
+import { z } from 'zod';
+
+export const identifier = z.string().min(1).max(63);
+
+const action = z.enum(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']);
+
+export const checkField = z.strictObject({
+  name: identifier,
+  constraint: z.string().min(1),
+  no_inherit: z.boolean().optional(),
+});
+
+export const referencesField = z.strictObject({
+  name: identifier,
+  table: identifier,
+  column: identifier,
+  on_delete: action.optional(),
+  on_update: action.optional(),
+  match_type: z.enum(['SIMPLE', 'FULL']).optional(),
+  deferrable: z.boolean().optional(),
+  initially_deferred: z.boolean().optional(),
+});
+
+export const generatedField = z.strictObject({
+  expression: z.string().min(1).optional(),
+  identity: z.strictObject({
+    user_specified_values: z.enum(['ALWAYS', 'BY DEFAULT']).optional(),
+    sequence_options: z.string().optional(),
+  }).optional(),
+}).refine((g) => (g.expression === undefined) !== (g.identity === undefined), 'give exactly one of `expression` and `identity`');
+
+export const columnField = z.strictObject({
+  name: identifier,
+  type: z.string().min(1),
+  // pgroll's default: a column is NOT NULL unless `nullable: true` is given.
+  nullable: z.boolean().default(false),
+  pk: z.boolean().optional(),
+  unique: z.boolean().optional(),
+  default: z.string().nullable().optional(),
+  check: checkField.optional(),
+  references: referencesField.optional(),
+  generated: generatedField.optional(),
+  comment: z.string().nullable().optional(),
+});
+
+/** Per-column SQL expressions, as create_constraint and drop_multicolumn_constraint take them. */
+export const perColumn = z.record(z.string(), z.string());
+
+export type ColumnField = z.infer<typeof columnField>;
+export type ReferencesField = z.infer<typeof referencesField>;
