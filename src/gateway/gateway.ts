@@ -12,7 +12,7 @@ import type { FlagSource } from '../canary/flags/flag-source.js';
 import { openFlagSource } from '../canary/flags/open.js';
 import { Rollouts } from '../canary/rollouts.js';
 import { ConsumerTracker } from '../consumers/tracker.js';
-import { buildProxyServer } from './server.js';
+import { buildProxyServer, closeUpstreams } from './server.js';
 import { ShadowService } from '../shadow/service.js';
 
 export interface GatewayOptions {
@@ -208,6 +208,7 @@ export class Gateway {
     } finally {
       clearTimeout(timer);
       clearInterval(sweep);
+      await closeUpstreams(this.proxy);
       await this.shadow.close();
       await this.admin.close();
       await this.flagSource?.close();
