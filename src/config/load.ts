@@ -15,6 +15,8 @@ import { substituteEnv, type EnvProblem } from './env.js';
 import { gatewaySchema, routeSchema, versionSchema, type CanaryFile, type GatewayFile, type RouteFile, type VersionFile } from './schema.js';
 
 export interface LoadOptions {
+  /** Milliseconds since the epoch, for loadedAt; injected by tests (default Date.now). */
+  clock?: () => number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -306,7 +308,7 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
     routes,
     canaries: routes.flatMap((r) => [...r.upstreams.values()].flatMap((u) => (u.canary ? [u.canary] : []))),
     fingerprint: fingerprint.digest('hex'),
-    loadedAt: Date.now(),
+    loadedAt: (options.clock ?? Date.now)(),
   };
 }
 

@@ -191,7 +191,10 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, Expirable {
   }
 
   private send(): void {
-    this.ctx.deadlines.track(this, this.timeout);
+    // The upstream cannot be expected to answer before it has the whole request: for a
+    // streamed body the clock starts once it is sent (the client's own pace is bounded by
+    // limits.requestTimeout); otherwise it starts now, connecting and queueing included.
+    if (this.body === null || Buffer.isBuffer(this.body)) this.ctx.deadlines.track(this, this.timeout);
     if (this.fresh) {
       // A connection of its own, closed once this request is done.
       const client = new Client(this.origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
@@ -207,6 +210,10 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, Expirable {
   onConnect(abort: (err?: Error) => void): void {
     if (!this.pending) return abort(new ClientGone());
     this.abortUpstream = abort;
+  }
+
+  onRequestSent(): void {
+    if (this.pending && this.body !== null && !Buffer.isBuffer(this.body)) this.ctx.deadlines.track(this, this.timeout);
   }
 
   onHeaders(statusCode: number, headers: Buffer[], resume: () => void): boolean {
