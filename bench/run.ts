@@ -3,7 +3,9 @@
 //   (a) direct to the upstream            (b) nginx reverse proxy, adding the same headers
 //   (c) bare @fastify/http-proxy          (d) sundial, core features on
 //   (e) sundial, 50% canary               (f) sundial, 100% GET shadowing and comparison
-//   (g) sundial --workers 2 (core)
+//   (g) sundial --workers 2 (core)       (h) sundial, 10% GET shadowing
+// and a fixed-rate pair: (d) and (f) at half of (d)'s measured rate, where the client must
+// not pay for the shadow (autocannon's overallRate).
 // Options: --rounds N (3) --seconds N (5) --connections N (50) --only a,c,d --soak
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -32,7 +34,7 @@ const { values: opts } = parseArgs({
   },
 });
 if (opts.help) {
-  process.stdout.write('npm run bench -- [--rounds 3] [--seconds 5] [--connections 50] [--only a,b,c,d,e,f,g] [--soak [--soak-requests 200000]] [--instructions]\n');
+  process.stdout.write('npm run bench -- [--rounds 3] [--seconds 5] [--connections 50] [--only a,b,c,d,e,f,g,h] [--soak [--soak-requests 200000]] [--instructions]\n');
   process.exit(0);
 }
 
@@ -114,6 +116,7 @@ async function setup(): Promise<Case[]> {
     ['e', 'sundial: + 50% canary', 'canary', 1],
     ['f', 'sundial: + 100% GET shadow, compared', 'shadow', 1],
     ['g', 'sundial --workers 2', 'core', 2],
+    ['h', 'sundial: + 10% GET shadow, compared', 'shadow10', 1],
   ];
   for (const [id, name, kind, workers] of sundialCases) {
     if (!want(id)) continue;
@@ -174,23 +177,57 @@ async function benchmark() {
     };
   });
   const by = (id: string) => summary.find((s) => s.id === id);
+  const fixed = await fixedRate(cases, by('d')?.rps);
   const lines = [
     '| case | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB | req/s ÷ (c) | req/s ÷ (b) | p99 ÷ (c) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...summary.map((s) => `| (${s.id}) ${s.name} | ${s.rps.toFixed(0)} | ${s.p50ms.toFixed(2)} | ${s.p99ms.toFixed(2)} | ${s.cpuUsPerRequest?.toFixed(0) ?? '-'} | ${s.peakRssBytes ? mb(s.peakRssBytes) : '-'} | ${ratio(s.rps, by('c')?.rps)} | ${ratio(s.rps, by('b')?.rps)} | ${ratio(s.p99ms, by('c')?.p99ms)} |`),
   ];
+  if (fixed) {
+    lines.push('', `Fixed rate: ${fixed.rate} req/s offered (half of (d)'s rate), autocannon, ${opts.connections} connections, ${fixed.seconds} s each:`, '',
+      '| case | req/s | p50 ms | p99 ms |', '|---|---:|---:|---:|',
+      ...fixed.results.map((r) => `| (${r.id}) at a fixed rate | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} |`));
+  }
   const targets: string[] = [];
   const check = (label: string, value: number | undefined, goal: number, atLeast: boolean) => {
     if (value === undefined || !Number.isFinite(value)) return;
     const met = atLeast ? value >= goal : value <= goal;
     targets.push(`- ${label}: ${value.toFixed(2)} (target ${atLeast ? '≥' : '≤'} ${goal}) ${met ? 'met' : 'NOT met'}`);
   };
-  const [b, c, d, f, g] = ['b', 'c', 'd', 'f', 'g'].map(by);
-  check('(d) req/s ÷ (c) req/s', d && c && d.rps / c.rps, 0.95, true);
+  const [b, c, d, e, f, g, h] = ['b', 'c', 'd', 'e', 'f', 'g', 'h'].map(by);
+  check('(d) CPU/req ÷ (c) CPU/req', d?.cpuUsPerRequest && c?.cpuUsPerRequest ? d.cpuUsPerRequest / c.cpuUsPerRequest : undefined, 1.0, false);
+  check('(d) req/s ÷ (c) req/s', d && c && d.rps / c.rps, 1.0, true);
   check('(d) p99 ÷ (c) p99', d && c && d.p99ms / c.p99ms, 1.1, false);
-  check('(f) req/s ÷ (d) req/s', f && d && f.rps / d.rps, 0.8, true);
+  check('(e) req/s ÷ (d) req/s', e && d && e.rps / d.rps, 0.95, true);
+  check('(h) req/s ÷ (d) req/s', h && d && h.rps / d.rps, 0.95, true);
+  check('(f) CPU/req ÷ (d) CPU/req', f?.cpuUsPerRequest && d?.cpuUsPerRequest ? f.cpuUsPerRequest / d.cpuUsPerRequest : undefined, 1.5, false);
+  check('(f) req/s ÷ (d) req/s', f && d && f.rps / d.rps, 0.65, true);
   check('(g) req/s ÷ (b) req/s', g && b && g.rps / b.rps, 0.5, true);
-  return { lines, targets, summary };
+  if (fixed) {
+    const [fd, ff] = ['d', 'f'].map((id) => fixed.results.find((r) => r.id === id));
+    check('fixed rate: (f) p50 ÷ (d) p50', fd && ff && ff.p50ms / fd.p50ms, 1.1, false);
+    check('fixed rate: (f) p99 ÷ (d) p99', fd && ff && ff.p99ms / fd.p99ms, 1.1, false);
+  }
+  return { lines, targets, summary: { cases: summary, fixedRate: fixed } };
+}
+
+/** (d) and (f) at half of (d)'s measured maximum, the same constant rate for both. */
+async function fixedRate(cases: Case[], dRps: number | undefined) {
+  const d = cases.find((c) => c.id === 'd');
+  const f = cases.find((c) => c.id === 'f');
+  if (!d || !f || !dRps) return undefined;
+  const rate = Math.round(dRps / 2);
+  const seconds = Math.max(5, Number(opts.seconds));
+  const results: (LoadResult & { id: string })[] = [];
+  for (let r = 0; r < Number(opts.rounds); r++) {
+    for (const c of [d, f]) {
+      const res = await runAutocannon({ url: c.url, connections: Number(opts.connections), seconds, overallRate: rate });
+      process.stderr.write(`fixed rate ${rate}/s (${c.id}): p50 ${res.p50ms} ms, p99 ${res.p99ms} ms\n`);
+      results.push({ ...res, id: c.id });
+    }
+  }
+  const med = (id: string, k: 'rps' | 'p50ms' | 'p99ms') => median(results.filter((x) => x.id === id).map((x) => x[k]));
+  return { rate, seconds, results: ['d', 'f'].map((id) => ({ id, rps: med(id, 'rps'), p50ms: med(id, 'p50ms'), p99ms: med(id, 'p99ms'), requests: 0, errors: 0 })) };
 }
 
 async function soak() {
@@ -232,6 +269,10 @@ async function instructions() {
     {
       id: 'd', name: 'sundial: version, lifecycle, metrics', path: '/v1/orders/1',
       command: (port) => [process.execPath, CLI, 'start', '--dir', sundialConfig(root, 'core', port, 0, upstream, second)],
+    },
+    {
+      id: 'f', name: 'sundial: + 100% GET shadow, compared', path: '/v1/orders/1',
+      command: (port) => [process.execPath, CLI, 'start', '--dir', sundialConfig(root, 'shadow', port, 0, upstream, second)],
     },
   ]);
   if (typeof result === 'string') {

@@ -1,10 +1,10 @@
 // The sundial configs under test: (d) the core features, (e) a 50% canary, (f) 100% GET
-// shadowing with comparison. Each is a config directory of its own.
+// shadowing with comparison, (h) 10% GET shadowing. Each is a config directory of its own.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
-export type SundialCase = 'core' | 'canary' | 'shadow';
+export type SundialCase = 'core' | 'canary' | 'shadow' | 'shadow10';
 
 export const BENCH_TOKEN = 'bench-admin-token';
 
@@ -30,8 +30,8 @@ export function sundialConfig(root: string, kind: SundialCase, port: number, adm
     v1.canary = { upstream: second, flag: 'bench-canary', stickiness: { header: 'X-User-Id' } };
     write('config/flags.yaml', { flags: { 'bench-canary': { enabled: true, rollout: 50 } } });
   }
-  if (kind === 'shadow') {
-    v1.shadow = { upstream: second, sample: 1, methods: ['GET'], compare: { ignore: ['headers.date'] } };
+  if (kind === 'shadow' || kind === 'shadow10') {
+    v1.shadow = { upstream: second, sample: kind === 'shadow' ? 1 : 0.1, methods: ['GET'], compare: { ignore: ['headers.date'] } };
   }
   write('routes/orders.yaml', { name: 'orders', prefix: '/orders', versions: { v1, v2: { upstream } } });
   return dir;

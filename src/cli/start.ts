@@ -111,5 +111,9 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  // The drain is over and every listener is closed. Timers some dependencies leave behind
+  // (undici's keep-alive timers among them) would hold the process for seconds past its
+  // drainTimeout; the exit must not wait for them.
+  setImmediate(() => process.exit());
   return 0;
 }

@@ -17,6 +17,8 @@ import { firstSyntaxError, formatSyntaxError } from './yaml-syntax.js';
 import { gatewaySchema, routeSchema, versionSchema, type CanaryFile, type GatewayFile, type RouteFile, type VersionFile } from './schema.js';
 
 export interface LoadOptions {
+  /** Milliseconds since the epoch, for loadedAt; injected by tests (default Date.now). */
+  clock?: () => number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -313,7 +315,7 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
     routes,
     canaries: routes.flatMap((r) => [...r.upstreams.values()].flatMap((u) => (u.canary ? [u.canary] : []))),
     fingerprint: fingerprint.digest('hex'),
-    loadedAt: Date.now(),
+    loadedAt: (options.clock ?? Date.now)(),
   };
 }
 

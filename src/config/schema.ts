@@ -80,7 +80,16 @@ export const gatewaySchema = z.strictObject({
     connectTimeout: duration.default(2000),
     timeout: duration.default(30000),
     connections: z.number().int().positive().default(128),
-  }).default({ connectTimeout: 2000, timeout: 30000, connections: 128 }),
+    // Off unless configured: a gateway must not multiply the load on a struggling upstream.
+    retries: z.strictObject({
+      attempts: z.number().int().min(0).max(5).default(0),
+      statuses: z.array(httpStatus).default([502, 503, 504]),
+      // Retries may add at most this share of the requests (a token bucket of 10).
+      budget: z.number().min(0).max(1).default(0.1),
+      // A Retry-After longer than this is passed to the client rather than waited out.
+      maxDelay: duration.default(1000),
+    }).default({ attempts: 0, statuses: [502, 503, 504], budget: 0.1, maxDelay: 1000 }),
+  }).default({ connectTimeout: 2000, timeout: 30000, connections: 128, retries: { attempts: 0, statuses: [502, 503, 504], budget: 0.1, maxDelay: 1000 } }),
   flags: z.discriminatedUnion('provider', [
     z.strictObject({ provider: z.literal('local'), file: z.string().default('config/flags.yaml') }),
     z.strictObject({
@@ -97,7 +106,11 @@ export const gatewaySchema = z.strictObject({
   ]).default({ provider: 'local', file: 'config/flags.yaml' }),
   limits: z.strictObject({
     bodyLimit: byteSize.default(10 * 1024 * 1024),
-  }).default({ bodyLimit: 10 * 1024 * 1024 }),
+    // How long a client may take to send its request head, and its whole request.
+    headersTimeout: duration.default(10000),
+    requestTimeout: duration.default(300000),
+  }).refine((l) => l.headersTimeout <= l.requestTimeout, { message: 'headersTimeout must not be longer than requestTimeout', path: ['headersTimeout'] })
+    .default({ bodyLimit: 10 * 1024 * 1024, headersTimeout: 10000, requestTimeout: 300000 }),
   shutdown: z.strictObject({
     drainTimeout: duration.default(10000),
   }).default({ drainTimeout: 10000 }),

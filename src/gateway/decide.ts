@@ -1,6 +1,13 @@
 // The request path as a chain of named stages, each one decision, composed into a single
-// verdict: proxy to this URL with these headers, or answer with this problem. Pure over
-// (config, request, clock); the fastify shell only carries out the verdict.
+// verdict: proxy to this URL and add these response headers, or answer with this problem
+// and these headers. Pure over (config, request, clock, flags): decide() is the only reader
+// of the clock on the request path, and the verdict carries the instant it was made for, so
+// what runs after the response (consumer counts) needs no clock of its own. The server
+// only carries out the verdict.
+//
+// Stages, numbered as in the README: 1 resolve version (src/versioning), 2 match route
+// (src/routing), 3 lifecycle (src/lifecycle; 3b per operation, src/openapi), 4 pick arm
+// (src/canary), then the proxy (src/gateway/forward.ts) and observe (src/metrics).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CompiledCanary, CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from '../config/compiled.js';
 import type { VersionSource } from '../config/schema.js';
@@ -12,6 +19,7 @@ import { pickArm, type Arm } from '../canary/arm.js';
 import type { FlagSource } from '../canary/flags/flag-source.js';
 import { successorLink } from '../lifecycle/links.js';
 import { activeBrownout, lifecycleState, type LifecycleState } from '../lifecycle/state.js';
+import type { BrownoutWindow } from '../config/compiled.js';
 import { matchRoute } from '../routing/match.js';
 import { resolveVersion } from '../versioning/resolve.js';
 import { matchDeprecatedOperation, operationResponseHeaders, operationSunsetProblem, type MatchedOperation } from '../openapi/lifecycle.js';
@@ -25,6 +33,15 @@ export interface GatewayRequest {
   /** The client address, for canary stickiness by IP. */
   ip?: string;
 }
+
+/**
+ * Response headers as flat name/value pairs (names lower-case), the shape Node's
+ * writeHead takes: most verdicts share a constant array, so nothing is built per request.
+ */
+export type HeaderPairs = readonly string[];
+
+const NO_HEADERS: HeaderPairs = Object.freeze([]);
+const ARM_HEADERS: Record<Arm, HeaderPairs> = { stable: Object.freeze(['sundial-arm', 'stable']), canary: Object.freeze(['sundial-arm', 'canary']) };
 
 interface Resolved {
   route: CompiledRoute;
@@ -45,12 +62,18 @@ export interface ProxyDecision extends Resolved {
   upstream: CompiledUpstream;
   /** The full upstream URL: upstream base, forwarded path and the original query. */
   target: string;
+  /** Headers to add to the upstream's response: lifecycle, successor link, canary arm. */
+  headers: HeaderPairs;
+  /** The instant (ms since the epoch) the verdict was made for. */
+  now: number;
 }
 
 export interface RejectDecision extends Partial<Resolved> {
   kind: 'reject';
   problem: Problem;
-  headers?: Record<string, string>;
+  /** Headers to send with the problem: Allow, lifecycle headers, Retry-After. */
+  headers: HeaderPairs;
+  now: number;
 }
 
 export type Decision = ProxyDecision | RejectDecision;
@@ -68,15 +91,15 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
   if (!resolution.ok) {
     switch (resolution.kind) {
       case 'unknown':
-        return reject(problem(ERR_VERSION_UNKNOWN, 400, 'unknown-version', 'Unknown API version',
+        return reject(now, problem(ERR_VERSION_UNKNOWN, 400, 'unknown-version', 'Unknown API version',
           `The ${SOURCE_NAMES[resolution.source]} names API version "${quote(resolution.value)}", which this API does not have.`,
           { supportedVersions, source: resolution.source }));
       case 'malformed':
-        return reject(problem(ERR_BAD_REQUEST, 400, 'malformed-version', 'Malformed API version',
+        return reject(now, problem(ERR_BAD_REQUEST, 400, 'malformed-version', 'Malformed API version',
           `The ${SOURCE_NAMES[resolution.source]} carries an API version that cannot be read: "${quote(resolution.value)}".`,
           { supportedVersions, source: resolution.source }));
       case 'conflict':
-        return reject(problem(ERR_VERSION_CONFLICT, 400, 'conflicting-versions', 'Conflicting API versions',
+        return reject(now, problem(ERR_VERSION_CONFLICT, 400, 'conflicting-versions', 'Conflicting API versions',
           `The request names more than one API version: ${resolution.found.map((f) => `${f.version} (${SOURCE_NAMES[f.source]})`).join(', ')}. Name one.`,
           { supportedVersions, found: resolution.found }));
     }
@@ -86,31 +109,32 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
   // 2. match route
   const route = matchRoute(cfg.routes, forwardPath, req.headers.host);
   if (!route) {
-    return reject(problem(ERR_ROUTE_NOT_FOUND, 404, 'not-found', 'Not Found', `No route serves ${quote(forwardPath)}.`));
+    return reject(now, problem(ERR_ROUTE_NOT_FOUND, 404, 'not-found', 'Not Found', `No route serves ${quote(forwardPath)}.`));
   }
   if (route.methods && !route.methods.has(req.method)) {
-    return reject(problem(ERR_METHOD_NOT_ALLOWED, 405, 'method-not-allowed', 'Method Not Allowed',
-      `Route "${route.name}" accepts ${route.allow}, not ${quote(req.method)}.`), { allow: route.allow });
+    return reject(now, problem(ERR_METHOD_NOT_ALLOWED, 405, 'method-not-allowed', 'Method Not Allowed',
+      `Route "${route.name}" accepts ${route.allow}, not ${quote(req.method)}.`), ['allow', route.allow]);
   }
 
   const versionId = resolution.version ?? route.defaultVersion ?? cfg.versioning.defaultVersion;
   if (versionId === undefined) {
-    return reject(problem(ERR_VERSION_REQUIRED, 400, 'version-required', 'API version required',
+    return reject(now, problem(ERR_VERSION_REQUIRED, 400, 'version-required', 'API version required',
       `Name an API version (${describeSources(cfg)}).`, { supportedVersions }));
   }
   const version = cfg.versions.get(versionId)!;
   const upstream = route.upstreams.get(versionId);
   if (!upstream) {
-    return reject(problem(ERR_VERSION_NOT_ROUTED, 404, 'version-not-served', 'Not served in this version',
+    return reject(now, problem(ERR_VERSION_NOT_ROUTED, 404, 'version-not-served', 'Not served in this version',
       `"${route.name}" is not served in API version ${versionId}. It is served in: ${route.versionIds.join(', ')}.`,
       { supportedVersions: route.versionIds }));
   }
   const source = resolution.source ?? 'default';
 
-  // 3. lifecycle
-  const state = lifecycleState(version, now);
-  if (state === 'sunset') return rejectSunset(cfg, { route, version, source, state, forwardPath, query });
-  if (state === 'brownout') return rejectBrownout(cfg, { route, version, source, state, forwardPath, query }, now);
+  // 3. lifecycle; the brownout window is looked up once, for the state and the problem.
+  const brownout = version.brownouts.length ? activeBrownout(version, now) : undefined;
+  const state = lifecycleState(version, now, brownout);
+  if (state === 'sunset') return rejectSunset(cfg, { route, version, source, state, forwardPath, query }, now);
+  if (state === 'brownout') return rejectBrownout(cfg, { route, version, source, state, forwardPath, query }, brownout!, now);
 
   // 3b. per-operation lifecycle, from the version's OpenAPI document (compiled at load)
   let operation: MatchedOperation | undefined;
@@ -119,7 +143,7 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
     const op = operation?.value;
     if (op?.sunsetAt !== undefined && now >= op.sunsetAt) {
       const resolved: Resolved = { route, version, source, state, forwardPath, query, operation };
-      return { kind: 'reject', ...resolved, problem: operationSunsetProblem(version, op), headers: lifecycleResponseHeaders(cfg, resolved) };
+      return { kind: 'reject', ...resolved, problem: operationSunsetProblem(version, op), headers: lifecycleResponseHeaders(cfg, resolved), now };
     }
   }
 
@@ -131,15 +155,21 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
     if (arm === 'canary') chosen = upstream.canary.canary;
   }
 
+  // The response headers of the verdict: none, the version's lifecycle headers, the arm.
+  let headers = version.headers.deprecation || version.headers.sunset || operation
+    ? lifecycleResponseHeaders(cfg, { version, source, forwardPath, query, operation })
+    : NO_HEADERS;
+  if (upstream.canary?.armHeader) headers = headers.length ? [...headers, 'sundial-arm', arm] : ARM_HEADERS[arm];
+
   return {
     kind: 'proxy', route, version, source, state, forwardPath, query, operation, arm, canary: upstream.canary, upstream: chosen,
     target: query ? `${chosen.base}${forwardPath}?${query}` : `${chosen.base}${forwardPath}`,
+    headers, now,
   };
-
 }
 
-function reject(p: Problem, headers?: Record<string, string>): RejectDecision {
-  return { kind: 'reject', problem: p, headers };
+function reject(now: number, p: Problem, headers: HeaderPairs = NO_HEADERS): RejectDecision {
+  return { kind: 'reject', problem: p, headers, now };
 }
 
 function describeSources(cfg: CompiledConfig): string {
@@ -155,20 +185,38 @@ function describeSources(cfg: CompiledConfig): string {
 }
 
 /** The lifecycle headers for a resolved version, including the per-request successor link. */
-export function lifecycleResponseHeaders(cfg: CompiledConfig, r: Pick<Resolved, 'version' | 'source' | 'forwardPath' | 'query' | 'operation'>): Record<string, string> {
-  if (r.operation) return operationResponseHeaders(cfg, { ...r, operation: r.operation });
+export function lifecycleResponseHeaders(cfg: CompiledConfig, r: Pick<Resolved, 'version' | 'source' | 'forwardPath' | 'query' | 'operation'>): HeaderPairs {
+  if (r.operation) {
+    const op = operationResponseHeaders(cfg, { ...r, operation: r.operation });
+    const out: string[] = [];
+    for (const name in op) out.push(name, op[name]);
+    return out;
+  }
   const h = r.version.headers;
-  const out: Record<string, string> = {};
-  if (h.deprecation) out.deprecation = h.deprecation;
-  if (h.sunset) out.sunset = h.sunset;
   const successor = r.version.successor && (h.deprecation || h.sunset)
     ? successorLink(cfg.versioning, r.version.successor, r.source === 'default' ? undefined : r.source, r.forwardPath, r.query)
     : undefined;
-  if (h.link || successor) out.link = h.link && successor ? `${h.link}, ${successor}` : (h.link ?? successor)!;
-  return out;
+  const fixed = fixedLifecycleHeaders(r.version);
+  if (!h.link && !successor) return fixed;
+  return [...fixed, 'link', h.link && successor ? `${h.link}, ${successor}` : (h.link ?? successor)!];
 }
 
-function rejectSunset(cfg: CompiledConfig, r: Resolved): RejectDecision {
+// A version's Deprecation and Sunset values never change while its config serves, so the
+// pairs are built once per compiled version.
+const fixedPairs = new WeakMap<CompiledVersion, HeaderPairs>();
+function fixedLifecycleHeaders(v: CompiledVersion): HeaderPairs {
+  let pairs = fixedPairs.get(v);
+  if (!pairs) {
+    const out: string[] = [];
+    if (v.headers.deprecation) out.push('deprecation', v.headers.deprecation);
+    if (v.headers.sunset) out.push('sunset', v.headers.sunset);
+    pairs = Object.freeze(out);
+    fixedPairs.set(v, pairs);
+  }
+  return pairs;
+}
+
+function rejectSunset(cfg: CompiledConfig, r: Resolved, now: number): RejectDecision {
   const v = r.version;
   const sunset = new Date(v.sunsetAt!).toISOString();
   const detail = v.successor
@@ -180,12 +228,12 @@ function rejectSunset(cfg: CompiledConfig, r: Resolved): RejectDecision {
     problem: problem(ERR_VERSION_SUNSET, v.sunsetStatus, 'version-sunset', 'API version retired', detail,
       { version: v.id, sunset, successor: v.successor, docs: v.docs }),
     headers: lifecycleResponseHeaders(cfg, r),
+    now,
   };
 }
 
-function rejectBrownout(cfg: CompiledConfig, r: Resolved, now: number): RejectDecision {
+function rejectBrownout(cfg: CompiledConfig, r: Resolved, w: BrownoutWindow, now: number): RejectDecision {
   const v = r.version;
-  const w = activeBrownout(v, now)!;
   const end = new Date(w.end).toISOString();
   const sunset = v.sunsetAt === undefined ? undefined : new Date(v.sunsetAt).toISOString();
   const detail = `API version ${v.id} is unavailable during a scheduled brownout until ${end}` +
@@ -196,6 +244,7 @@ function rejectBrownout(cfg: CompiledConfig, r: Resolved, now: number): RejectDe
     ...r,
     problem: problem(ERR_VERSION_BROWNOUT, w.status, 'version-brownout', 'API version brownout', detail,
       { version: v.id, brownout: { start: new Date(w.start).toISOString(), end }, sunset, successor: v.successor, docs: v.docs }),
-    headers: { ...lifecycleResponseHeaders(cfg, r), 'retry-after': String(Math.max(1, Math.ceil((w.end - now) / 1000))) },
+    headers: [...lifecycleResponseHeaders(cfg, r), 'retry-after', String(Math.max(1, Math.ceil((w.end - now) / 1000)))],
+    now,
   };
 }

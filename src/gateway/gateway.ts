@@ -12,7 +12,7 @@ import type { FlagSource } from '../canary/flags/flag-source.js';
 import { openFlagSource } from '../canary/flags/open.js';
 import { Rollouts } from '../canary/rollouts.js';
 import { ConsumerTracker } from '../consumers/tracker.js';
-import { buildProxyServer } from './server.js';
+import { buildProxyServer, closeUpstreams } from './server.js';
 import { ShadowService } from '../shadow/service.js';
 
 export interface GatewayOptions {
@@ -61,14 +61,14 @@ export class Gateway {
     this.metrics = new GatewayMetrics({ buckets: config.gateway.metrics.buckets, processMetrics: config.gateway.metrics.processMetrics });
     this.metrics.configLoadedAt.set(config.loadedAt / 1000);
     this.rollouts = new Rollouts(this.metrics, this.log.child({ component: 'rollout' }), options.clock ?? Date.now);
-    this.shadow = new ShadowService({ current: () => this.config, metrics: this.metrics, logger: this.log.child({ component: 'shadow' }) });
+    this.shadow = new ShadowService({ current: () => this.config, metrics: this.metrics, logger: this.log.child({ component: 'shadow' }), clock: options.clock });
     this.consumers = new ConsumerTracker(options.clock);
     this.consumers.configure(config);
   }
 
   /** Loads the config (throwing a ConfigError naming every problem) and builds both listeners. */
   static async create(options: GatewayOptions): Promise<Gateway> {
-    const config = loadConfig(options.dir, { env: options.env });
+    const config = loadConfig(options.dir, { env: options.env, clock: options.clock });
     const gateway = new Gateway(config, options);
     const clock = options.clock ?? Date.now;
     if (config.canaries.length) gateway.flagSource = await openFlagSource(config.gateway.flags, config.dir, gateway.log.child({ component: 'flags' }));
@@ -126,7 +126,7 @@ export class Gateway {
     const run = async (): Promise<ReloadOutcome> => {
       let next: CompiledConfig;
       try {
-        next = loadConfig(this.options.dir, { env: this.options.env });
+        next = loadConfig(this.options.dir, { env: this.options.env, clock: this.options.clock });
       } catch (err) {
         const problems = err instanceof ConfigError ? err.problems.map(formatProblem) : [String(err)];
         this.metrics.configReloads.inc({ result: 'refused' });
@@ -208,6 +208,7 @@ export class Gateway {
     } finally {
       clearTimeout(timer);
       clearInterval(sweep);
+      await closeUpstreams(this.proxy);
       await this.shadow.close();
       await this.admin.close();
       await this.flagSource?.close();

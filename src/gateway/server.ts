@@ -1,29 +1,31 @@
-// The proxy listener: fastify as a thin shell that carries each request through decide()
-// and then either answers with its problem or forwards it with @fastify/reply-from.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import replyFrom from '@fastify/reply-from';
-import type { IncomingHttpHeaders } from 'node:http';
-import type { CompiledConfig, CompiledUpstream } from '../config/compiled.js';
+// The proxy listener. A request goes, in order:
+//   1. to fastify, if it is for sundial's own endpoint on this port (the discovery document);
+//   2. through decide(), which gives the whole verdict (stages 1-4, see decide.ts);
+//   3. a rejection is answered with its problem and headers; a request to proxy goes to
+//      forward.ts, which carries it to the upstream on undici's dispatcher and back.
+// fastify is the shell for what is not the hot path (its routing, its error and not-found
+// handlers, its client-error handling). The hot path is Node's HTTP server and undici
+// directly: @fastify/reply-from cost about a third of the CPU of a proxied request, and
+// carried behaviours a gateway must not have (it retried a GET 503 ten times).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Agent } from 'undici';
+import type { CompiledConfig } from '../config/compiled.js';
 import { ERR_BAD_REQUEST } from '../errors.js';
 import type { FlagSource } from '../canary/flags/flag-source.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ConsumerTracker } from '../consumers/tracker.js';
 import { discoveryDocument } from '../discovery/api-versions.js';
-import { limitBody } from './body-limit.js';
-import { decide, lifecycleResponseHeaders, type Decision, type ProxyDecision } from './decide.js';
-import { stripHopByHop } from './hop-by-hop.js';
+import { decide, type RejectDecision } from './decide.js';
+import { Deadlines } from './deadlines.js';
+import { RequestView, UpstreamExchange, type ForwardContext } from './forward.js';
+import { connectorSkipping100 } from './informational.js';
 import { problem, sendProblem } from './problem.js';
-import { bodyTooLargeProblem, classifyUpstreamError, upstreamProblem } from './upstream-errors.js';
-import type { PrimaryResponse, ShadowExchange } from '../shadow/exchange.js';
+import { writeProblem } from './raw-problem.js';
+import { upstreamRequestHeaders } from './request-headers.js';
+import { limitBody } from './body-limit.js';
+import { bodyTooLargeProblem } from './upstream-errors.js';
 import type { ShadowService } from '../shadow/service.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    sundialConfig: CompiledConfig;
-    sundialDecision: Decision | null;
-    sundialShadow: ShadowExchange | null;
-  }
-}
 
 export interface ProxyServerContext {
   /** The config that new requests start on; swapped atomically on reload. */
@@ -41,81 +43,160 @@ export interface ProxyServerContext {
   consumers?: ConsumerTracker;
 }
 
-type ReplyFromOptions = NonNullable<Parameters<FastifyReply['from']>[1]>;
+/** Bodies up to this size are read whole before they go upstream (see bodyPlan). */
+export const BUFFERED_BODY_BYTES = 64 * 1024;
 
 export async function buildProxyServer(ctx: ProxyServerContext): Promise<FastifyInstance> {
   const initial = ctx.current();
+  const upstreams = upstreamAgent(initial);
+  const forward = forwardContext(ctx, upstreams);
+  let shell: (req: IncomingMessage, res: ServerResponse) => void = () => undefined;
+
   const app = Fastify({
     loggerInstance: ctx.logger,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: initial.gateway.trustProxy,
     return503OnClosing: true,
-    // Request ids are not needed on the hot path; upstreams see X-Forwarded-* instead. Nor
-    // is a child logger per request (fastify's default), which costs an allocation each.
     genReqId: () => '',
     childLoggerFactory: (logger) => logger,
-    bodyLimit: initial.gateway.limits.bodyLimit,
-  });
-
-  await app.register(replyFrom, {
-    undici: {
-      connections: initial.gateway.upstream.connections,
-      pipelining: 1,
-      connect: { timeout: initial.gateway.upstream.connectTimeout },
-      headersTimeout: initial.gateway.upstream.timeout,
-      bodyTimeout: initial.gateway.upstream.timeout,
+    serverFactory: (handler) => {
+      shell = handler;
+      return proxyListener(initial, (req, res) => handle(ctx, forward, shell, req, res));
     },
-    disableRequestLogging: true,
-    cacheURLs: 0,
   });
+  registerShell(app, ctx, initial);
+  agents.set(app, upstreams);
+  return app;
+}
 
-  app.decorateRequest('sundialConfig', null as unknown as CompiledConfig);
-  app.decorateRequest('sundialDecision', null);
-  app.decorateRequest('sundialShadow', null);
+const agents = new WeakMap<FastifyInstance, Agent>();
 
-  // Bodies are streamed to the upstream as they arrive, never parsed.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', function passThrough(request, payload, done) {
-    try {
-      done(null, limitBody(payload, configOf(request).gateway.limits.bodyLimit));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
+/**
+ * Closes the upstream connections of a proxy listener: after its server has closed, every
+ * request is over, and keep-alive sockets must not hold the process past its drain.
+ */
+export async function closeUpstreams(app: FastifyInstance): Promise<void> {
+  await agents.get(app)?.destroy().catch(() => undefined);
+}
+
+/** The Node HTTP server, with its own limits on slow clients (limits.*Timeout). */
+function proxyListener(cfg: CompiledConfig, onRequest: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  const limits = cfg.gateway.limits;
+  const server = createServer({
+    // A client gets this long to send its request head, and its whole request; Node checks
+    // both at connectionsCheckingInterval. Slow clients are then cut (408), and, as bodies up
+    // to BUFFERED_BODY_BYTES are read whole first, never hold an upstream connection.
+    headersTimeout: limits.headersTimeout,
+    requestTimeout: limits.requestTimeout,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeout / 4))),
+    keepAliveTimeout: 72_000,
+  }, onRequest);
+  return server;
+}
+
+/** The connection pools to every upstream, one undici Agent for the listener. */
+function upstreamAgent(cfg: CompiledConfig): Agent {
+  const u = cfg.gateway.upstream;
+  return new Agent({
+    connections: u.connections,
+    pipelining: 1,
+    // Timeouts are enforced by forward.ts, precisely; undici's are off.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    connect: connectorSkipping100({ timeout: u.connectTimeout }),
   });
+}
 
-  // A request is served by the config that was current when it arrived, even if a reload
-  // lands while it is in flight. It is captured at the first stage that needs it (the body
-  // parser, else the handler), which both run as the request arrives; a hook of its own
-  // would cost every request a hook run.
-  function configOf(request: FastifyRequest): CompiledConfig {
-    return request.sundialConfig ?? (request.sundialConfig = ctx.current());
+function forwardContext(ctx: ProxyServerContext, dispatcher: Agent): ForwardContext {
+  const { metrics, consumers } = ctx;
+  return {
+    dispatcher,
+    deadlines: new Deadlines(),
+    metrics,
+    logger: ctx.logger,
+    draining: ctx.draining,
+    shadow: ctx.shadow,
+    retryTokens: 10,
+    finished(x: UpstreamExchange) {
+      const d = x.decision;
+      // A client that left before the response began is counted as nginx does, 499.
+      const status = x.res.headersSent ? x.res.statusCode : 499;
+      metrics.observeProxied(d.upstream, d.route.name, d.version.id, x.req.method!, status, d.arm, (performance.now() - x.started) / 1000, d.state === 'deprecated');
+      if (consumers?.enabled) consumers.observe(x.req as { url: string; headers: IncomingMessage['headers'] }, d, d.now);
+    },
+  };
+}
+
+function handle(ctx: ProxyServerContext, forward: ForwardContext, shell: (req: IncomingMessage, res: ServerResponse) => void, req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  const cfg = ctx.current();
+  if (isDiscovery(cfg, req.url!)) return shell(req, res);
+
+  const headers = upstreamRequestHeaders(req, '', cfg.gateway.trustProxy);
+  if (headers === null) return rejectMalformed(ctx, req, res, started, 'The request carries more than one Host header.');
+
+  const decision = decide(cfg, new RequestView(req, cfg.gateway.trustProxy), ctx.clock(), ctx.flags());
+  if (decision.kind === 'reject') return reject(ctx, req, res, decision, started);
+
+  const body = bodyPlan(req, cfg.gateway.limits.bodyLimit);
+  if (body === 'too-large') {
+    writeProblem(req, res, bodyTooLargeProblem(cfg.gateway.limits.bodyLimit), decision.headers, true);
+    return observeRejected(ctx, req, res, decision, started);
   }
+  new UpstreamExchange(forward, cfg, req, res, started).forward(decision, headers, body);
+}
 
-  app.addHook('onResponse', (request, reply, done) => {
-    const d = request.sundialDecision;
-    const seconds = reply.elapsedTime / 1000;
-    if (!d) {
-      ctx.metrics.observeRequest('none', 'none', request.method, reply.statusCode, 'none', seconds);
-    } else if (d.kind === 'proxy') {
-      ctx.metrics.observeProxied(d.upstream, d.route.name, d.version.id, request.method, reply.statusCode, d.arm, seconds, d.state === 'deprecated');
-    } else {
-      ctx.metrics.observeRequest(d.route?.name ?? 'none', d.version?.id ?? 'none', request.method, reply.statusCode, 'none', seconds);
-      if (d.state === 'sunset' || d.state === 'brownout') {
-        ctx.metrics.lifecycleRejections.inc({ route: d.route!.name, version: d.version!.id, reason: d.state });
-      }
-    }
-    if (d && ctx.consumers?.enabled) ctx.consumers.observe(request.raw as { url: string; headers: IncomingHttpHeaders }, d, ctx.clock());
-    done();
-  });
+/**
+ * How a request body goes upstream: none; read whole first, when it declares a length of
+ * at most BUFFERED_BODY_BYTES, so a client that sends it slowly holds no upstream
+ * connection while it does; or streamed, counted against the body limit as it flows.
+ */
+function bodyPlan(req: IncomingMessage, limit: number): 'none' | 'buffer' | 'too-large' | NodeJS.ReadableStream & import('node:stream').Readable {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined) {
+    const length = Number(declared);
+    if (length === 0) return 'none';
+    if (length > limit) return 'too-large';
+    if (length <= BUFFERED_BODY_BYTES) return 'buffer';
+    return req;
+  }
+  if (req.headers['transfer-encoding'] === undefined) return 'none';
+  return limitBody(req, limit) as import('node:stream').Readable;
+}
 
+function isDiscovery(cfg: CompiledConfig, url: string): boolean {
+  const d = cfg.gateway.discovery;
+  if (!d.enabled || !url.startsWith(d.path)) return false;
+  return url.length === d.path.length || url.charCodeAt(d.path.length) === 63; // '?'
+}
+
+function reject(ctx: ProxyServerContext, req: IncomingMessage, res: ServerResponse, d: RejectDecision, started: number): void {
+  writeProblem(req, res, d.problem, d.headers, ctx.draining());
+  observeRejected(ctx, req, res, d, started);
+}
+
+function observeRejected(ctx: ProxyServerContext, req: IncomingMessage, res: ServerResponse, d: RejectDecision | { route?: undefined; version?: undefined; state?: undefined; now: number } | import('./decide.js').ProxyDecision, started: number): void {
+  const seconds = (performance.now() - started) / 1000;
+  ctx.metrics.observeRequest(d.route?.name ?? 'none', d.version?.id ?? 'none', req.method!, res.statusCode, 'none', seconds);
+  if ((d.state === 'sunset' || d.state === 'brownout') && 'problem' in d) {
+    ctx.metrics.lifecycleRejections.inc({ route: d.route!.name, version: d.version!.id, reason: d.state });
+  }
+  if (d.version && ctx.consumers?.enabled) ctx.consumers.observe(req as { url: string; headers: IncomingMessage['headers'] }, d as RejectDecision, d.now);
+}
+
+function rejectMalformed(ctx: ProxyServerContext, req: IncomingMessage, res: ServerResponse, started: number, detail: string): void {
+  // A request this malformed may be an attempt to smuggle a second one: its connection goes.
+  writeProblem(req, res, problem(ERR_BAD_REQUEST, 400, 'bad-request', 'Bad Request', detail), [], true);
+  ctx.metrics.observeRequest('none', 'none', req.method!, 400, 'none', (performance.now() - started) / 1000);
+}
+
+/** fastify's part: the discovery document, and problems for what reaches fastify otherwise. */
+function registerShell(app: FastifyInstance, ctx: ProxyServerContext, initial: CompiledConfig): void {
   app.setNotFoundHandler((request, reply) => {
     sendProblem(reply, problem(ERR_BAD_REQUEST, 404, 'not-found', 'Not Found', 'No route serves this path.'));
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (error.code === 'SUNDIAL_ERR_BODY_TOO_LARGE' || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendProblem(reply, bodyTooLargeProblem(configOf(request).gateway.limits.bodyLimit));
-    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode
       : error instanceof URIError ? 400 : 500;
     if (status >= 500) request.log.error({ err: error }, 'unexpected error while handling a request');
@@ -124,99 +205,9 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
       status < 500 ? 'Bad Request' : 'Internal Server Error', detail, { code: status < 500 ? error.code ?? ERR_BAD_REQUEST.code : 'SUNDIAL_ERR_INTERNAL' }));
   });
 
-  const discoveryPath = initial.gateway.discovery.enabled ? initial.gateway.discovery.path : undefined;
-  if (discoveryPath) {
-    app.get(discoveryPath, (request, reply) => {
-      reply.header('cache-control', 'public, max-age=60').send(discoveryDocument(configOf(request), ctx.clock()));
+  if (initial.gateway.discovery.enabled) {
+    app.get(initial.gateway.discovery.path, (request, reply) => {
+      reply.header('cache-control', 'public, max-age=60').send(discoveryDocument(ctx.current(), ctx.clock()));
     });
   }
-
-  // Per-upstream reply-from options are built once per compiled upstream and reused.
-  const proxyOptions = new WeakMap<CompiledUpstream, ReplyFromOptions>();
-  const optionsFor = (cfg: CompiledConfig, upstream: CompiledUpstream): ReplyFromOptions => {
-    let opts = proxyOptions.get(upstream);
-    if (!opts) {
-      // reply-from types its hooks for http2 as well; this listener is HTTP/1 only.
-      opts = {
-        timeout: upstream.timeout ?? cfg.gateway.upstream.timeout,
-        rewriteRequestHeaders: forwardRequestHeaders,
-        rewriteHeaders: decorateResponseHeaders,
-        onError: upstreamFailed,
-        onResponse: upstream.shadow ? sendTeed : undefined,
-      } as unknown as ReplyFromOptions;
-      proxyOptions.set(upstream, opts);
-    }
-    return opts;
-  };
-
-  function forwardRequestHeaders(request: FastifyRequest, headers: IncomingHttpHeaders): IncomingHttpHeaders {
-    stripHopByHop(headers as Record<string, unknown>);
-    const remote = request.raw.socket.remoteAddress ?? '';
-    const prior = headers['x-forwarded-for'];
-    headers['x-forwarded-for'] = prior ? `${prior}, ${remote}` : remote;
-    if (!headers['x-forwarded-proto'] || !request.sundialConfig.gateway.trustProxy) headers['x-forwarded-proto'] = request.protocol;
-    if (!headers['x-forwarded-host'] || !request.sundialConfig.gateway.trustProxy) {
-      if (request.headers.host) headers['x-forwarded-host'] = request.headers.host;
-    }
-    request.sundialShadow?.forwardedHeaders(headers);
-    return headers;
-  }
-
-  function decorateResponseHeaders(headers: Record<string, unknown>, request: FastifyRequest): Record<string, unknown> {
-    stripHopByHop(headers);
-    const d = request.sundialDecision as ProxyDecision;
-    if (d.canary?.armHeader) headers['sundial-arm'] = d.arm;
-    if (d.version.headers.deprecation || d.version.headers.sunset || d.operation) {
-      const lifecycle = lifecycleResponseHeaders(request.sundialConfig, d);
-      const upstreamLink = headers.link;
-      Object.assign(headers, lifecycle);
-      if (upstreamLink && lifecycle.link) headers.link = `${upstreamLink}, ${lifecycle.link}`;
-      else if (upstreamLink) headers.link = upstreamLink;
-    }
-    // While draining, each response tells its client to close the connection, so keep-alive
-    // clients move to another replica instead of reusing a socket that is about to go.
-    if (ctx.draining()) headers.connection = 'close';
-    return headers;
-  }
-
-  // For a shadowed version: the primary's answer goes to the client through the exchange's
-  // tee, which keeps a capped copy for the comparison.
-  function sendTeed(request: FastifyRequest, reply: FastifyReply, res: PrimaryResponse): void {
-    reply.send(request.sundialShadow ? request.sundialShadow.primaryResponse(res) : res.stream);
-  }
-
-  function upstreamFailed(reply: FastifyReply, { error }: { error: Error }): void {
-    const request = reply.request;
-    const d = request.sundialDecision as ProxyDecision;
-    const kind = classifyUpstreamError(error);
-    if (kind === 'body-too-large') {
-      sendProblem(reply.header('connection', 'close'), bodyTooLargeProblem(request.sundialConfig.gateway.limits.bodyLimit));
-      return;
-    }
-    ctx.metrics.upstreamErrors.inc({ route: d.route.name, version: d.version.id, arm: d.arm, kind });
-    request.log.warn({ err: error, route: d.route.name, version: d.version.id, arm: d.arm, kind }, 'upstream request failed');
-    if (d.canary?.armHeader) reply.header('sundial-arm', d.arm);
-    sendProblem(reply, upstreamProblem(kind, `${d.route.name} ${d.version.id}${d.arm === 'canary' ? ' (canary)' : ''}`));
-  }
-
-  app.all('*', (request, reply) => {
-    const cfg = configOf(request);
-    // The fastify request has the raw method, url and headers, and computes ip only when read.
-    const decision = decide(cfg, request, ctx.clock(), ctx.flags());
-    request.sundialDecision = decision;
-    if (decision.kind === 'reject') {
-      if (decision.headers) reply.headers(decision.headers);
-      if (ctx.draining()) reply.header('connection', 'close');
-      return sendProblem(reply, decision.problem);
-    }
-    if (decision.upstream.shadow && ctx.shadow) {
-      const exchange = ctx.shadow.admit(decision, request.raw as { method: string; url: string; headers: IncomingHttpHeaders }, request.body, reply.raw);
-      if (exchange?.body) request.body = exchange.body;
-      request.sundialShadow = exchange;
-    }
-    return reply.from(decision.target, optionsFor(cfg, decision.upstream));
-  });
-
-  return app;
 }
-

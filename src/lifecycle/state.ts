@@ -1,4 +1,4 @@
-// Stage 2: where a version stands in its lifecycle at a given instant. Pure over
+// Stage 3: where a version stands in its lifecycle at a given instant. Pure over
 // (version, clock), so every state can be tested with an injected time.
 import type { BrownoutWindow, CompiledVersion } from '../config/compiled.js';
 
@@ -6,9 +6,13 @@ export type LifecycleState = 'active' | 'deprecated' | 'brownout' | 'sunset';
 
 type Dated = Pick<CompiledVersion, 'deprecatedAt' | 'sunsetAt' | 'brownouts'>;
 
-export function lifecycleState(v: Dated, now: number): LifecycleState {
+/**
+ * `brownout` is the window active at `now`, when the caller has looked it up already
+ * (decide() needs the window for its problem too, and looks it up once).
+ */
+export function lifecycleState(v: Dated, now: number, brownout: BrownoutWindow | undefined = v.brownouts.length ? activeBrownout(v, now) : undefined): LifecycleState {
   if (v.sunsetAt !== undefined && now >= v.sunsetAt) return 'sunset';
-  if (v.brownouts.length && activeBrownout(v, now)) return 'brownout';
+  if (brownout) return 'brownout';
   if (v.deprecatedAt !== undefined && now >= v.deprecatedAt) return 'deprecated';
   return 'active';
 }

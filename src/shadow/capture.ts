@@ -52,3 +52,50 @@ export class CaptureTee extends Transform {
     this.settle(state);
   }
 }
+
+/**
+ * A capped copy of a response the gateway forwards chunk by chunk (the primary's answer),
+ * filled as each chunk is written to the client: no stream of its own, so it costs the
+ * client's response nothing but an array push.
+ */
+export class Capture {
+  state: CaptureState = 'pending';
+  overflowed = false;
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly cap: number) {}
+
+  push(chunk: Buffer): void {
+    if (this.overflowed) return;
+    this.size += chunk.length;
+    if (this.size > this.cap) {
+      this.overflowed = true;
+      this.chunks = [];
+    } else {
+      this.chunks.push(chunk);
+    }
+  }
+
+  end(): void {
+    if (this.state === 'pending') this.state = 'complete';
+  }
+
+  body(): Buffer | undefined {
+    if (this.state !== 'complete' || this.overflowed) return undefined;
+    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+  }
+}
+
+/** A request body that was read whole before it went upstream: its copy is itself. */
+export class BufferedBody {
+  readonly state: CaptureState = 'complete';
+  readonly settled: Promise<CaptureState> = Promise.resolve('complete');
+  readonly overflowed: boolean;
+  constructor(private readonly buffer: Buffer, cap: number) {
+    this.overflowed = buffer.length > cap;
+  }
+  body(): Buffer | undefined {
+    return this.overflowed ? undefined : this.buffer;
+  }
+}

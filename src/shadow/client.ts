@@ -20,11 +20,17 @@ export interface MirrorRequest {
 }
 
 /** Headers of a request to the candidate or secondary: the primary's, re-addressed and marked. */
-export function mirrorHeaders(forwarded: IncomingHttpHeaders, bodyLength: number): Record<string, string | string[]> {
+export function mirrorHeaders(forwarded: IncomingHttpHeaders | readonly string[], bodyLength: number): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(forwarded)) {
-    if (value === undefined || name === 'host' || name === 'content-length' || name === 'transfer-encoding' || name === 'expect') continue;
-    headers[name] = value;
+  const add = (name: string, value: string | string[] | undefined) => {
+    if (value === undefined || name === 'host' || name === 'content-length' || name === 'transfer-encoding' || name === 'expect') return;
+    const prior = headers[name];
+    headers[name] = prior === undefined ? value : [...(Array.isArray(prior) ? prior : [prior]), ...(Array.isArray(value) ? value : [value])];
+  };
+  if (Array.isArray(forwarded)) {
+    for (let i = 0; i < forwarded.length; i += 2) add(forwarded[i].toLowerCase(), forwarded[i + 1]);
+  } else {
+    for (const [name, value] of Object.entries(forwarded as IncomingHttpHeaders)) add(name, value);
   }
   if (bodyLength > 0) headers['content-length'] = String(bodyLength);
   headers['sundial-shadow'] = '1';

@@ -8,8 +8,8 @@
 //      known to be whole. The exchange then waits for the mirror, compares and settles.
 // Nothing the client gets waits for a step after 1, and no failure here is thrown to it.
 import type { IncomingHttpHeaders } from 'node:http';
-import { pipeline, type Readable } from 'node:stream';
-import { CaptureTee } from './capture.js';
+import type { Readable } from 'node:stream';
+import { BufferedBody, Capture, CaptureTee } from './capture.js';
 import { mirrorHeaders, type MirrorResult, type ShadowClient } from './client.js';
 import { compareFields } from './compare.js';
 import { decodeBody } from './decode.js';
@@ -30,19 +30,18 @@ export interface ExchangeContext {
   onUnexpected(err: unknown): void;
 }
 
-export interface PrimaryResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | number | undefined>;
-  stream: Readable;
-}
+type PrimaryHeaders = Record<string, string | string[] | number | undefined>;
 
 type Mirrored = [MirrorResult, MirrorResult | undefined];
 
 export class ShadowExchange {
-  /** The request body's tee, to be sent upstream in place of the original stream. */
-  readonly body: CaptureTee | undefined;
-  private forwarded: IncomingHttpHeaders = {};
-  private primary: { status: number; headers: PrimaryResponse['headers']; tee: CaptureTee } | undefined;
+  /**
+   * The request body's tee, to be sent upstream in place of the original stream; a body
+   * read whole before it went upstream is its own copy, and is sent as it is.
+   */
+  readonly body: CaptureTee | BufferedBody | undefined;
+  private forwarded: IncomingHttpHeaders | readonly string[] = {};
+  private primary: { status: number; headers: PrimaryHeaders; tee: Capture } | undefined;
   private mirror: Promise<Mirrored | undefined> | undefined;
   private readonly abort = new AbortController();
   private over = false;
@@ -56,7 +55,9 @@ export class ShadowExchange {
     private readonly path: string,
     body: unknown,
   ) {
-    if (body && typeof (body as Readable).pipe === 'function') {
+    if (Buffer.isBuffer(body)) {
+      this.body = new BufferedBody(body, ctx.cfg.maxBodyBytes);
+    } else if (body && typeof (body as Readable).pipe === 'function') {
       const source = body as Readable;
       const tee = new CaptureTee(ctx.cfg.maxBodyBytes);
       source.on('error', (err) => tee.destroy(err));
@@ -64,18 +65,25 @@ export class ShadowExchange {
     }
   }
 
-  /** The request headers exactly as forwarded to the primary. */
-  forwardedHeaders(headers: IncomingHttpHeaders): void {
-    this.forwarded = { ...headers };
+  /** The request headers exactly as forwarded to the primary (an object, or name/value pairs). */
+  forwardedHeaders(headers: IncomingHttpHeaders | readonly string[]): void {
+    this.forwarded = Array.isArray(headers) ? headers : { ...headers };
   }
 
-  /** The primary's response: returns the stream to send to the client in its place. */
-  primaryResponse(res: PrimaryResponse): Readable {
-    const tee = new CaptureTee(this.ctx.cfg.maxResponseBytes);
-    pipeline(res.stream, tee, () => undefined);
-    this.primary = { status: res.statusCode, headers: res.headers, tee };
+  /** The primary's response head has arrived: the mirror requests start now. */
+  primaryStart(status: number, headers: PrimaryHeaders): void {
+    this.primary = { status, headers, tee: new Capture(this.ctx.cfg.maxResponseBytes) };
     this.mirror = this.startMirror();
-    return tee;
+  }
+
+  /** A chunk of the primary's body, as it is written to the client. */
+  primaryData(chunk: Buffer): void {
+    this.primary?.tee.push(chunk);
+  }
+
+  /** The primary's body is complete. A primary that never ends stays 'pending': not compared. */
+  primaryEnd(): void {
+    this.primary?.tee.end();
   }
 
   private async startMirror(): Promise<Mirrored | undefined> {

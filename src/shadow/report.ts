@@ -65,7 +65,7 @@ export function truncate(text: string, max: number): string {
 export class ShadowState {
   /** Mirrors started and not yet settled; survives reset. */
   inFlight = 0;
-  private since = Date.now();
+  private since: number;
   private compared = 0;
   private matched = 0;
   private mismatched = 0;
@@ -76,7 +76,9 @@ export class ShadowState {
   private fieldsDropped = 0;
   private samples: Sample[] = [];
 
-  constructor(readonly route: string, readonly version: string) {}
+  constructor(readonly route: string, readonly version: string, private readonly clock: () => number = Date.now) {
+    this.since = clock();
+  }
 
   skip(reason: SkipReason): void {
     this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);
@@ -109,7 +111,7 @@ export class ShadowState {
     this.mismatched++;
     if (cfg.samples > 0) {
       this.samples.push({
-        at: new Date().toISOString(),
+        at: new Date(this.clock()).toISOString(),
         request: truncate(request, MAX_REQUEST_CHARS),
         differences: mismatch.slice(0, MAX_SAMPLE_FIELDS).map((d) => sampleDifference(d, secondary)),
         more: Math.max(0, mismatch.length - MAX_SAMPLE_FIELDS),
@@ -133,7 +135,7 @@ export class ShadowState {
   }
 
   reset(): void {
-    this.since = Date.now();
+    this.since = this.clock();
     this.compared = this.matched = this.mismatched = this.errors = this.fieldsDropped = 0;
     this.errorKinds.clear();
     this.skipped.clear();

@@ -17,6 +17,8 @@ export interface ShadowServiceOptions {
   logger: { warn(obj: object, msg: string): void };
   /** A draw in [0, 1) per request, for sampling; Math.random unless a test injects one. */
   random?: () => number;
+  /** Milliseconds since the epoch, for the report's times (default Date.now). */
+  clock?: () => number;
 }
 
 export interface ShadowReportDocument {
@@ -38,7 +40,7 @@ export class ShadowService {
     const k = key(route, version);
     let state = this.states.get(k);
     if (!state) {
-      state = new ShadowState(route, version);
+      state = new ShadowState(route, version, this.options.clock);
       this.states.set(k, state);
     }
     return state;
