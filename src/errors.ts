@@ -58,3 +58,6 @@ export const ERR_MIGRATE_LOCK_TIMEOUT = defineError('SUNDIAL_ERR_MIGRATE_LOCK_TI
 export const ERR_MIGRATE_STEP_FAILED = defineError('SUNDIAL_ERR_MIGRATE_STEP_FAILED', 500, '%s failed at: %s\n  %s\n%s');
 export const ERR_MIGRATE_NO_DATABASE = defineError('SUNDIAL_ERR_MIGRATE_NO_DATABASE', 400, 'no database: pass --database-url, set DATABASE_URL, or use --embedded');
 export const ERR_MIGRATE_USAGE = defineError('SUNDIAL_ERR_MIGRATE_USAGE', 400, '%s');
+export const ERR_LINT_PATH = defineError('SUNDIAL_ERR_LINT_PATH', 400, 'cannot lint %s: %s');
+export const ERR_LINT_NO_MIGRATIONS = defineError('SUNDIAL_ERR_LINT_NO_MIGRATIONS', 400, 'no migrations found in %s. Looked for: %s');
+export const ERR_LINT_CONFIG = defineError('SUNDIAL_ERR_LINT_CONFIG', 400, 'invalid lint config %s: field %s: %s');
