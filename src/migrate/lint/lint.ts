@@ -133,7 +133,7 @@ export async function lintSet(set: MigrationSet, options: LintOptions = {}): Pro
         fileFindings.push({ file: file.path, line: state.beginLocation ?? lastLine, rule: rule.id, severity: rule.severity, message: hit.message, problem: rule.problem, fix: rule.fix });
       }
     }
-    findings.push(...applyDirectives(file, fileFindings, statementLines));
+    findings.push(...applyDirectives(file, fileFindings, statementLines).sort((a, b) => a.line - b.line));
   }
   return { findings, files: set.files.length, statements };
 }

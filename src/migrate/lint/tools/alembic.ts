@@ -89,7 +89,7 @@ export function readAlembic(path: string, text: string): MigrationFile {
         break;
       }
       case 'drop_column': at(`ALTER TABLE ${ident(String(a[0]))} DROP COLUMN ${ident(String(a[1]))};`); break;
-      case 'create_index': at(`CREATE ${k.unique === true ? 'UNIQUE ' : ''}INDEX ${k.postgresql_concurrently === true ? 'CONCURRENTLY ' : ''}${ident(String(a[0]))} ON ${ident(String(a[1] ?? k.table_name))} (${list(a[2] ?? k.columns ?? [])});`); break;
+      case 'create_index': at(`CREATE ${k.unique === true ? 'UNIQUE ' : ''}INDEX ${k.postgresql_concurrently === true ? "CONCURRENTLY " : ""}${k.if_not_exists === true ? "IF NOT EXISTS " : ""}${ident(String(a[0]))} ON ${ident(String(a[1] ?? k.table_name))} (${list(a[2] ?? k.columns ?? [])});`); break;
       case 'drop_index': at(`DROP INDEX ${k.postgresql_concurrently === true ? 'CONCURRENTLY ' : ''}${ident(String(a[0] ?? k.index_name))};`); break;
       case 'create_unique_constraint': at(`ALTER TABLE ${ident(String(a[1] ?? k.table_name))} ADD CONSTRAINT ${ident(String(a[0]))} UNIQUE (${list(a[2] ?? k.columns ?? [])});`); break;
       case 'create_primary_key': at(`ALTER TABLE ${ident(String(a[1] ?? k.table_name))} ADD CONSTRAINT ${ident(String(a[0]))} PRIMARY KEY (${list(a[2] ?? k.columns ?? [])});`); break;
