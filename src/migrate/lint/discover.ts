@@ -14,12 +14,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { MigrationFile, MigrationSet } from './source.js';
-import { alembicOrder, readAlembic } from './tools/alembic.js';
-import { readDjango } from './tools/django.js';
-import { readKnex } from './tools/knex.js';
-import { isLiquibaseChangelog, readLiquibase } from './tools/liquibase.js';
-import { readSequelize } from './tools/sequelize.js';
-import { readTypeorm } from './tools/typeorm.js';
+// The readers load their parsers (TypeScript, Lezer, saxes) only when their tool is found.
+const isLiquibaseChangelog = (path: string, text: string) => (path.endsWith('.sql') ? /^--\s*liquibase formatted sql/im.test(text) : /databaseChangeLog/.test(text));
 
 export type Tool = 'prisma' | 'drizzle' | 'flyway' | 'liquibase' | 'typeorm' | 'knex' | 'sequelize' | 'django' | 'alembic' | 'sql';
 
@@ -145,14 +141,15 @@ export async function discover(path: string): Promise<MigrationSet[]> {
         for (const f of files) for (const m of f.text.matchAll(/(?:file|path)\s*[=:]\s*["']?([^"'\s>]+)/g)) included.add(basename(m[1]));
         const roots = files.filter((f) => !included.has(basename(f.path)));
         const seen = new Set<string>();
+        const { readLiquibase } = await import('./tools/liquibase.js');
         out = (roots.length ? roots : files).flatMap((f) => readLiquibase(f.path, seen));
         break;
       }
-      case 'typeorm': out = files.map((f) => readTypeorm(f.path, f.text)); break;
-      case 'knex': out = files.map((f) => readKnex(f.path, f.text)); break;
-      case 'sequelize': out = files.map((f) => readSequelize(f.path, f.text)); break;
-      case 'django': out = readDjango(files); break;
-      case 'alembic': out = alembicOrder(files).map((f) => readAlembic(f.path, f.text)); break;
+      case 'typeorm': { const { readTypeorm } = await import('./tools/typeorm.js'); out = files.map((f) => readTypeorm(f.path, f.text)); break; }
+      case 'knex': { const { readKnex } = await import('./tools/knex.js'); out = files.map((f) => readKnex(f.path, f.text)); break; }
+      case 'sequelize': { const { readSequelize } = await import('./tools/sequelize.js'); out = files.map((f) => readSequelize(f.path, f.text)); break; }
+      case 'django': { const { readDjango } = await import('./tools/django.js'); out = readDjango(files); break; }
+      case 'alembic': { const { alembicOrder, readAlembic } = await import('./tools/alembic.js'); out = alembicOrder(files).map((f) => readAlembic(f.path, f.text)); break; }
       default: out = files.map((f) => sqlFile(f.path, f.text, false));
     }
     sets.push({ tool, detectedBy, files: out });
