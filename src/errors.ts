@@ -60,3 +60,6 @@ export const ERR_MIGRATE_NO_DATABASE = defineError('SUNDIAL_ERR_MIGRATE_NO_DATAB
 export const ERR_MIGRATE_APPLY_STOPPED = defineError('SUNDIAL_ERR_MIGRATE_APPLY_STOPPED', 500, 'migrate apply stopped at %s (%d of %d pending; applied before it: %s)\n%s');
 export const ERR_MIGRATE_USAGE = defineError('SUNDIAL_ERR_MIGRATE_USAGE', 400, '%s');
 export const ERR_MIGRATE_CONNECT = defineError('SUNDIAL_ERR_MIGRATE_CONNECT', 503, 'cannot connect to PostgreSQL at %s: %s. Nothing was changed');
+export const ERR_LINT_PATH = defineError('SUNDIAL_ERR_LINT_PATH', 400, 'cannot lint %s: %s');
+export const ERR_LINT_NO_MIGRATIONS = defineError('SUNDIAL_ERR_LINT_NO_MIGRATIONS', 400, 'no migrations found in %s. Looked for: %s');
+export const ERR_LINT_CONFIG = defineError('SUNDIAL_ERR_LINT_CONFIG', 400, 'invalid lint config %s: field %s: %s');

@@ -17,7 +17,9 @@ Commands:
   apply DIR      apply every migration of DIR not applied yet, in order (pgroll's migrate)
   status         the active migration and the history (--json)
   plan FILE      print a Markdown runbook for a migration
-  lint PATH      check existing SQL migrations (Prisma, Drizzle, Flyway, *.sql) for unsafe DDL
+  lint PATH|-    check existing migrations (Prisma, Drizzle, Flyway, Liquibase, TypeORM, Knex,
+                 Sequelize, Django, Alembic, *.sql) for unsafe DDL
+  convert FILE   turn a plain SQL migration into a sundial migration file
 
 Run \`sundial migrate <command> --help\` for its options.`,
   start: `Usage: sundial migrate start FILE [options]
@@ -60,11 +62,6 @@ rollback plan and success criteria. With a database the migration is also valida
 it and row counts are estimated from pg_class.reltuples; without one they are "unknown".
 ${'{common}'}
   --batch-size N         rows per backfill batch, for the estimate (default 1000)`,
-  lint: `Usage: sundial migrate lint PATH [--format text|json]
-
-Checks SQL migrations for DDL that is unsafe on a live database. PATH is a file or a
-directory (Prisma prisma/migrations/*/migration.sql, Drizzle drizzle/*.sql, Flyway V*__*.sql,
-plain *.sql). Exits 1 when a finding has error severity.`,
 };
 
 const COMMON = `
@@ -217,15 +214,6 @@ async function planCommand(inv: Invocation): Promise<number> {
   return 0;
 }
 
-async function lintCommand({ v, positionals }: Invocation): Promise<number> {
-  const path = onePositional('lint', positionals, 'PATH');
-  if (v.format !== 'text' && v.format !== 'json') throw ERR_MIGRATE_USAGE(`--format: "${v.format}" is not text or json`);
-  const lint = await import('../migrate/lint/index.js');
-  const { files, findings } = await lint.lintPath(path);
-  process.stdout.write((v.format === 'json' ? lint.formatJson(findings, files) : lint.formatText(findings, files)) + '\n');
-  return findings.some((f) => f.severity === 'error') ? 1 : 0;
-}
-
 const COMMANDS: Record<string, (inv: Invocation) => Promise<number>> = {
   start: startCommand,
   complete: (inv) => completeOrRollbackCommand('complete', inv),
@@ -233,7 +221,6 @@ const COMMANDS: Record<string, (inv: Invocation) => Promise<number>> = {
   apply: applyCommand,
   status: statusCommand,
   plan: planCommand,
-  lint: lintCommand,
 };
 
 async function runCommand(command: string, v: Values, positionals: string[]): Promise<number> {
@@ -250,6 +237,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(help('') + '\n');
     return command ? 0 : 2;
   }
+  // lint and convert parse their own options (src/cli/lint.ts).
+  if (command === 'lint') return (await import('./lint.js')).runLint(rest);
+  if (command === 'convert') return (await import('./lint.js')).runConvert(rest);
   try {
     const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
     if (values.help && HELP[command]) {

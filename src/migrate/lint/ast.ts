@@ -63,3 +63,28 @@ export function notNullColumn(expr: any): string | undefined {
   const fields = t.arg?.ColumnRef?.fields ?? [];
   return fields[fields.length - 1]?.String?.sval;
 }
+
+/** The last part of a qualified name list (`[{String: {sval: 'public'}}, {String: {sval: 't'}}]`). */
+export function lastName(names: any[] | undefined): string {
+  const parts = (names ?? []).map((n: any) => n.String?.sval).filter(Boolean);
+  return parts[parts.length - 1] ?? '';
+}
+
+/** The object names of a DROP statement. */
+export function dropNames(d: any): string[] {
+  return (d?.objects ?? []).map((o: any) => (o.List ? lastName(o.List.items) : o.String?.sval ?? '')).filter(Boolean);
+}
+
+/** Tables a CREATE TABLE refers to with REFERENCES or FOREIGN KEY (they get a SHARE ROW EXCLUSIVE lock). */
+export function referencedTables(create: any): string[] {
+  const out: string[] = [];
+  for (const e of create?.tableElts ?? []) {
+    const cons = e.ColumnDef ? constraintsOf(e.ColumnDef) : e.Constraint ? [e.Constraint] : [];
+    for (const c of cons) if (c.contype === 'CONSTR_FOREIGN') out.push(relationName(c.pktable));
+  }
+  return out;
+}
+
+export function hasDefElem(list: any[] | undefined, name: string): boolean {
+  return (list ?? []).some((o: any) => o.DefElem?.defname === name);
+}

@@ -1,4 +1,4 @@
-import { commandsOnExistingTables, relationName } from '../ast.js';
+import { commandsOnExistingTables, dropNames, relationName } from '../ast.js';
 import type { Rule } from '../rule.js';
 
 export const renamingColumn: Rule = {
@@ -44,7 +44,30 @@ export const banDropTable: Rule = {
   check(stmt, state) {
     const d = stmt.DropStmt;
     if (d?.removeType !== 'OBJECT_TABLE') return [];
-    const names = (d.objects ?? []).map((o: any) => (o.List?.items ?? []).map((i: any) => i.String?.sval).pop()).filter((n: string) => !state.createdTables.has(n));
-    return names.length ? [{ message: `table${names.length > 1 ? 's' : ''} ${names.map((n: string) => `"${n}"`).join(', ')} dropped` }] : [];
+    const names = dropNames(d).filter((n) => !state.createdTables.has(n));
+    return names.length ? [{ message: `table${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')} dropped` }] : [];
+  },
+};
+
+export const banDropDatabase: Rule = {
+  id: 'ban-drop-database',
+  severity: 'error',
+  problem: 'DROP DATABASE deletes every table and every row in it, for every application that uses it: there is no undo',
+  fix: 'never drop a database from a migration; retire it by hand after a backup, once nothing connects to it',
+  check(stmt) {
+    const d = stmt.DropdbStmt;
+    return d ? [{ message: `database "${d.dbname}" is dropped` }] : [];
+  },
+};
+
+export const banTruncateCascade: Rule = {
+  id: 'ban-truncate-cascade',
+  severity: 'error',
+  problem: 'TRUNCATE ... CASCADE also empties every table that references this one, recursively, which may be far more data than intended, under ACCESS EXCLUSIVE locks',
+  fix: 'TRUNCATE the tables you mean by name (without CASCADE), or DELETE in batches; sundial has no operation that deletes data on purpose',
+  check(stmt) {
+    const t = stmt.TruncateStmt;
+    if (t?.behavior !== 'DROP_CASCADE') return [];
+    return [{ location: t.relations?.[0]?.RangeVar?.location, message: `TRUNCATE ${(t.relations ?? []).map((r: any) => `"${relationName(r.RangeVar)}"`).join(', ')} CASCADE` }];
   },
 };
