@@ -54,7 +54,15 @@ export function attachOpenApi(dir: string, refs: OpenApiReference[], versions: M
  * The OpenAPI document a version names, found by id or alias by reading only the version
  * files (not the whole config, which may need secrets from the environment).
  */
-export function versionDocument(dir: string, name: string): { file: string } | { error: string } {
+export interface VersionDocument {
+  file: string;
+  /** The version's id, and its lifecycle fields as written (read by the diff). */
+  id: string;
+  deprecated?: unknown;
+  sunset?: unknown;
+}
+
+export function versionDocument(dir: string, name: string): VersionDocument | { error: string } {
   const folder = join(dir, 'versions');
   let files: string[];
   try {
@@ -64,7 +72,7 @@ export function versionDocument(dir: string, name: string): { file: string } | {
   }
   const known: string[] = [];
   for (const f of files) {
-    let data: { id?: unknown; aliases?: unknown; openapi?: unknown };
+    let data: { id?: unknown; aliases?: unknown; openapi?: unknown; deprecated?: unknown; sunset?: unknown };
     try {
       data = (parse(readFileSync(join(folder, f), 'utf8')) ?? {}) as typeof data;
     } catch (err) {
@@ -75,7 +83,7 @@ export function versionDocument(dir: string, name: string): { file: string } | {
     const names = [id, ...(Array.isArray(data.aliases) ? data.aliases.map(String) : [])].map((s) => s.toLowerCase());
     if (!names.includes(name.toLowerCase())) continue;
     if (typeof data.openapi !== 'string') return { error: `versions/${f} names no OpenAPI document: add openapi: <path>` };
-    return { file: resolve(dir, data.openapi) };
+    return { file: resolve(dir, data.openapi), id, deprecated: data.deprecated, sunset: data.sunset };
   }
   return { error: `there is no version "${name}" in ${dir} (known: ${known.join(', ') || 'none'})` };
 }
