@@ -74,7 +74,9 @@ export function noticeDays(stability: Stability | undefined, opts: LifecycleOpti
 export function sunsetChanges(before: Lifecycle, after: Lifecycle, stability: Stability | undefined, opts: LifecycleOptions): SunsetChange[] {
   if (!after.deprecated) return [];
   const out: SunsetChange[] = [];
-  if (after.sunset.kind === 'unreadable') out.push({ id: 'sunset-unreadable', raw: after.sunset.raw });
+  if (after.sunset.kind === 'unreadable') {
+    if (before.sunset.kind !== 'unreadable' || String(before.sunset.raw) !== String(after.sunset.raw)) out.push({ id: 'sunset-unreadable', raw: after.sunset.raw });
+  }
   else if (before.deprecated && before.sunset.kind === 'date') {
     if (after.sunset.kind === 'none') out.push({ id: 'sunset-deleted', old: before.sunset.at });
     else if (after.sunset.at < before.sunset.at) out.push({ id: 'sunset-moved-earlier', old: before.sunset.at, new: after.sunset.at });

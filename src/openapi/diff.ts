@@ -132,7 +132,7 @@ class Differ {
     for (const c of sunsetChanges(before, after, this.stability, this.opts)) this.report.add(c.id, loc, [...at, 'x-sunset'], sunsetMessage(name, c));
     const was = oldOp['x-stability-level'];
     const is = newOp['x-stability-level'];
-    if (is !== undefined && stabilityOf(is) === undefined) this.report.add('stability-level-unreadable', loc, [...at, 'x-stability-level'], `x-stability-level of ${name} is ${JSON.stringify(is)}`);
+    if (is !== undefined && is !== was && stabilityOf(is) === undefined) this.report.add('stability-level-unreadable', loc, [...at, 'x-stability-level'], `x-stability-level of ${name} is ${JSON.stringify(is)}`);
     const a = stabilityOf(was);
     const b = stabilityOf(is);
     if (a && b && STABILITY_RANK[b] < STABILITY_RANK[a]) this.report.add('stability-level-decreased', { ...loc, unstable: undefined }, [...at, 'x-stability-level'], `${name} went from ${a} to ${b}`);
