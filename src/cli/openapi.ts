@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { formatPath } from '../config/errors.js';
 import type { VersionConsumers } from '../consumers/tracker.js';
 import { versionDocument, type VersionDocument } from '../openapi/config.js';
@@ -46,6 +46,12 @@ pipeline), 2 when a document cannot be read or the arguments are wrong.
                              \`sundial consumers\`; --admin URL to name it)`;
 
 const DAYS = /^\d+$/;
+
+/** A file as messages and annotations name it: relative to the working directory when inside it. */
+function shown(file: string): string {
+  const rel = relative('.', file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolve(file);
+}
 
 export async function run(argv: string[], now: () => number = Date.now): Promise<number> {
   const [sub, ...rest] = argv;
@@ -127,7 +133,7 @@ export async function run(argv: string[], now: () => number = Date.now): Promise
   } else {
     if (args.positionals.length !== 2) return fail(cmd, 'name two documents: OLD NEW', USAGE);
     files = [args.positionals[0], args.positionals[1]];
-    labels = { old: relative('.', files[0]) || files[0], new: relative('.', files[1]) || files[1] };
+    labels = { old: shown(files[0]), new: shown(files[1]) };
   }
 
   const docs: OpenApiDocument[] = [];
@@ -140,7 +146,7 @@ export async function run(argv: string[], now: () => number = Date.now): Promise
       return 2;
     }
     for (const w of result.warnings) {
-      const line = `${relative('.', file) || file}: ${w.path.length ? `${formatPath(w.path)}: ` : ''}${w.message} (read anyway; --strict refuses it)`;
+      const line = `${shown(file)}: ${w.path.length ? `${formatPath(w.path)}: ` : ''}${w.message} (read anyway; --strict refuses it)`;
       warnings.push(line);
       process.stderr.write(`sundial ${cmd}: warning: ${line}\n`);
     }
@@ -158,7 +164,7 @@ export async function run(argv: string[], now: () => number = Date.now): Promise
     options.version = { deprecated: fromVersion.deprecated !== undefined || sunset.kind === 'date', sunsetAt: sunset.kind === 'date' ? sunset.at : undefined };
   }
   const configured = applyDiffConfig(diffDocuments(docs[0], docs[1], options), levels, ignore);
-  const newFile = relative('.', files[1]) || files[1];
+  const newFile = shown(files[1]);
   if (sub === 'changelog') {
     process.stdout.write(formatChangelog(configured.changes, labels));
     return 0;

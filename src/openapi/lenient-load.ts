@@ -48,9 +48,10 @@ export function lintViolations(doc: Obj): DocumentProblem[] {
         if (!isObj(op)) continue;
         const base = [root, path, m];
         parameters(op.parameters, base, root === 'paths' ? path : undefined);
-        if (!isObj(op.responses)) at(base, 'an operation has no `responses`');
-        else {
-          if (Object.keys(op.responses).length === 0) at([...base, 'responses'], '`responses` is empty');
+        // OpenAPI 3.1 made `responses` optional; 3.0 requires at least one.
+        const v30 = typeof doc.openapi === 'string' && doc.openapi.startsWith('3.0');
+        if (!isObj(op.responses)) { if (v30) at(base, 'an operation has no `responses`'); } else {
+          if (Object.keys(op.responses).length === 0 && v30) at([...base, 'responses'], '`responses` is empty');
           for (const [status, r] of Object.entries(op.responses)) {
             if (isObj(r) && !('$ref' in r) && typeof r.description !== 'string') at([...base, 'responses', status], `response ${status} has no \`description\``);
             if (!/^([1-5](\d\d|XX)|default)$/i.test(status)) at([...base, 'responses', status], `${status} is not a status code, a range such as 4XX, or default`);
