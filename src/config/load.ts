@@ -16,6 +16,8 @@ import { gatewaySchema, routeSchema, versionSchema, type CanaryFile, type Gatewa
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
+  /** The clock: the load's instant (loadedAt, and an operation's default Deprecation date). */
+  clock?: () => number;
 }
 
 interface SourceFile {
@@ -256,6 +258,7 @@ function checkGateway(file: string, g: GatewayFile, versions: Map<string, Compil
 export function loadConfig(dirInput: string, options: LoadOptions = {}): CompiledConfig {
   const dir = resolve(dirInput);
   const env = options.env ?? process.env;
+  const loadedAt = (options.clock ?? Date.now)();
   const problems: ConfigProblem[] = [];
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
@@ -275,7 +278,7 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
   const versions = compileVersions(versionFiles, problems);
   const aliases = checkVersions(versions, problems);
   const openapiFingerprint = attachOpenApi(dir, versionFiles.filter((f) => f.data.openapi !== undefined)
-    .map((f) => ({ versionFile: f.src.file, openapi: f.data.openapi! })), versions, problems);
+    .map((f) => ({ versionFile: f.src.file, openapi: f.data.openapi! })), versions, problems, loadedAt);
   const routes = compileRoutes(routeFiles, versions, problems);
   checkCanaries(routes, problems);
   if (gateway && sources.gateway) checkGateway(sources.gateway.file, gateway, versions, problems);
@@ -306,7 +309,7 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
     routes,
     canaries: routes.flatMap((r) => [...r.upstreams.values()].flatMap((u) => (u.canary ? [u.canary] : []))),
     fingerprint: fingerprint.digest('hex'),
-    loadedAt: Date.now(),
+    loadedAt,
   };
 }
 

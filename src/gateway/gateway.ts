@@ -68,7 +68,7 @@ export class Gateway {
 
   /** Loads the config (throwing a ConfigError naming every problem) and builds both listeners. */
   static async create(options: GatewayOptions): Promise<Gateway> {
-    const config = loadConfig(options.dir, { env: options.env });
+    const config = loadConfig(options.dir, { env: options.env, clock: options.clock });
     const gateway = new Gateway(config, options);
     const clock = options.clock ?? Date.now;
     if (config.canaries.length) gateway.flagSource = await openFlagSource(config.gateway.flags, config.dir, gateway.log.child({ component: 'flags' }));
@@ -126,7 +126,7 @@ export class Gateway {
     const run = async (): Promise<ReloadOutcome> => {
       let next: CompiledConfig;
       try {
-        next = loadConfig(this.options.dir, { env: this.options.env });
+        next = loadConfig(this.options.dir, { env: this.options.env, clock: this.options.clock });
       } catch (err) {
         const problems = err instanceof ConfigError ? err.problems.map(formatProblem) : [String(err)];
         this.metrics.configReloads.inc({ result: 'refused' });

@@ -20,7 +20,11 @@ export interface OpenApiReference {
  * Loads the named documents and sets `openapi` on their versions. Returns the documents'
  * file names and content hashes, for the config fingerprint.
  */
-export function attachOpenApi(dir: string, refs: OpenApiReference[], versions: Map<string, CompiledVersion>, problems: ConfigProblem[]): string[] {
+/**
+ * `loadedAt` is the load's instant from the injected clock: a deprecated operation with no
+ * date of its own, in a version with none, is deprecated from then.
+ */
+export function attachOpenApi(dir: string, refs: OpenApiReference[], versions: Map<string, CompiledVersion>, problems: ConfigProblem[], loadedAt: number): string[] {
   const wanted = refs.map((r) => ({ ...r, abs: resolve(dir, r.openapi), version: [...versions.values()].find((v) => v.file === r.versionFile) }))
     .filter((r): r is typeof r & { version: CompiledVersion } => r.version !== undefined);
   if (wanted.length === 0) return [];
@@ -32,7 +36,6 @@ export function attachOpenApi(dir: string, refs: OpenApiReference[], versions: M
     return [];
   }
   const fingerprint: string[] = [];
-  const loadedAt = Date.now();
   wanted.forEach((w, i) => {
     const load = loads[i];
     const rel = relative(dir, w.abs);

@@ -2,6 +2,8 @@
 // ignore file, --fail-on, and the deprecation rules with dates on both sides of an injected
 // now (--now), including a version's sunset from versions/*.yaml.
 import t from 'tap';
+// This file starts many CLI processes; on a loaded CI machine they take their time.
+t.setTimeout(600_000);
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,6 +4,8 @@
 // rules with dates on both sides of an injected now (--now), including a version's sunset
 // from versions/*.yaml.
 import t from 'tap';
+// This file starts many CLI processes; on a loaded CI machine they take their time.
+t.setTimeout(600_000);
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

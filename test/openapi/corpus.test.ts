@@ -2,6 +2,8 @@
 // (the lenient reader): breaking recall at least 95%, false alarms at most 3%, and at most 1%
 // of the pairs unreadable.
 import t from 'tap';
+// This file starts many CLI processes; on a loaded CI machine they take their time.
+t.setTimeout(600_000);
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,6 +3,8 @@
 // operation's own for a deprecated one, the version's otherwise); without a gateway, the diff
 // alone, saying so.
 import t from 'tap';
+// This file starts many CLI processes; on a loaded CI machine they take their time.
+t.setTimeout(600_000);
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';

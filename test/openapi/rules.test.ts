@@ -2,6 +2,8 @@
 // level its direction calls for and at the place it names; `sundial openapi rules` prints
 // the catalogue; docs/openapi.md carries it as a table that matches the code both ways.
 import t from 'tap';
+// This file starts many CLI processes; on a loaded CI machine they take their time.
+t.setTimeout(600_000);
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
