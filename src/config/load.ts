@@ -17,9 +17,9 @@ import { firstSyntaxError, formatSyntaxError } from './yaml-syntax.js';
 import { gatewaySchema, routeSchema, versionSchema, type CanaryFile, type GatewayFile, type RouteFile, type VersionFile } from './schema.js';
 
 export interface LoadOptions {
-  /** Milliseconds since the epoch, for loadedAt; injected by tests (default Date.now). */
-  clock?: () => number;
   env?: NodeJS.ProcessEnv;
+  /** The clock, in milliseconds since the epoch: the load's instant (loadedAt, and an operation's default Deprecation date). Injected by tests; default Date.now. */
+  clock?: () => number;
 }
 
 interface SourceFile {
@@ -264,6 +264,7 @@ function checkGateway(file: string, g: GatewayFile, versions: Map<string, Compil
 export function loadConfig(dirInput: string, options: LoadOptions = {}): CompiledConfig {
   const dir = resolve(dirInput);
   const env = options.env ?? process.env;
+  const loadedAt = (options.clock ?? Date.now)();
   const problems: ConfigProblem[] = [];
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
@@ -284,7 +285,7 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
   const versions = compileVersions(versionFiles, problems);
   const aliases = checkVersions(versions, broken, problems);
   const openapiFingerprint = attachOpenApi(dir, versionFiles.filter((f) => f.data.openapi !== undefined)
-    .map((f) => ({ versionFile: f.src.file, openapi: f.data.openapi! })), versions, problems);
+    .map((f) => ({ versionFile: f.src.file, openapi: f.data.openapi! })), versions, problems, loadedAt);
   const routes = compileRoutes(routeFiles, versions, broken, problems);
   checkCanaries(routes, problems);
   if (gateway && sources.gateway) checkGateway(sources.gateway.file, gateway, versions, broken, problems);
@@ -315,7 +316,7 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
     routes,
     canaries: routes.flatMap((r) => [...r.upstreams.values()].flatMap((u) => (u.canary ? [u.canary] : []))),
     fingerprint: fingerprint.digest('hex'),
-    loadedAt: (options.clock ?? Date.now)(),
+    loadedAt,
   };
 }
 

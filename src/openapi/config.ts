@@ -20,7 +20,11 @@ export interface OpenApiReference {
  * Loads the named documents and sets `openapi` on their versions. Returns the documents'
  * file names and content hashes, for the config fingerprint.
  */
-export function attachOpenApi(dir: string, refs: OpenApiReference[], versions: Map<string, CompiledVersion>, problems: ConfigProblem[]): string[] {
+/**
+ * `loadedAt` is the load's instant from the injected clock: a deprecated operation with no
+ * date of its own, in a version with none, is deprecated from then.
+ */
+export function attachOpenApi(dir: string, refs: OpenApiReference[], versions: Map<string, CompiledVersion>, problems: ConfigProblem[], loadedAt: number): string[] {
   const wanted = refs.map((r) => ({ ...r, abs: resolve(dir, r.openapi), version: [...versions.values()].find((v) => v.file === r.versionFile) }))
     .filter((r): r is typeof r & { version: CompiledVersion } => r.version !== undefined);
   if (wanted.length === 0) return [];
@@ -32,7 +36,6 @@ export function attachOpenApi(dir: string, refs: OpenApiReference[], versions: M
     return [];
   }
   const fingerprint: string[] = [];
-  const loadedAt = Date.now();
   wanted.forEach((w, i) => {
     const load = loads[i];
     const rel = relative(dir, w.abs);
@@ -54,7 +57,15 @@ export function attachOpenApi(dir: string, refs: OpenApiReference[], versions: M
  * The OpenAPI document a version names, found by id or alias by reading only the version
  * files (not the whole config, which may need secrets from the environment).
  */
-export function versionDocument(dir: string, name: string): { file: string } | { error: string } {
+export interface VersionDocument {
+  file: string;
+  /** The version's id, and its lifecycle fields as written (read by the diff). */
+  id: string;
+  deprecated?: unknown;
+  sunset?: unknown;
+}
+
+export function versionDocument(dir: string, name: string): VersionDocument | { error: string } {
   const folder = join(dir, 'versions');
   let files: string[];
   try {
@@ -64,7 +75,7 @@ export function versionDocument(dir: string, name: string): { file: string } | {
   }
   const known: string[] = [];
   for (const f of files) {
-    let data: { id?: unknown; aliases?: unknown; openapi?: unknown };
+    let data: { id?: unknown; aliases?: unknown; openapi?: unknown; deprecated?: unknown; sunset?: unknown };
     const parsed = parseYamlText(readFileSync(join(folder, f), 'utf8'));
     if (!parsed.ok) return { error: `versions/${f}: ${parsed.error}` };
     data = (parsed.value ?? {}) as typeof data;
@@ -73,7 +84,7 @@ export function versionDocument(dir: string, name: string): { file: string } | {
     const names = [id, ...(Array.isArray(data.aliases) ? data.aliases.map(String) : [])].map((s) => s.toLowerCase());
     if (!names.includes(name.toLowerCase())) continue;
     if (typeof data.openapi !== 'string') return { error: `versions/${f} names no OpenAPI document: add openapi: <path>` };
-    return { file: resolve(dir, data.openapi) };
+    return { file: resolve(dir, data.openapi), id, deprecated: data.deprecated, sunset: data.sunset };
   }
   return { error: `there is no version "${name}" in ${dir} (known: ${known.join(', ') || 'none'})` };
 }

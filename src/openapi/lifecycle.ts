@@ -4,7 +4,6 @@ import type { CompiledConfig, CompiledVersion } from '../config/compiled.js';
 import type { VersionSource } from '../config/schema.js';
 import { ERR_OPERATION_SUNSET } from '../errors.js';
 import { problem, type Problem } from '../gateway/problem.js';
-import { linkValue } from '../lifecycle/headers.js';
 import { successorLink } from '../lifecycle/links.js';
 import { fillTemplate, type CompiledOperation } from './compile.js';
 import type { OperationMatch } from './matcher.js';
@@ -25,18 +24,18 @@ export function matchDeprecatedOperation(version: CompiledVersion, method: strin
   return m && m.value ? (m as MatchedOperation) : undefined;
 }
 
-/** The successor operation's URL for this request, in the same version and the same style. */
-function successorTarget(cfg: CompiledConfig, w: Where): string | undefined {
+/**
+ * The successor operation's Link for this request: its path, with the request's path
+ * parameters filled in, in the same version and written the way the version came in. The
+ * URL is built (and encoded) as for version successors, by src/lifecycle/links.ts, so the
+ * query form keeps the request's other query parameters.
+ */
+function successorOperationLink(cfg: CompiledConfig, w: Where): string | undefined {
   const successor = w.operation.value.successor;
   if (!successor) return undefined;
   const path = fillTemplate(successor.path, w.operation.params);
   if (path === undefined) return undefined;
-  const v = cfg.versioning;
-  // As for version successors (src/lifecycle/links.ts): the query form where the version came
-  // in the query, else the path form when path versioning is on, else the bare path.
-  if (w.source === 'query') return `${path}?${encodeURIComponent(v.query)}=${encodeURIComponent(w.version.id)}`;
-  if (w.source === 'path' || v.sources.includes('path')) return `/${w.version.id}${path}`;
-  return path;
+  return successorLink(cfg.versioning, w.version.id, w.source === 'default' ? undefined : w.source, path, w.query);
 }
 
 /**
@@ -48,11 +47,10 @@ export function operationResponseHeaders(cfg: CompiledConfig, w: Where): Record<
   const op = w.operation.value;
   const out: Record<string, string> = { deprecation: op.headers.deprecation };
   if (op.headers.sunset) out.sunset = op.headers.sunset;
-  const target = successorTarget(cfg, w);
-  const successor = target !== undefined ? linkValue(target.replace(/[<>"\s]/g, encodeURIComponent), 'successor-version')
-    : !op.successor && w.version.successor
+  const successor = successorOperationLink(cfg, w)
+    ?? (!op.successor && w.version.successor
       ? successorLink(cfg.versioning, w.version.successor, w.source === 'default' ? undefined : w.source, w.forwardPath, w.query)
-      : undefined;
+      : undefined);
   const link = [op.headers.link, successor].filter(Boolean).join(', ');
   if (link) out.link = link;
   return out;

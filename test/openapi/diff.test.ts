@@ -2,6 +2,8 @@
 // its class and location; identical documents give no changes; $refs (recursive ones too)
 // are followed; and `sundial openapi diff` exits 1 on breaking changes, for CI.
 import t from 'tap';
+// This file starts many CLI processes; on a loaded CI machine they take their time.
+t.setTimeout(600_000);
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,14 +101,14 @@ const cases: Case[] = [
   { name: 'a removed operation', change: (d) => delete d.paths['/orders/{id}'].delete,
     expect: { class: 'breaking', kind: 'operation-removed', method: 'DELETE', path: '/orders/{id}', pointer: '/paths/~1orders~1{id}/delete' } },
   { name: 'a removed response status', change: (d) => delete d.paths['/orders/{id}'].get.responses['404'],
-    expect: { class: 'breaking', kind: 'response-status-removed', method: 'GET', path: '/orders/{id}', pointer: '/paths/~1orders~1{id}/get/responses/404' } },
-  { name: 'a removed response property', change: (d) => delete d.components.schemas.Order.properties.note,
-    expect: { class: 'breaking', kind: 'response-property-removed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/note` } },
+    expect: { class: 'warning', kind: 'response-status-removed', method: 'GET', path: '/orders/{id}', pointer: '/paths/~1orders~1{id}/get/responses/404' } },
+  { name: 'an optional response property removed', change: (d) => delete d.components.schemas.Order.properties.note,
+    expect: { class: 'warning', kind: 'response-optional-property-removed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/note` } },
   { name: 'a renamed response property', change: (d) => {
     const o = d.components.schemas.Order;
     o.properties.remark = o.properties.note;
     delete o.properties.note;
-  }, expect: { class: 'breaking', kind: 'response-property-removed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/note` }, message: /renamed to `remark`\?/ },
+  }, expect: { class: 'warning', kind: 'response-optional-property-removed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/note` }, message: /renamed to `remark`\?/ },
   { name: 'a response property made optional', change: (d) => { d.components.schemas.Order.required = ['id', 'status']; },
     expect: { class: 'breaking', kind: 'response-property-became-optional', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/required` }, message: /`total` is no longer required/ },
   { name: 'a response property whose type changed', change: (d) => { d.components.schemas.Order.properties.total = { type: 'string' }; },
@@ -127,11 +129,11 @@ const cases: Case[] = [
   { name: 'a request-body property made required', change: (d) => d.components.schemas.NewOrder.required.push('coupon'),
     expect: { class: 'breaking', kind: 'request-property-became-required', method: 'POST', path: '/orders', pointer: `${POST_BODY}/required` }, message: /`coupon` is now required/ },
   { name: 'a narrowed request enum', change: (d) => { d.components.schemas.Status.enum = ['open', 'paid']; },
-    expect: { class: 'breaking', kind: 'request-enum-narrowed', method: 'POST', path: '/orders', pointer: `${POST_BODY}/properties/status/enum` }, message: /no longer allows "cancelled"/ },
+    expect: { class: 'breaking', kind: 'request-enum-value-removed', method: 'POST', path: '/orders', pointer: `${POST_BODY}/properties/status/enum` }, message: /no longer allows "cancelled"/ },
   { name: 'an added security requirement', change: (d) => { d.security = [{ apiKey: [] }]; },
-    expect: { class: 'breaking', kind: 'security-added', method: 'GET', path: '/orders/{id}', pointer: '/security' }, message: /now requires apiKey, where it required no authentication/ },
+    expect: { class: 'breaking', kind: 'security-requirement-added', method: 'GET', path: '/orders/{id}', pointer: '/security' }, message: /now requires apiKey, where it accepted no authentication/ },
   { name: 'a widened response enum', change: (d) => d.components.schemas.Status.enum.push('refunded'),
-    expect: { class: 'warning', kind: 'response-enum-widened', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/status/enum` }, message: /may now be "refunded"/ },
+    expect: { class: 'warning', kind: 'response-enum-value-added', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/status/enum` }, message: /may now be "refunded"/ },
   { name: 'a new optional response property where additionalProperties is false', change: (d) => { d.components.schemas.Customer.properties.email = { type: 'string' }; },
     expect: { class: 'warning', kind: 'response-property-added-closed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/customer/properties/email` } },
 ];
@@ -143,7 +145,7 @@ for (const c of cases) {
     t.ok(found, `a ${c.expect.kind} change at ${c.expect.pointer}; got ${JSON.stringify(changes.map((x) => [x.class, x.kind, x.pointer]))}`);
     t.match(found, c.expect);
     if (c.message) t.match(found?.message, c.message);
-    t.ok(found && found.message.length > 40 && /:/.test(found.message), 'a sentence that says what to do');
+    t.ok(found && found.message.length > 20 && found.advice.length > 10, 'a sentence, and what to do');
   });
 }
 
@@ -159,7 +161,7 @@ t.test('compatible changes are info only', async (t) => {
   t.ok(changes.length >= 5, `changes found: ${changes.map((c) => c.kind).join(', ')}`);
   t.same(changes.filter((c) => c.class !== 'info'), [], 'nothing breaking or warning');
   t.ok(changes.some((c) => c.kind === 'operation-deprecated'));
-  t.ok(changes.some((c) => c.kind === 'type-compatible' && c.method === 'POST'), 'integer to number in a request is compatible');
+  t.ok(changes.some((c) => c.kind === 'request-type-widened' && c.method === 'POST'), 'integer to number in a request is compatible');
 });
 
 t.test('renamed path parameters are the same endpoint', async (t) => {
@@ -185,7 +187,7 @@ t.test('OpenAPI 3.1: type arrays and null', async (t) => {
     paths: { '/a': { get: { responses: { '200': { description: 'OK', content: json && { 'application/json': { schema: { type: 'object', properties: { status } } } } } } } } },
   });
   const changes = diffDocuments(await deref(doc({ type: 'string' })), await deref(doc({ type: ['string', 'null'] })));
-  t.match(changes, [{ class: 'breaking', kind: 'response-type-changed', pointer: '/paths/~1a/get/responses/200/content/application~1json/schema/properties/status/type' }], 'a response that may now be null breaks clients');
+  t.match(changes, [{ class: 'breaking', kind: 'response-became-nullable', pointer: '/paths/~1a/get/responses/200/content/application~1json/schema/properties/status' }], 'a response that may now be null breaks clients');
 });
 
 t.test('sundial openapi diff gates CI', async (t) => {
@@ -215,8 +217,8 @@ t.test('sundial openapi diff gates CI', async (t) => {
   t.ok(report.changes.every((c: Change) => c.class && c.kind && c.pointer && c.message));
 
   const md = await run([oldFile, newFile, '--format', 'markdown']);
-  t.match(md.stdout, /#### 🔴 Breaking \(1\)\n\n\| operation \| where \| change \|/);
-  t.match(md.stdout, /\| `DELETE \/orders\/\{id\}` \| `\/paths\/~1orders~1\{id\}\/delete` \|/);
+  t.match(md.stdout, /#### 🔴 Breaking \(1\)\n\n\| operation \| rule \| where \| change \|/);
+  t.match(md.stdout, /\| `DELETE \/orders\/\{id\}` \| `operation-removed` \| `\/paths\/~1orders~1\{id\}\/delete` \|/);
 
   const warningsOnly = await run([oldFile, join(tmp, 'warn.yaml')]);
   t.equal(warningsOnly.code, 2, 'exit 2 for an unreadable document');
