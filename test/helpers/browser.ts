@@ -1,13 +1,16 @@
 // Debian's Chromium, headless, driven by playwright-core (which never downloads a browser).
 // Each launch gets a fresh profile directory (playwright takes it as the persistent
 // context's user data dir, and passes it to Chromium as --user-data-dir), removed in teardown.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import type { Test } from 'tap';
 
 export const CHROMIUM = '/usr/bin/chromium';
+
+/** A tap `skip` value: false when Chromium is installed, else why the test is skipped. */
+export const chromiumMissing: string | false = existsSync(CHROMIUM) ? false : 'Chromium is not installed (apt-get install chromium); CI installs it';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
