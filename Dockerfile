@@ -19,6 +19,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
+# The admin page's static files, read at run time from beside the compiled code.
+COPY src/admin/page/assets ./src/admin/page/assets
 # The example config is the default; mount your own config directory over /etc/sundial
 # (read-only is fine).
 COPY config /etc/sundial/config

@@ -13,6 +13,7 @@ import { registerShadowAdmin } from '../shadow/admin.js';
 import type { ShadowService } from '../shadow/service.js';
 import { consumersAnswer } from '../consumers/admin.js';
 import type { ConsumerTracker } from '../consumers/tracker.js';
+import { registerAdminPage } from './page/register.js';
 
 export interface ReloadOutcome {
   result: 'applied' | 'unchanged' | 'refused';
@@ -31,6 +32,8 @@ export interface AdminContext {
   shadow?: ShadowService;
   consumers?: ConsumerTracker;
   clock?: () => number;
+  /** The last reload's outcome, for the admin page. */
+  lastReload?: () => (ReloadOutcome & { at: string; reason: string }) | undefined;
 }
 
 export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstance> {
@@ -84,6 +87,8 @@ export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstan
     const answer = consumersAnswer(ctx.current(), ctx.consumers, request.query as Record<string, string | undefined>, (ctx.clock ?? Date.now)());
     return 'problem' in answer ? sendProblem(reply, answer.problem) : reply.send(answer.body);
   });
+
+  registerAdminPage(app, ctx);
 
   return app;
 }

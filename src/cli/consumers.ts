@@ -1,8 +1,9 @@
 import { adminCall, adminTarget, type AdminTarget } from './admin-client.js';
 import type { ConsumerRow, TallyReport, VersionConsumers } from '../consumers/tracker.js';
+import { limitConsumers, mergeVersionConsumers } from '../consumers/merge.js';
 import { fail, parseCommandArgs } from './args.js';
 
-const USAGE = `Usage: sundial consumers VERSION [--dir DIR | --admin URL] [--top N] [--json]
+const USAGE = `Usage: sundial consumers VERSION [--dir DIR | --admin URL...] [--top N] [--json]
 
 Prints who still calls VERSION (and each of its deprecated operations), heaviest first,
 from a running gateway: its top consumers by request count, with when each was last seen.
@@ -12,7 +13,8 @@ may be too high by at most the "±" shown, never too low.
 
   --dir DIR     the gateway's config directory: the admin address and token are read
                 from its config (default .)
-  --admin URL   the admin API, such as http://127.0.0.1:9090
+  --admin URL   the admin API, such as http://127.0.0.1:9090; give it once per replica
+                to merge their sketches into one answer (the "±" bounds still hold)
   --top N       show the first N consumers (default: all kept, K)
   --json        print the admin API's JSON
 
@@ -21,7 +23,7 @@ The admin token comes from SUNDIAL_ADMIN_TOKEN, else from the config.`;
 export async function run(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseCommandArgs(argv, { dir: { type: 'string' }, admin: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } }, true);
+    args = parseCommandArgs(argv, { dir: { type: 'string' }, admin: { type: 'string', multiple: true }, top: { type: 'string' }, json: { type: 'boolean' } }, true);
   } catch (err) {
     return fail('consumers', (err as Error).message, USAGE);
   }
@@ -35,16 +37,22 @@ export async function run(argv: string[]): Promise<number> {
   if (v.dir && v.admin) return fail('consumers', 'use --dir or --admin, not both', USAGE);
   if (v.top !== undefined && !/^[1-9]\d*$/.test(v.top)) return fail('consumers', `--top: "${v.top}" is not a positive integer`, USAGE);
 
-  let target: AdminTarget;
+  let targets: AdminTarget[];
   try {
-    target = adminTarget({ dir: v.dir, admin: v.admin });
+    targets = v.admin?.length ? v.admin.map((admin) => adminTarget({ admin })) : [adminTarget({ dir: v.dir })];
   } catch (err) {
     process.stderr.write(`sundial consumers: ${(err as Error).message}\n`);
     return 2;
   }
+  // One gateway answers for itself; several send their whole sketches (no top) to be merged.
+  const top = v.top ? Number(v.top) : undefined;
+  const path = `/admin/consumers?version=${encodeURIComponent(version)}${top && targets.length === 1 ? `&top=${top}` : ''}`;
   let report: VersionConsumers;
   try {
-    report = await adminCall(target, 'GET', `/admin/consumers?version=${encodeURIComponent(version)}${v.top ? `&top=${v.top}` : ''}`) as VersionConsumers;
+    const reports = await Promise.all(targets.map((target) => adminCall(target, 'GET', path).catch((err: Error) => {
+      throw targets.length > 1 ? new Error(`${target.url}: ${err.message}`) : err;
+    }))) as VersionConsumers[];
+    report = reports.length === 1 ? reports[0] : limitConsumers(mergeVersionConsumers(reports), top);
   } catch (err) {
     process.stderr.write(`sundial consumers: ${(err as Error).message}\n`);
     return 1;

@@ -3,17 +3,19 @@
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { ShadowReportDocument } from '../shadow/service.js';
+import { mergeShadowDocuments } from '../shadow/merge.js';
 import { formatReport } from '../shadow/table.js';
 import { fail, parseCommandArgs } from './args.js';
 
-const USAGE = `Usage: sundial shadow report [--dir DIR | --admin URL] [--json] [--samples N]
-       sundial shadow reset  [--dir DIR | --admin URL]
+const USAGE = `Usage: sundial shadow report [--dir DIR | --admin URL...] [--json] [--samples N]
+       sundial shadow reset  [--dir DIR | --admin URL...]
 
 Reads (report) or clears (reset) the shadow comparison report of a running gateway.
 
   --dir DIR      the gateway's config directory: the admin address and token come from its
                  config/gateway.yaml (default .)
-  --admin URL    the admin listener's URL instead, such as http://127.0.0.1:9090
+  --admin URL    the admin listener's URL instead, such as http://127.0.0.1:9090; give it
+                 once per replica to merge their reports into one (or reset them all)
   --json         print the report as JSON, as GET /admin/shadow returns it
   --samples N    sample mismatches to print per route version (default 5)
 
@@ -40,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     args = parseCommandArgs(argv, {
       dir: { type: 'string' },
-      admin: { type: 'string' },
+      admin: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       samples: { type: 'string' },
     }, true);
@@ -58,9 +60,9 @@ export async function run(argv: string[]): Promise<number> {
   const samples = args.values.samples === undefined ? undefined : Number(args.values.samples);
   if (samples !== undefined && !(Number.isInteger(samples) && samples >= 0)) return fail('shadow', `--samples: "${args.values.samples}" is not a count`, USAGE);
 
-  let target: AdminTarget;
+  let targets: AdminTarget[];
   try {
-    target = adminTarget(args.values);
+    targets = args.values.admin?.length ? args.values.admin.map((admin) => adminTarget({ admin })) : [adminTarget({ dir: args.values.dir })];
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`sundial shadow: cannot read the admin address from the config:\n`);
@@ -68,29 +70,41 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
+  const docs: ShadowReportDocument[] = [];
+  for (const target of targets) {
+    const text = await call(target, action === 'reset' ? 'DELETE' : 'GET');
+    if (text === undefined) return 1;
+    if (action === 'report') docs.push(JSON.parse(text) as ShadowReportDocument);
+  }
+  if (action === 'reset') {
+    process.stdout.write(targets.length > 1 ? `shadow reports reset on ${targets.length} gateways\n` : 'shadow report reset\n');
+    return 0;
+  }
+  const merged = docs.length === 1 ? docs[0] : mergeShadowDocuments(docs);
+  if (args.values.json) {
+    process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(formatReport(merged, { samples }));
+  return 0;
+}
+
+/** The admin answer's text, or undefined after saying on stderr why there is none. */
+async function call(target: AdminTarget, method: 'GET' | 'DELETE'): Promise<string | undefined> {
   let res: Response;
   try {
     res = await fetch(`${target.url}/admin/shadow`, {
-      method: action === 'reset' ? 'DELETE' : 'GET',
+      method,
       headers: target.token ? { authorization: `Bearer ${target.token}` } : {},
     });
   } catch (err) {
     process.stderr.write(`sundial shadow: cannot reach the gateway's admin API at ${target.url}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}\n`);
-    return 1;
+    return undefined;
   }
   const text = await res.text();
   if (!res.ok) {
     process.stderr.write(`sundial shadow: ${target.url}/admin/shadow answered ${res.status}${res.status === 401 ? ' (set SUNDIAL_ADMIN_TOKEN to the admin token)' : ''}\n${text}\n`);
-    return 1;
+    return undefined;
   }
-  if (action === 'reset') {
-    process.stdout.write('shadow report reset\n');
-    return 0;
-  }
-  if (args.values.json) {
-    process.stdout.write(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
-    return 0;
-  }
-  process.stdout.write(formatReport(JSON.parse(text) as ShadowReportDocument, { samples }));
-  return 0;
+  return text;
 }

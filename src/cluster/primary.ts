@@ -17,6 +17,7 @@ import type { CompiledConfig } from '../config/compiled.js';
 import { ERR_BAD_REQUEST } from '../errors.js';
 import { problem, sendProblem } from '../gateway/problem.js';
 import { isMessage, type ToPrimary, type ToWorker } from './messages.js';
+import { registerClusterReports } from './reports.js';
 
 export interface PrimaryOptions {
   config: CompiledConfig;
@@ -108,6 +109,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     }
     return { result: outcomes.some((o) => o.result === 'applied') ? 'applied' : 'unchanged', workers: outcomes };
   });
+  registerClusterReports(admin);
   // Everything else is the lead worker's.
   admin.all('*', async (req, reply) => {
     const lead = listening.get(0);

@@ -4,6 +4,7 @@
 import { AggregatorRegistry } from 'prom-client';
 import { Gateway, type GatewayOptions } from '../gateway/gateway.js';
 import { isMessage, type ToPrimary, type ToWorker } from './messages.js';
+import { answerReportRequests } from './reports.js';
 
 export async function runWorker(options: GatewayOptions, index: number): Promise<void> {
   const lead = index === 0;
@@ -13,6 +14,7 @@ export async function runWorker(options: GatewayOptions, index: number): Promise
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([gateway.metrics.registry]);
 
+  answerReportRequests(gateway, index);
   const send = (m: ToPrimary) => process.send?.(m);
   let stopping = false;
   const stop = async () => {

@@ -1,11 +1,24 @@
 // GET /admin/consumers?version=v1[&top=N]: who still calls a deprecated version, and each of
 // its deprecated operations. Without `version`, a summary of every tracked version.
-import type { CompiledConfig } from '../config/compiled.js';
+// The answer is built in two steps, so a cluster can merge its workers' reports in between:
+// consumersQuery() checks the query and names the versions; consumersBody() shapes their
+// (whole, possibly merged) reports into the answer.
+import type { CompiledConfig, CompiledVersion } from '../config/compiled.js';
 import { ERR_BAD_REQUEST } from '../errors.js';
 import { problem, type Problem } from '../gateway/problem.js';
-import type { ConsumerTracker } from './tracker.js';
+import { limitConsumers } from './merge.js';
+import type { ConsumerTracker, VersionConsumers } from './tracker.js';
 
-export function consumersAnswer(cfg: CompiledConfig, tracker: ConsumerTracker, query: Record<string, string | undefined>, now: number): { problem: Problem } | { body: unknown } {
+export interface ConsumersQuery {
+  /** No version named: a summary of every version. */
+  summary: boolean;
+  top?: number;
+  versions: CompiledVersion[];
+}
+
+const SUMMARY_TOP = 10;
+
+export function consumersQuery(cfg: CompiledConfig, tracker: Pick<ConsumerTracker, 'enabled'>, query: Record<string, string | undefined>): { problem: Problem } | { query: ConsumersQuery } {
   if (!tracker.enabled) {
     return { problem: problem(ERR_BAD_REQUEST, 409, 'consumers-not-configured', 'Consumers are not tracked',
       'Name how consumers are identified in config/gateway.yaml, such as consumers: { header: X-Client-Id }, then reload.') };
@@ -15,14 +28,7 @@ export function consumersAnswer(cfg: CompiledConfig, tracker: ConsumerTracker, q
     return { problem: problem(ERR_BAD_REQUEST, 400, 'bad-request', 'Bad Request', '`top` must be a positive integer.') };
   }
   if (query.version === undefined || query.version === '') {
-    return {
-      body: {
-        versions: [...cfg.versions.values()].map((v) => {
-          const r = tracker.report(v, now, top ?? 10);
-          return { version: r.version, state: r.state, tracked: r.tracked, requests: r.requests, top: r.consumers, operations: r.operations.map((o) => ({ operation: o.operation, requests: o.requests })) };
-        }),
-      },
-    };
+    return { query: { summary: true, top, versions: [...cfg.versions.values()] } };
   }
   const id = cfg.versioning.aliases.get(query.version.toLowerCase());
   const version = id === undefined ? undefined : cfg.versions.get(id);
@@ -30,5 +36,23 @@ export function consumersAnswer(cfg: CompiledConfig, tracker: ConsumerTracker, q
     return { problem: problem(ERR_BAD_REQUEST, 404, 'unknown-version', 'Unknown API version',
       `There is no API version "${query.version.slice(0, 64)}".`, { supportedVersions: cfg.versioning.supported }) };
   }
-  return { body: tracker.report(version, now, top) };
+  return { query: { summary: false, top, versions: [version] } };
+}
+
+/** The answer from the versions' whole reports, in the query's order. */
+export function consumersBody(q: Pick<ConsumersQuery, 'summary' | 'top'>, reports: readonly VersionConsumers[]): unknown {
+  if (!q.summary) return limitConsumers(reports[0], q.top);
+  const top = q.top ?? SUMMARY_TOP;
+  return {
+    versions: reports.map((r) => ({
+      version: r.version, state: r.state, tracked: r.tracked, requests: r.requests, top: r.consumers.slice(0, top),
+      operations: r.operations.map((o) => ({ operation: o.operation, requests: o.requests })),
+    })),
+  };
+}
+
+export function consumersAnswer(cfg: CompiledConfig, tracker: ConsumerTracker, query: Record<string, string | undefined>, now: number): { problem: Problem } | { body: unknown } {
+  const checked = consumersQuery(cfg, tracker, query);
+  if ('problem' in checked) return checked;
+  return { body: consumersBody(checked.query, checked.query.versions.map((v) => tracker.report(v, now))) };
 }

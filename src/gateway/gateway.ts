@@ -49,6 +49,8 @@ export class Gateway {
   private watchers: FSWatcher[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
   private reloading: Promise<ReloadOutcome> | undefined;
+  /** The last reload's outcome, for the admin page. */
+  private lastReload: (ReloadOutcome & { at: string; reason: string }) | undefined;
   private closing = false;
   private listening = false;
   private flagSource: FlagSource | undefined;
@@ -92,6 +94,7 @@ export class Gateway {
       shadow: gateway.shadow,
       consumers: gateway.consumers,
       clock,
+      lastReload: () => gateway.lastReload,
     });
     return gateway;
   }
@@ -149,7 +152,11 @@ export class Gateway {
       this.log.info({ reason, fingerprint: next.fingerprint.slice(0, 12), versions: next.versions.size, routes: next.routes.length }, 'config reloaded');
       return { result: 'applied', warnings, fingerprint: next.fingerprint };
     };
-    const chained = (this.reloading ?? Promise.resolve()).then(run, run);
+    const recorded = () => run().then((outcome) => {
+      this.lastReload = { at: new Date().toISOString(), reason, ...outcome };
+      return outcome;
+    });
+    const chained = (this.reloading ?? Promise.resolve()).then(recorded, recorded);
     this.reloading = chained;
     return chained;
   }

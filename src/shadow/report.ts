@@ -6,7 +6,7 @@ import type { FieldDifference } from './compare.js';
 import type { SkipReason } from './decide.js';
 import type { Fields } from './flatten.js';
 import { isRealDifference } from './noise.js';
-import type { CompiledShadow } from './types.js';
+import type { CompiledShadow, NoiseThresholds } from './types.js';
 
 export interface SampleDifference {
   field: string;
@@ -52,6 +52,10 @@ export interface ShadowReportJson {
   fields: Record<string, FieldReport>;
   fieldsDropped: number;
   samples: Sample[];
+  /** The noise rule's thresholds, so merged reports can apply it to summed counts. */
+  thresholds: NoiseThresholds;
+  /** How many sample mismatches the report keeps at most. */
+  sampleLimit: number;
 }
 
 const MAX_SAMPLE_FIELDS = 10;
@@ -168,6 +172,8 @@ export class ShadowState {
       fields: Object.fromEntries(fields.map(({ path, differences, noise, real }) => [path, { differences, noise, real }])),
       fieldsDropped: this.fieldsDropped,
       samples: [...this.samples],
+      thresholds: cfg.noise,
+      sampleLimit: cfg.samples,
     };
   }
 }
