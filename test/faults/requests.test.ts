@@ -51,7 +51,7 @@ t.test('smuggling attempts get a 4xx or a close, and never a second request upst
 t.test('slow clients are cut by the header and request timeouts, while normal clients are served', async (t) => {
   const { url, host } = await setup(t, {
     upstream: { connectTimeout: '1s', timeout: '5s', connections: 2 },
-    limits: { headersTimeout: '1s', requestTimeout: '2s' },
+    limits: { headersTimeout: '2s', requestTimeout: '3s' },
   });
   const { port } = new URL(url);
   const slow: { closed: boolean; opened: number; closedAt?: number }[] = [];
@@ -81,16 +81,19 @@ t.test('slow clients are cut by the header and request timeouts, while normal cl
   await sleep(200);
 
   const statuses: number[] = [];
+  const openWhenServed: number[] = [];
   for (let i = 0; i < 20; i++) {
     const res = await request(`${url}/v2/orders/${i}`);
     statuses.push(res.statusCode);
     await res.body.dump();
+    openWhenServed.push(slow.filter((s) => !s.closed).length);
   }
-  t.same(statuses.filter((s) => s !== 200), [], 'every normal request was served while slow clients were open');
-  t.ok(slow.some((s) => !s.closed), 'the slow clients were still open while they were served');
+  t.same(statuses.filter((s) => s !== 200), [], 'every normal request was served');
+  // More slow clients than upstream connections were open when the first was answered.
+  t.ok(openWhenServed[0] > 2, `slow clients were open while normal ones were served (${openWhenServed[0]} of ${slow.length})`);
 
   await eventually(() => slow.every((s) => s.closed), 'every slow client to be cut', 300, 20);
   const latest = Math.max(...slow.map((s) => s.closedAt! - s.opened));
-  // Node checks the limits once per check interval (here 250 ms): a generous margin.
-  t.ok(latest < 2000 + 1500, `each slow client was cut within its limit (${latest.toFixed(0)} ms)`);
+  // Node checks the limits once per check interval (here 500 ms): a generous margin.
+  t.ok(latest < 3000 + 1500, `each slow client was cut within its limit (${latest.toFixed(0)} ms)`);
 });

@@ -42,7 +42,7 @@ t.test('the upstream timeout is enforced at its configured value, not half a sec
   t.match(r.body, { code: 'SUNDIAL_ERR_UPSTREAM_TIMEOUT' });
   t.ok(r.ms >= 950, `not before the timeout (${r.ms.toFixed(0)} ms)`);
   // undici's own timers answered 490-560 ms late; the margin is generous but below that.
-  t.ok(r.ms - r.referenceMs < 300, `close to the configured 1 s (${r.ms.toFixed(0)} ms; a plain 1 s timer: ${r.referenceMs.toFixed(0)} ms)`);
+  t.ok(r.ms - r.referenceMs < 450, `close to the configured 1 s (${r.ms.toFixed(0)} ms; a plain 1 s timer: ${r.referenceMs.toFixed(0)} ms)`);
 });
 
 t.test("a route version's own timeout is honoured", async (t) => {
