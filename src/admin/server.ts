@@ -2,7 +2,7 @@
 // /healthz and /readyz are open, for orchestrators' probes; everything else needs the
 // bearer token when one is configured.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { ERR_BAD_REQUEST } from '../errors.js';
+import { ERR_ADMIN_NOT_FOUND, ERR_CONFIG_INVALID } from '../errors.js';
 import { problem, sendProblem } from '../gateway/problem.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { CompiledConfig } from '../config/compiled.js';
@@ -39,7 +39,7 @@ export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstan
   app.addHook('onRequest', requireAdminToken(() => ctx.current().gateway.admin.token));
 
   app.setNotFoundHandler((_request, reply) => {
-    sendProblem(reply, problem(ERR_BAD_REQUEST, 404, 'not-found', 'Not Found', 'No admin endpoint at this path.'));
+    sendProblem(reply, problem(ERR_ADMIN_NOT_FOUND, 'No admin endpoint at this path.'));
   });
 
   app.get('/healthz', (_request, reply) => {
@@ -59,8 +59,7 @@ export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstan
   app.post('/admin/reload', async (_request, reply) => {
     const outcome = await ctx.reload('admin');
     if (outcome.result === 'refused') {
-      return sendProblem(reply, problem(ERR_BAD_REQUEST, 422, 'config-invalid', 'Config refused',
-        'The config on disk is invalid; the running config keeps serving.', { problems: outcome.problems }));
+      return sendProblem(reply, problem(ERR_CONFIG_INVALID, 'The config on disk is invalid; the running config keeps serving.', { problems: outcome.problems }));
     }
     return outcome;
   });
@@ -80,7 +79,7 @@ export async function buildAdminServer(ctx: AdminContext): Promise<FastifyInstan
 
   if (ctx.shadow) registerShadowAdmin(app, ctx.shadow);
   app.get('/admin/consumers', (request, reply) => {
-    if (!ctx.consumers) return sendProblem(reply, problem(ERR_BAD_REQUEST, 404, 'not-found', 'Not Found', 'No admin endpoint at this path.'));
+    if (!ctx.consumers) return sendProblem(reply, problem(ERR_ADMIN_NOT_FOUND, 'No admin endpoint at this path.'));
     const answer = consumersAnswer(ctx.current(), ctx.consumers, request.query as Record<string, string | undefined>, (ctx.clock ?? Date.now)());
     return 'problem' in answer ? sendProblem(reply, answer.problem) : reply.send(answer.body);
   });

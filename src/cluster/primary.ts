@@ -14,7 +14,7 @@ import { request } from 'undici';
 import { requireAdminToken } from '../admin/auth.js';
 import type { ReloadOutcome } from '../admin/server.js';
 import type { CompiledConfig } from '../config/compiled.js';
-import { ERR_BAD_REQUEST } from '../errors.js';
+import { ERR_CONFIG_INVALID, ERR_NOT_READY } from '../errors.js';
 import { problem, sendProblem } from '../gateway/problem.js';
 import { isMessage, type ToPrimary, type ToWorker } from './messages.js';
 
@@ -103,8 +103,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     const outcomes = await reloadAll('admin');
     const refused = outcomes.filter((o) => o.result === 'refused');
     if (refused.length) {
-      return sendProblem(reply, problem(ERR_BAD_REQUEST, 422, 'config-invalid', 'Config refused',
-        'The config on disk is invalid; the running config keeps serving.', { problems: refused[0].problems, workers: outcomes }));
+      return sendProblem(reply, problem(ERR_CONFIG_INVALID, 'The config on disk is invalid; the running config keeps serving.', { problems: refused[0].problems, workers: outcomes }));
     }
     return { result: outcomes.some((o) => o.result === 'applied') ? 'applied' : 'unchanged', workers: outcomes };
   });
@@ -112,7 +111,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   admin.all('*', async (req, reply) => {
     const lead = listening.get(0);
     if (!lead?.admin) {
-      return sendProblem(reply, problem(ERR_BAD_REQUEST, 503, 'not-ready', 'Not ready', 'The lead worker is not listening yet.'));
+      return sendProblem(reply, problem(ERR_NOT_READY, 'The lead worker is not listening yet.'));
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && typeof v === 'string') headers[k] = v;

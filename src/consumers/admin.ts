@@ -1,18 +1,17 @@
 // GET /admin/consumers?version=v1[&top=N]: who still calls a deprecated version, and each of
 // its deprecated operations. Without `version`, a summary of every tracked version.
 import type { CompiledConfig } from '../config/compiled.js';
-import { ERR_BAD_REQUEST } from '../errors.js';
+import { ERR_BAD_REQUEST, ERR_CONSUMERS_NOT_TRACKED, ERR_REPORT_VERSION_UNKNOWN } from '../errors.js';
 import { problem, type Problem } from '../gateway/problem.js';
 import type { ConsumerTracker } from './tracker.js';
 
 export function consumersAnswer(cfg: CompiledConfig, tracker: ConsumerTracker, query: Record<string, string | undefined>, now: number): { problem: Problem } | { body: unknown } {
   if (!tracker.enabled) {
-    return { problem: problem(ERR_BAD_REQUEST, 409, 'consumers-not-configured', 'Consumers are not tracked',
-      'Name how consumers are identified in config/gateway.yaml, such as consumers: { header: X-Client-Id }, then reload.') };
+    return { problem: problem(ERR_CONSUMERS_NOT_TRACKED, 'Name how consumers are identified in config/gateway.yaml, such as consumers: { header: X-Client-Id }, then reload.') };
   }
   const top = query.top === undefined ? undefined : Number(query.top);
   if (top !== undefined && (!Number.isInteger(top) || top < 1)) {
-    return { problem: problem(ERR_BAD_REQUEST, 400, 'bad-request', 'Bad Request', '`top` must be a positive integer.') };
+    return { problem: problem(ERR_BAD_REQUEST, '`top` must be a positive integer.') };
   }
   if (query.version === undefined || query.version === '') {
     return {
@@ -27,8 +26,7 @@ export function consumersAnswer(cfg: CompiledConfig, tracker: ConsumerTracker, q
   const id = cfg.versioning.aliases.get(query.version.toLowerCase());
   const version = id === undefined ? undefined : cfg.versions.get(id);
   if (!version) {
-    return { problem: problem(ERR_BAD_REQUEST, 404, 'unknown-version', 'Unknown API version',
-      `There is no API version "${query.version.slice(0, 64)}".`, { supportedVersions: cfg.versioning.supported }) };
+    return { problem: problem(ERR_REPORT_VERSION_UNKNOWN, `There is no API version "${query.version.slice(0, 64)}".`, { supportedVersions: cfg.versioning.supported }) };
   }
   return { body: tracker.report(version, now, top) };
 }

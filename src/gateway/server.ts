@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import replyFrom from '@fastify/reply-from';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CompiledConfig, CompiledUpstream } from '../config/compiled.js';
-import { ERR_BAD_REQUEST } from '../errors.js';
+import { ERR_BAD_REQUEST, ERR_BODY_TOO_LARGE, ERR_INTERNAL, ERR_ROUTE_NOT_FOUND } from '../errors.js';
 import type { FlagSource } from '../canary/flags/flag-source.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ConsumerTracker } from '../consumers/tracker.js';
@@ -109,19 +109,19 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
   });
 
   app.setNotFoundHandler((request, reply) => {
-    sendProblem(reply, problem(ERR_BAD_REQUEST, 404, 'not-found', 'Not Found', 'No route serves this path.'));
+    sendProblem(reply, problem(ERR_ROUTE_NOT_FOUND, 'No route serves this path.'));
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (error.code === 'SUNDIAL_ERR_BODY_TOO_LARGE' || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    if (error.code === ERR_BODY_TOO_LARGE.code || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendProblem(reply, bodyTooLargeProblem(configOf(request).gateway.limits.bodyLimit));
     }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode
-      : error instanceof URIError ? 400 : 500;
-    if (status >= 500) request.log.error({ err: error }, 'unexpected error while handling a request');
-    const detail = status < 500 ? error.message : 'The gateway failed to handle the request; the error is in its log.';
-    return sendProblem(reply, problem(ERR_BAD_REQUEST, status, status < 500 ? 'bad-request' : 'internal-error',
-      status < 500 ? 'Bad Request' : 'Internal Server Error', detail, { code: status < 500 ? error.code ?? ERR_BAD_REQUEST.code : 'SUNDIAL_ERR_INTERNAL' }));
+    // A client's fault (fastify's 4xx errors, such as a malformed URL) is a bad request;
+    // anything else is the gateway's own, and goes to its log.
+    const clientFault = (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) || error instanceof URIError;
+    if (clientFault) return sendProblem(reply, problem(ERR_BAD_REQUEST, error.message));
+    request.log.error({ err: error }, 'unexpected error while handling a request');
+    return sendProblem(reply, problem(ERR_INTERNAL, 'The gateway failed to handle the request; the error is in its log.'));
   });
 
   const discoveryPath = initial.gateway.discovery.enabled ? initial.gateway.discovery.path : undefined;
