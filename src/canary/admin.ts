@@ -3,14 +3,15 @@
 //   POST /admin/canaries/:route/:version/:action           pause | resume | promote | abort
 //   POST /admin/canaries/:route/:version/set  {"percent": 40}
 import type { FastifyInstance } from 'fastify';
-import { OperatorError, type OperatorAction } from '../canary/controller.js';
-import type { Rollouts } from '../canary/rollouts.js';
+import type { AdminContext } from '../admin/context.js';
+import { OperatorError, type OperatorAction } from './controller.js';
 import { ERR_BAD_REQUEST, ERR_CANARY_NOT_FOUND, ERR_FLAG_WRITE_FAILED, ERR_ROLLOUT_CONFLICT } from '../errors.js';
 import { problem, sendProblem } from '../gateway/problem.js';
 
 const ACTIONS = new Set<OperatorAction>(['pause', 'resume', 'promote', 'abort', 'set']);
 
-export function registerCanaryRoutes(app: FastifyInstance, rollouts: () => Rollouts): void {
+export function registerCanaryAdmin(app: FastifyInstance, ctx: Pick<AdminContext, 'rollouts'>): void {
+  const rollouts = ctx.rollouts;
   app.get('/admin/canaries', async () => ({ canaries: rollouts().list().map((c) => c.status()) }));
 
   app.post<{ Params: { route: string; version: string; action: string }; Body: { percent?: unknown } | undefined }>(
