@@ -11,7 +11,7 @@ import { problem, sendProblem } from '../gateway/problem.js';
 const ACTIONS = new Set<OperatorAction>(['pause', 'resume', 'promote', 'abort', 'set']);
 
 export function registerCanaryAdmin(app: FastifyInstance, ctx: Pick<AdminContext, 'rollouts'>): void {
-  const rollouts = ctx.rollouts;
+  const rollouts = () => ctx.rollouts();
   app.get('/admin/canaries', async () => ({ canaries: rollouts().list().map((c) => c.status()) }));
 
   app.post<{ Params: { route: string; version: string; action: string }; Body: { percent?: unknown } | undefined }>(
