@@ -39,7 +39,7 @@ t.test('reload through the admin API', async (t) => {
   dir.write('routes/orders.yaml', { name: 'orders', prefix: '/orders', versions: { v1: { upstream: a.url }, v2: { upstream: 'not a url' } } });
   const refused = await reload(adminUrl);
   t.equal(refused.status, 422);
-  t.match(refused.body, { code: 'SUNDIAL_ERR_BAD_REQUEST', problems: [/routes\/orders\.yaml: versions\.v2\.upstream: Invalid URL/] });
+  t.match(refused.body, { code: 'SUNDIAL_ERR_CONFIG_INVALID', problems: [/routes\/orders\.yaml: versions\.v2\.upstream: Invalid URL/] });
   t.equal(await served(url), 'b', 'a bad config is refused and the running one keeps serving');
 
   const metrics = await request(`${adminUrl}/metrics`, { headers: AUTH }).then((r) => r.body.text());

@@ -35,7 +35,7 @@ export async function adminCall(target: AdminTarget, method: 'GET' | 'POST' | 'D
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
-    throw new Error(`cannot reach the gateway's admin API at ${target.url}: ${(err as Error).message}`);
+    throw new Error(`cannot reach the gateway's admin API at ${target.url}: ${(err as Error).message}`, { cause: err });
   }
   const text = await res.body.text();
   const parsed = text ? JSON.parse(text) : undefined;

@@ -9,3 +9,22 @@ export function fail(command: string, message: string, usage: string): number {
   process.stderr.write(`sundial ${command}: ${message}\n\n${usage}\n`);
   return 2;
 }
+
+/**
+ * A command's options parsed, or the command's answer when there is nothing more to do:
+ * --help prints the usage (exit 0), and bad options print the error and the usage (exit 2).
+ * A number is that exit code.
+ */
+export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T, usage: string, allowPositionals = false) {
+  let args;
+  try {
+    args = parseCommandArgs(argv, options, allowPositionals);
+  } catch (err) {
+    return fail(command, (err as Error).message, usage);
+  }
+  if ((args.values as { help?: boolean }).help) {
+    process.stdout.write(usage + '\n');
+    return 0;
+  }
+  return args;
+}

@@ -2,7 +2,7 @@ import type { CompiledConfig } from '../config/compiled.js';
 import { ConfigError, formatProblem } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { lifecycleState } from '../lifecycle/state.js';
-import { fail, parseCommandArgs } from './args.js';
+import { parseCommand } from './args.js';
 
 const USAGE = `Usage: sundial check [--dir DIR] [--json]
 
@@ -11,16 +11,8 @@ start. Prints every problem, each naming its file and field, and exits 1; or pri
 summary and exits 0.`;
 
 export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseCommandArgs(argv, { dir: { type: 'string', default: '.' }, json: { type: 'boolean' } });
-  } catch (err) {
-    return fail('check', (err as Error).message, USAGE);
-  }
-  if (args.values.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const args = parseCommand('check', argv, { dir: { type: 'string', default: '.' }, json: { type: 'boolean' } }, USAGE);
+  if (typeof args === 'number') return args;
   const dir = args.values.dir!;
   try {
     const cfg = loadConfig(dir);

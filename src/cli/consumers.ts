@@ -1,7 +1,7 @@
 import { adminCall, adminTarget, type AdminTarget } from './admin-client.js';
 import type { ConsumerRow, TallyReport, VersionConsumers } from '../consumers/tracker.js';
 import { limitConsumers, mergeVersionConsumers } from '../consumers/merge.js';
-import { fail, parseCommandArgs } from './args.js';
+import { fail, parseCommand } from './args.js';
 
 const USAGE = `Usage: sundial consumers VERSION [--dir DIR | --admin URL...] [--top N] [--json]
 
@@ -21,17 +21,9 @@ may be too high by at most the "±" shown, never too low.
 The admin token comes from SUNDIAL_ADMIN_TOKEN, else from the config.`;
 
 export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseCommandArgs(argv, { dir: { type: 'string' }, admin: { type: 'string', multiple: true }, top: { type: 'string' }, json: { type: 'boolean' } }, true);
-  } catch (err) {
-    return fail('consumers', (err as Error).message, USAGE);
-  }
+  const args = parseCommand('consumers', argv, { dir: { type: 'string' }, admin: { type: 'string', multiple: true }, top: { type: 'string' }, json: { type: 'boolean' } }, USAGE, true);
+  if (typeof args === 'number') return args;
   const v = args.values;
-  if (v.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
   const [version, ...extra] = args.positionals;
   if (!version || extra.length) return fail('consumers', 'name one version, such as: sundial consumers v1', USAGE);
   if (v.dir && v.admin) return fail('consumers', 'use --dir or --admin, not both', USAGE);

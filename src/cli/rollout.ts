@@ -1,6 +1,6 @@
 import { alignColumns } from '../text-table.js';
 import { adminCall, adminTarget, ADMIN_OPTIONS } from './admin-client.js';
-import { fail, parseCommandArgs } from './args.js';
+import { fail, parseCommand } from './args.js';
 
 const USAGE = `Usage:
   sundial rollout status [ROUTE/VERSION]
@@ -37,16 +37,8 @@ function table(canaries: CanaryStatus[]): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseCommandArgs(argv, ADMIN_OPTIONS, true);
-  } catch (err) {
-    return fail('rollout', (err as Error).message, USAGE);
-  }
-  if (args.values.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const args = parseCommand('rollout', argv, ADMIN_OPTIONS, USAGE, true);
+  if (typeof args === 'number') return args;
   const [action, name, value] = args.positionals;
   if (!action) return fail('rollout', 'name an action', USAGE);
   const target = adminTarget(args.values);

@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.js';
 import type { ShadowReportDocument } from '../shadow/service.js';
 import { mergeShadowDocuments } from '../shadow/merge.js';
 import { formatReport } from '../shadow/table.js';
-import { fail, parseCommandArgs } from './args.js';
+import { fail, parseCommand } from './args.js';
 
 const USAGE = `Usage: sundial shadow report [--dir DIR | --admin URL...] [--json] [--samples N]
        sundial shadow reset  [--dir DIR | --admin URL...]
@@ -38,22 +38,14 @@ export function adminTarget(values: { dir?: string; admin?: string }, env: NodeJ
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseCommandArgs(argv, {
+  const args = parseCommand('shadow', argv, {
       dir: { type: 'string' },
       admin: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       samples: { type: 'string' },
-    }, true);
-  } catch (err) {
-    return fail('shadow', (err as Error).message, USAGE);
-  }
+    }, USAGE, true);
+  if (typeof args === 'number') return args;
   const [action, ...extra] = args.positionals;
-  if (args.values.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
   if (action !== 'report' && action !== 'reset') return fail('shadow', action ? `unknown action "${action}"` : 'name an action: report or reset', USAGE);
   if (extra.length) return fail('shadow', `unexpected argument "${extra[0]}"`, USAGE);
   if (args.values.dir && args.values.admin) return fail('shadow', 'give --dir or --admin, not both', USAGE);

@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { runPrimary } from '../cluster/primary.js';
 import { runWorker } from '../cluster/worker.js';
 import { Gateway } from '../gateway/gateway.js';
-import { fail, parseCommandArgs } from './args.js';
+import { fail, parseCommand } from './args.js';
 
 const USAGE = `Usage: sundial start [--dir DIR] [--port N] [--admin-port N] [--workers N] [--log-level LEVEL]
 
@@ -35,23 +35,15 @@ function refuse(dir: string, err: ConfigError): number {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseCommandArgs(argv, {
+  const args = parseCommand('start', argv, {
       dir: { type: 'string', default: '.' },
       port: { type: 'string' },
       'admin-port': { type: 'string' },
       'log-level': { type: 'string' },
       'no-watch': { type: 'boolean' },
       workers: { type: 'string', default: '1' },
-    });
-  } catch (err) {
-    return fail('start', (err as Error).message, USAGE);
-  }
-  if (args.values.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
+    }, USAGE);
+  if (typeof args === 'number') return args;
   const v = args.values;
   const port = v.port === undefined ? undefined : Number(v.port);
   const adminPort = v['admin-port'] === undefined ? undefined : Number(v['admin-port']);

@@ -3,7 +3,7 @@ import { alignColumns } from '../text-table.js';
 import { ConfigError, formatProblem } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { discoveryDocument } from '../discovery/api-versions.js';
-import { fail, parseCommandArgs } from './args.js';
+import { parseCommand } from './args.js';
 
 const USAGE = `Usage: sundial versions [--dir DIR] [--json]
 
@@ -63,16 +63,8 @@ export function versionsText(r: ReturnType<typeof versionsReport>): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseCommandArgs(argv, { dir: { type: 'string', default: '.' }, json: { type: 'boolean' } });
-  } catch (err) {
-    return fail('versions', (err as Error).message, USAGE);
-  }
-  if (args.values.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const args = parseCommand('versions', argv, { dir: { type: 'string', default: '.' }, json: { type: 'boolean' } }, USAGE);
+  if (typeof args === 'number') return args;
   let cfg: CompiledConfig;
   try {
     cfg = loadConfig(args.values.dir!);

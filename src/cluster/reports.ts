@@ -11,7 +11,7 @@ import { consumersBody, consumersQuery, type ConsumersQuery } from '../consumers
 import { mergeConsumerReports } from '../consumers/merge.js';
 import type { VersionConsumers } from '../consumers/tracker.js';
 import type { Gateway } from '../gateway/gateway.js';
-import { ERR_BAD_REQUEST } from '../errors.js';
+import { ERR_BAD_REQUEST, ERR_NOT_READY } from '../errors.js';
 import { problem, sendProblem, type Problem } from '../gateway/problem.js';
 import { registerTrafficAdmin } from '../metrics/traffic-admin.js';
 import type { HistogramValue } from '../metrics/traffic.js';
@@ -122,7 +122,7 @@ export function registerClusterReports(admin: FastifyInstance): void {
     const refused = answers.find((a): a is { problem: Problem } => 'problem' in a);
     if (refused) return sendProblem(reply, refused.problem);
     const reports = answers.filter((a): a is Extract<ConsumersAnswer, { reports: unknown }> => 'reports' in a);
-    if (!reports.length) return sendProblem(reply, problem(ERR_BAD_REQUEST, 503, 'not-ready', 'Not ready', 'No worker answered.'));
+    if (!reports.length) return sendProblem(reply, problem(ERR_NOT_READY, 'No worker answered.'));
     return consumersBody(reports[0].query, mergeConsumerReports(reports.map((r) => r.reports)));
   });
   registerTrafficAdmin(admin, async () => {

@@ -8,14 +8,19 @@ import { answerReportRequests } from './reports.js';
 
 export async function runWorker(options: GatewayOptions, index: number): Promise<void> {
   const lead = index === 0;
-  const gateway = await Gateway.create({ ...options, adminListener: lead ? 'private' : 'none', controllers: lead });
+  const send = (m: ToPrimary) => process.send?.(m);
+  const gateway = await Gateway.create({
+    ...options,
+    adminListener: lead ? 'private' : 'none',
+    controllers: lead,
+    onConfigApplied: (config) => send({ type: 'sundial:config', index, fingerprint: config.fingerprint, adminToken: config.gateway.admin.token }),
+  });
   // The primary aggregates every worker's metrics for one scrape (prom-client's cluster
   // support asks each worker for its registry over IPC).
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([gateway.metrics.registry]);
 
   answerReportRequests(gateway, index);
-  const send = (m: ToPrimary) => process.send?.(m);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -7,14 +7,16 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { lifecycleHeaders } from '../lifecycle/headers.js';
+import { adminExposureProblem } from '../admin/exposure.js';
+import { checkCanaries, compileCanary } from '../canary/config.js';
 import { compileShadow } from '../shadow/config.js';
-import type { CompiledCanary, CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from './compiled.js';
+import type { CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from './compiled.js';
 import { attachOpenApi } from '../openapi/config.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { substituteEnv, type EnvProblem } from './env.js';
 import { didYouMean } from './suggest.js';
 import { firstSyntaxError, formatSyntaxError } from './yaml-syntax.js';
-import { gatewaySchema, routeSchema, versionSchema, type CanaryFile, type GatewayFile, type RouteFile, type VersionFile } from './schema.js';
+import { gatewaySchema, routeSchema, versionSchema, type GatewayFile, type RouteFile, type VersionFile } from './schema.js';
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -97,8 +99,6 @@ function parseFile<S extends z.ZodType>(src: SourceFile, schema: S, env: NodeJS.
   }
   return envProblems.length ? undefined : result.data;
 }
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
 function compileVersions(files: { src: SourceFile; data: VersionFile }[], problems: ConfigProblem[]): Map<string, CompiledVersion> {
   const versions = new Map<string, CompiledVersion>();
@@ -217,37 +217,6 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
   return routes.sort((a, b) => b.prefix.length - a.prefix.length || Number(b.host !== null) - Number(a.host !== null));
 }
 
-function compileCanary(route: string, version: string, stable: CompiledUpstream, c: CanaryFile): CompiledCanary {
-  const s = c.stickiness;
-  return {
-    key: `${route}/${version}`,
-    route,
-    version,
-    flag: c.flag,
-    stable,
-    canary: { base: c.upstream.replace(/\/+$/, ''), timeout: c.timeout ?? stable.timeout },
-    stickiness: 'header' in s ? { header: s.header.toLowerCase() } : 'cookie' in s ? { cookie: s.cookie } : { ip: true },
-    forceHeader: c.force?.header.toLowerCase(),
-    armHeader: c.armHeader,
-    rollout: c.rollout,
-  };
-}
-
-function checkCanaries(routes: CompiledRoute[], problems: ConfigProblem[]) {
-  const flags = new Map<string, string>();
-  for (const route of routes) {
-    for (const [version, upstream] of route.upstreams) {
-      const c = upstream.canary;
-      if (!c) continue;
-      const owner = flags.get(c.flag);
-      // One flag per canary: the rollout controller moves a flag, and two canaries sharing
-      // one would move together.
-      if (owner) problems.push({ file: route.file, path: ['versions', version, 'canary', 'flag'], message: `flag "${c.flag}" is already used by the canary of ${owner}` });
-      flags.set(c.flag, c.key);
-    }
-  }
-}
-
 function checkGateway(file: string, g: GatewayFile, versions: Map<string, CompiledVersion>, broken: Set<string>, problems: ConfigProblem[]) {
   if (g.versioning.default !== undefined && !versions.has(g.versioning.default) && !broken.has(g.versioning.default)) {
     problems.push({ file, path: ['versioning', 'default'], message: `version "${g.versioning.default}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})` });
@@ -255,9 +224,8 @@ function checkGateway(file: string, g: GatewayFile, versions: Map<string, Compil
   if (g.versioning.sources.includes('accept') && !g.versioning.accept) {
     problems.push({ file, path: ['versioning', 'accept'], message: 'the accept source is enabled, so name the vendor media type, such as application/vnd.acme+json' });
   }
-  if (!g.admin.token && !LOOPBACK.test(g.admin.host)) {
-    problems.push({ file, path: ['admin', 'token'], message: `the admin listener is on ${g.admin.host}, beyond loopback, so it needs a token` });
-  }
+  const exposed = adminExposureProblem(file, g.admin.host, g.admin.token);
+  if (exposed) problems.push(exposed);
 }
 
 /** Loads and compiles a config directory, or throws a ConfigError listing every problem. */

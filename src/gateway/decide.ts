@@ -12,7 +12,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CompiledCanary, CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from '../config/compiled.js';
 import type { VersionSource } from '../config/schema.js';
 import {
-  ERR_BAD_REQUEST, ERR_ROUTE_NOT_FOUND, ERR_VERSION_BROWNOUT, ERR_VERSION_CONFLICT,
+  ERR_VERSION_MALFORMED, ERR_ROUTE_NOT_FOUND, ERR_VERSION_BROWNOUT, ERR_VERSION_CONFLICT,
   ERR_VERSION_NOT_ROUTED, ERR_VERSION_SUNSET, ERR_VERSION_UNKNOWN, ERR_METHOD_NOT_ALLOWED, ERR_VERSION_REQUIRED,
 } from '../errors.js';
 import { pickArm, type Arm } from '../canary/arm.js';
@@ -23,7 +23,7 @@ import type { BrownoutWindow } from '../config/compiled.js';
 import { matchRoute } from '../routing/match.js';
 import { resolveVersion } from '../versioning/resolve.js';
 import { matchDeprecatedOperation, operationResponseHeaders, operationSunsetProblem, type MatchedOperation } from '../openapi/lifecycle.js';
-import { problem, quote, type Problem } from './problem.js';
+import { configuredProblem, problem, quote, type Problem } from './problem.js';
 
 export interface GatewayRequest {
   method: string;
@@ -91,16 +91,13 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
   if (!resolution.ok) {
     switch (resolution.kind) {
       case 'unknown':
-        return reject(now, problem(ERR_VERSION_UNKNOWN, 400, 'unknown-version', 'Unknown API version',
-          `The ${SOURCE_NAMES[resolution.source]} names API version "${quote(resolution.value)}", which this API does not have.`,
+        return reject(now, problem(ERR_VERSION_UNKNOWN, `The ${SOURCE_NAMES[resolution.source]} names API version "${quote(resolution.value)}", which this API does not have.`,
           { supportedVersions, source: resolution.source }));
       case 'malformed':
-        return reject(now, problem(ERR_BAD_REQUEST, 400, 'malformed-version', 'Malformed API version',
-          `The ${SOURCE_NAMES[resolution.source]} carries an API version that cannot be read: "${quote(resolution.value)}".`,
+        return reject(now, problem(ERR_VERSION_MALFORMED, `The ${SOURCE_NAMES[resolution.source]} carries an API version that cannot be read: "${quote(resolution.value)}".`,
           { supportedVersions, source: resolution.source }));
       case 'conflict':
-        return reject(now, problem(ERR_VERSION_CONFLICT, 400, 'conflicting-versions', 'Conflicting API versions',
-          `The request names more than one API version: ${resolution.found.map((f) => `${f.version} (${SOURCE_NAMES[f.source]})`).join(', ')}. Name one.`,
+        return reject(now, problem(ERR_VERSION_CONFLICT, `The request names more than one API version: ${resolution.found.map((f) => `${f.version} (${SOURCE_NAMES[f.source]})`).join(', ')}. Name one.`,
           { supportedVersions, found: resolution.found }));
     }
   }
@@ -109,23 +106,20 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
   // 2. match route
   const route = matchRoute(cfg.routes, forwardPath, req.headers.host);
   if (!route) {
-    return reject(now, problem(ERR_ROUTE_NOT_FOUND, 404, 'not-found', 'Not Found', `No route serves ${quote(forwardPath)}.`));
+    return reject(now, problem(ERR_ROUTE_NOT_FOUND, `No route serves ${quote(forwardPath)}.`));
   }
   if (route.methods && !route.methods.has(req.method)) {
-    return reject(now, problem(ERR_METHOD_NOT_ALLOWED, 405, 'method-not-allowed', 'Method Not Allowed',
-      `Route "${route.name}" accepts ${route.allow}, not ${quote(req.method)}.`), ['allow', route.allow]);
+    return reject(now, problem(ERR_METHOD_NOT_ALLOWED, `Route "${route.name}" accepts ${route.allow}, not ${quote(req.method)}.`), ['allow', route.allow]);
   }
 
   const versionId = resolution.version ?? route.defaultVersion ?? cfg.versioning.defaultVersion;
   if (versionId === undefined) {
-    return reject(now, problem(ERR_VERSION_REQUIRED, 400, 'version-required', 'API version required',
-      `Name an API version (${describeSources(cfg)}).`, { supportedVersions }));
+    return reject(now, problem(ERR_VERSION_REQUIRED, `Name an API version (${describeSources(cfg)}).`, { supportedVersions }));
   }
   const version = cfg.versions.get(versionId)!;
   const upstream = route.upstreams.get(versionId);
   if (!upstream) {
-    return reject(now, problem(ERR_VERSION_NOT_ROUTED, 404, 'version-not-served', 'Not served in this version',
-      `"${route.name}" is not served in API version ${versionId}. It is served in: ${route.versionIds.join(', ')}.`,
+    return reject(now, problem(ERR_VERSION_NOT_ROUTED, `"${route.name}" is not served in API version ${versionId}. It is served in: ${route.versionIds.join(', ')}.`,
       { supportedVersions: route.versionIds }));
   }
   const source = resolution.source ?? 'default';
@@ -225,7 +219,7 @@ function rejectSunset(cfg: CompiledConfig, r: Resolved, now: number): RejectDeci
   return {
     kind: 'reject',
     ...r,
-    problem: problem(ERR_VERSION_SUNSET, v.sunsetStatus, 'version-sunset', 'API version retired', detail,
+    problem: configuredProblem(ERR_VERSION_SUNSET, v.sunsetStatus, detail,
       { version: v.id, sunset, successor: v.successor, docs: v.docs }),
     headers: lifecycleResponseHeaders(cfg, r),
     now,
@@ -242,7 +236,7 @@ function rejectBrownout(cfg: CompiledConfig, r: Resolved, w: BrownoutWindow, now
   return {
     kind: 'reject',
     ...r,
-    problem: problem(ERR_VERSION_BROWNOUT, w.status, 'version-brownout', 'API version brownout', detail,
+    problem: configuredProblem(ERR_VERSION_BROWNOUT, w.status, detail,
       { version: v.id, brownout: { start: new Date(w.start).toISOString(), end }, sunset, successor: v.successor, docs: v.docs }),
     headers: [...lifecycleResponseHeaders(cfg, r), 'retry-after', String(Math.max(1, Math.ceil((w.end - now) / 1000)))],
     now,

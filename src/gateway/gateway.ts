@@ -3,6 +3,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { adminExposureProblem } from '../admin/exposure.js';
 import { buildAdminServer, type ReloadOutcome } from '../admin/server.js';
 import type { CompiledConfig } from '../config/compiled.js';
 import { ConfigError, formatProblem } from '../config/errors.js';
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   port?: number;
   adminPort?: number;
   host?: string;
+  /** Called with each config the gateway starts serving after a reload (a cluster worker tells its primary). */
+  onConfigApplied?: (config: CompiledConfig) => void;
 }
 
 export class Gateway {
@@ -55,10 +58,13 @@ export class Gateway {
   private listening = false;
   private flagSource: FlagSource | undefined;
   readonly rollouts: Rollouts;
+  /** Where the admin API is exposed until a restart: this listener's, or a cluster primary's, which binds the same configured host. */
+  private readonly adminHost: string;
 
   private constructor(config: CompiledConfig, options: GatewayOptions) {
     this.config = config;
     this.options = options;
+    this.adminHost = options.host ?? config.gateway.admin.host;
     this.log = pino({ level: options.logLevel ?? config.gateway.log.level, base: { service: 'sundial' } });
     this.metrics = new GatewayMetrics({ buckets: config.gateway.metrics.buckets, processMetrics: config.gateway.metrics.processMetrics });
     this.metrics.configLoadedAt.set(config.loadedAt / 1000);
@@ -130,6 +136,8 @@ export class Gateway {
       let next: CompiledConfig;
       try {
         next = loadConfig(this.options.dir, { env: this.options.env, clock: this.options.clock });
+        const exposed = adminExposureProblem('config/gateway.yaml', this.adminHost, next.gateway.admin.token, true);
+        if (exposed) throw new ConfigError([exposed]);
       } catch (err) {
         const problems = err instanceof ConfigError ? err.problems.map(formatProblem) : [String(err)];
         this.metrics.configReloads.inc({ result: 'refused' });
@@ -149,6 +157,7 @@ export class Gateway {
       await retired?.close();
       this.metrics.configReloads.inc({ result: 'applied' });
       this.metrics.configLoadedAt.set(next.loadedAt / 1000);
+      this.options.onConfigApplied?.(next);
       this.log.info({ reason, fingerprint: next.fingerprint.slice(0, 12), versions: next.versions.size, routes: next.routes.length }, 'config reloaded');
       return { result: 'applied', warnings, fingerprint: next.fingerprint };
     };

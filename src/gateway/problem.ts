@@ -1,7 +1,8 @@
-// RFC 9457 problem details. Every error sundial itself answers with is one of these, with a
-// stable `code` from the error catalogue as an extension member.
+// RFC 9457 problem details. Every error sundial itself answers with is one of these, made
+// from an entry of the error catalogue (src/errors.ts), which fixes its status, type, title
+// and stable `code` (an extension member).
 import type { FastifyReply } from 'fastify';
-import type { ErrorFactory } from '../errors.js';
+import type { ErrorEntry } from '../errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -15,13 +16,27 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-/** Problem type URIs are URNs: stable identifiers that do not pretend to be web pages. */
-export function problemType(slug: string): string {
-  return `urn:sundial:problem:${slug}`;
+/** The problem of a catalogue entry. Extension members cannot replace the entry's own fields. */
+export function problem(entry: ErrorEntry, detail: string, extensions?: Record<string, unknown>): Problem {
+  return withStatus(entry, entry.status, detail, extensions);
 }
 
-export function problem(error: ErrorFactory, status: number, slug: string, title: string, detail: string, extensions?: Record<string, unknown>): Problem {
-  return { type: problemType(slug), title, status, detail, code: error.code, ...extensions };
+/**
+ * The problem of an entry whose status the config may choose (a version's `sunsetStatus`, a
+ * brownout's `status`): the one place a status other than the catalogue's is sent.
+ */
+export function configuredProblem(entry: ErrorEntry, status: number, detail: string, extensions?: Record<string, unknown>): Problem {
+  if (!entry.configuredStatus) throw new Error(`${entry.code} is always sent with ${entry.status}`);
+  return withStatus(entry, status, detail, extensions);
+}
+
+function withStatus(entry: ErrorEntry, status: number, detail: string, extensions: Record<string, unknown> | undefined): Problem {
+  const p: Problem = { type: entry.type, title: entry.title, status, detail, code: entry.code, ...extensions };
+  p.type = entry.type;
+  p.title = entry.title;
+  p.status = status;
+  p.code = entry.code;
+  return p;
 }
 
 export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {

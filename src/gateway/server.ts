@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Agent } from 'undici';
 import type { CompiledConfig } from '../config/compiled.js';
-import { ERR_BAD_REQUEST } from '../errors.js';
+import { ERR_BAD_REQUEST, ERR_INTERNAL, ERR_ROUTE_NOT_FOUND } from '../errors.js';
 import type { FlagSource } from '../canary/flags/flag-source.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ConsumerTracker } from '../consumers/tracker.js';
@@ -186,23 +186,23 @@ function observeRejected(ctx: ProxyServerContext, req: IncomingMessage, res: Ser
 
 function rejectMalformed(ctx: ProxyServerContext, req: IncomingMessage, res: ServerResponse, started: number, detail: string): void {
   // A request this malformed may be an attempt to smuggle a second one: its connection goes.
-  writeProblem(req, res, problem(ERR_BAD_REQUEST, 400, 'bad-request', 'Bad Request', detail), [], true);
+  writeProblem(req, res, problem(ERR_BAD_REQUEST, detail), [], true);
   ctx.metrics.observeRequest('none', 'none', req.method!, 400, 'none', (performance.now() - started) / 1000);
 }
 
 /** fastify's part: the discovery document, and problems for what reaches fastify otherwise. */
 function registerShell(app: FastifyInstance, ctx: ProxyServerContext, initial: CompiledConfig): void {
   app.setNotFoundHandler((request, reply) => {
-    sendProblem(reply, problem(ERR_BAD_REQUEST, 404, 'not-found', 'Not Found', 'No route serves this path.'));
+    sendProblem(reply, problem(ERR_ROUTE_NOT_FOUND, 'No route serves this path.'));
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode
-      : error instanceof URIError ? 400 : 500;
-    if (status >= 500) request.log.error({ err: error }, 'unexpected error while handling a request');
-    const detail = status < 500 ? error.message : 'The gateway failed to handle the request; the error is in its log.';
-    return sendProblem(reply, problem(ERR_BAD_REQUEST, status, status < 500 ? 'bad-request' : 'internal-error',
-      status < 500 ? 'Bad Request' : 'Internal Server Error', detail, { code: status < 500 ? error.code ?? ERR_BAD_REQUEST.code : 'SUNDIAL_ERR_INTERNAL' }));
+    // A client's fault (fastify's 4xx errors, such as a malformed URL) is a bad request;
+    // anything else is the gateway's own, and goes to its log.
+    const clientFault = (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) || error instanceof URIError;
+    if (clientFault) return sendProblem(reply, problem(ERR_BAD_REQUEST, error.message));
+    request.log.error({ err: error }, 'unexpected error while handling a request');
+    return sendProblem(reply, problem(ERR_INTERNAL, 'The gateway failed to handle the request; the error is in its log.'));
   });
 
   if (initial.gateway.discovery.enabled) {

@@ -29,16 +29,16 @@ export function classifyUpstreamError(err: unknown): UpstreamErrorKind | 'body-t
 export function upstreamProblem(kind: UpstreamErrorKind, upstreamName: string): Problem {
   switch (kind) {
     case 'timeout':
-      return problem(ERR_UPSTREAM_TIMEOUT, 504, 'upstream-timeout', 'Gateway Timeout', `The upstream for ${upstreamName} did not answer in time.`);
+      return problem(ERR_UPSTREAM_TIMEOUT, `The upstream for ${upstreamName} did not answer in time.`);
     case 'refused':
-      return problem(ERR_UPSTREAM_UNAVAILABLE, 502, 'upstream-unavailable', 'Bad Gateway', `The upstream for ${upstreamName} refused the connection.`);
+      return problem(ERR_UPSTREAM_UNAVAILABLE, `The upstream for ${upstreamName} refused the connection.`);
     case 'reset':
-      return problem(ERR_UPSTREAM_UNAVAILABLE, 502, 'upstream-unavailable', 'Bad Gateway', `The upstream for ${upstreamName} closed the connection before answering.`);
+      return problem(ERR_UPSTREAM_UNAVAILABLE, `The upstream for ${upstreamName} closed the connection before answering.`);
     default:
-      return problem(ERR_UPSTREAM_UNAVAILABLE, 502, 'upstream-unavailable', 'Bad Gateway', `The upstream for ${upstreamName} failed to answer.`);
+      return problem(ERR_UPSTREAM_UNAVAILABLE, `The upstream for ${upstreamName} failed to answer.`);
   }
 }
 
 export function bodyTooLargeProblem(limit: number): Problem {
-  return problem(ERR_BODY_TOO_LARGE, 413, 'body-too-large', 'Content Too Large', `The request body is larger than the limit of ${limit} bytes.`, { limit });
+  return problem(ERR_BODY_TOO_LARGE, `The request body is larger than the limit of ${limit} bytes.`, { limit });
 }

@@ -2,7 +2,7 @@
 // http_request_duration_seconds keeps the shape Flagger's built-in canary queries read
 // (a histogram with a `status` label). Every label value comes from config or from a
 // fixed set, never from raw request data, so the series count stays bounded.
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry, type Aggregator } from 'prom-client';
 import { CounterSeries, HistogramSeries, SeriesCounter, SeriesHistogram } from './series-metrics.js';
 
 export type Arm = 'stable' | 'canary' | 'none';
@@ -28,7 +28,12 @@ export class GatewayMetrics {
 
   constructor(options: { buckets?: number[]; processMetrics?: boolean } = {}) {
     this.registry = new Registry();
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    if (options.processMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry });
+      // In a cluster the primary adds the workers' series together (see cluster/metrics.ts);
+      // a file-descriptor limit is a limit of each process, not a sum.
+      setAggregator(this.registry, 'process_max_fds', 'max');
+    }
     // The two metrics every request updates are series metrics (see series-metrics.ts).
     this.requestDuration = new SeriesHistogram(
       'http_request_duration_seconds',
@@ -65,6 +70,8 @@ export class GatewayMetrics {
       name: 'sundial_config_loaded_timestamp_seconds',
       help: 'When the config now serving was loaded, as Unix seconds.',
       registers: [this.registry],
+      // Across a cluster's workers: the oldest config any of them serves.
+      aggregator: 'min',
     });
     this.shadowComparisons = new Counter({
       name: 'sundial_shadow_comparisons_total',
@@ -111,4 +118,10 @@ export class GatewayMetrics {
     }
     child.observe(seconds);
   }
+}
+
+/** Sets how a cluster primary aggregates a metric that prom-client created. */
+function setAggregator(registry: Registry, name: string, aggregator: Aggregator): void {
+  const metric = registry.getSingleMetric(name) as { aggregator?: Aggregator } | undefined;
+  if (metric) metric.aggregator = aggregator;
 }

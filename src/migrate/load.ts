@@ -7,6 +7,7 @@ import { parseYamlText } from '../config/yaml-syntax.js';
 import { ERR_MIGRATE_FILE, ERR_MIGRATE_INVALID } from '../errors.js';
 import type { Operation } from './operation.js';
 import { operations } from './registry.js';
+import { formatPath } from '../config/errors.js';
 
 export interface MigrationOp {
   kind: string;
@@ -31,15 +32,11 @@ const fileShape = z.strictObject({
   operations: z.array(z.record(z.string(), z.unknown())).min(1),
 });
 
-function pathOf(path: PropertyKey[]): string {
-  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');
-}
-
 export function parseMigration(source: string, doc: unknown): Migration {
   const issues: string[] = [];
   const shape = fileShape.safeParse(doc);
   if (!shape.success) {
-    for (const i of shape.error.issues) issues.push(`${source}: ${pathOf(i.path) || '(file)'}: ${i.message}`);
+    for (const i of shape.error.issues) issues.push(`${source}: ${formatPath(i.path) || '(file)'}: ${i.message}`);
     throw ERR_MIGRATE_INVALID(issues.join('\n'));
   }
   const name = shape.data.name ?? basename(source, extname(source)).replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
@@ -58,7 +55,7 @@ export function parseMigration(source: string, doc: unknown): Migration {
     }
     const fields = operation.fields.safeParse(entry[kind]);
     if (!fields.success) {
-      for (const e of fields.error.issues) issues.push(`${source}: ${pathOf([`operations`, i, kind, ...e.path])}: ${e.message}`);
+      for (const e of fields.error.issues) issues.push(`${source}: ${formatPath([`operations`, i, kind, ...e.path])}: ${e.message}`);
       return;
     }
     ops.push({ kind, operation, fields: fields.data });

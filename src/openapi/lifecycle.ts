@@ -60,8 +60,7 @@ export function operationResponseHeaders(cfg: CompiledConfig, w: Where): Record<
 export function operationSunsetProblem(version: CompiledVersion, op: CompiledOperation): Problem {
   const sunset = new Date(op.sunsetAt!).toISOString();
   const use = op.successor ? ` Use ${op.successor.name}${op.successor.operationId ? ` (${op.successor.operationId})` : ''} instead.` : version.successor ? ` Use API version ${version.successor} instead.` : '';
-  return problem(ERR_OPERATION_SUNSET, 410, 'operation-sunset', 'API operation retired',
-    `${op.name} of API version ${version.id} was retired on ${sunset}.${use}`,
+  return problem(ERR_OPERATION_SUNSET, `${op.name} of API version ${version.id} was retired on ${sunset}.${use}`,
     {
       version: version.id,
       operation: { method: op.method, path: op.path, operationId: op.operationId },

@@ -13,7 +13,7 @@ import { BufferedBody, Capture, CaptureTee } from './capture.js';
 import { mirrorHeaders, type MirrorResult, type ShadowClient } from './client.js';
 import { compareFields } from './compare.js';
 import { decodeBody } from './decode.js';
-import type { SkipReason } from './decide.js';
+import type { SkipReason } from './mirror-decision.js';
 import { flatten, sameResponse, type CapturedResponse, type Fields } from './flatten.js';
 import { withoutNoise } from './noise.js';
 import type { ShadowState } from './report.js';

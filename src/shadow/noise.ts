@@ -10,9 +10,11 @@
 //   raw > noise,
 //   (raw - noise) / (raw + noise)  > relative   (default 0.2,    Diffy's 20 %), and
 //   (raw - noise) / compared       > absolute   (default 0.0003, Diffy's 0.03 %).
+// (The defaults are the config schema's: shadow.noise in src/config/schema.ts.)
 import type { FieldDifference } from './compare.js';
 import type { NoiseThresholds } from './types.js';
 
+/** The config's default thresholds; a report that predates `thresholds` is merged with these. */
 export const DEFAULT_NOISE: NoiseThresholds = { relative: 0.2, absolute: 0.0003 };
 
 export function isRealDifference(raw: number, noise: number, compared: number, t: NoiseThresholds): boolean {

@@ -3,7 +3,7 @@
 // field map holds at most maxFields paths (later new paths are counted, not kept), the ring
 // at most `samples` entries, and each sample a few truncated values.
 import type { FieldDifference } from './compare.js';
-import type { SkipReason } from './decide.js';
+import type { SkipReason } from './mirror-decision.js';
 import type { Fields } from './flatten.js';
 import { isRealDifference } from './noise.js';
 import type { CompiledShadow, NoiseThresholds } from './types.js';

@@ -7,7 +7,7 @@ import type { CompiledConfig } from '../config/compiled.js';
 import type { ProxyDecision } from '../gateway/decide.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { ShadowClient } from './client.js';
-import { declaredLength, mirrorDecision, type SkipReason } from './decide.js';
+import { declaredLength, mirrorDecision, type SkipReason } from './mirror-decision.js';
 import { ShadowExchange, type ExchangeContext, type ExchangeResult } from './exchange.js';
 import { ShadowState, type ShadowReportJson } from './report.js';
 

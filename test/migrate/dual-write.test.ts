@@ -1,7 +1,7 @@
 // Old and new application versions write at the same time, on their own connections with
 // their own search_path, while a migration is in progress. Each must see the other's
 // writes, and after complete (or rollback) the data must be exactly what was written.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type pg from 'pg';
 import { usePostgres } from '../helpers/postgres.js';
 import { checksum } from './helpers/schema.js';
@@ -41,7 +41,7 @@ async function writer(db: pg.Client, version: 'v1' | 'v2', k: number, expected: 
   }
 }
 
-async function scenario(t: { same: Function; equal: Function }, finish: 'complete' | 'rollback') {
+async function scenario(t: Pick<Test, 'same' | 'equal'>, finish: 'complete' | 'rollback') {
   const url = await pgt.freshDatabase();
   const db = await pgt.connect(url);
   await db.query(`CREATE TABLE accounts (id bigserial PRIMARY KEY, name text NOT NULL, balance_cents int NOT NULL)`);

@@ -5,7 +5,6 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ConfigError, formatProblem } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
 import { configDir, orderFiles, problemsOf, type Files } from '../helpers/config-dir.js';
 import { ok, ordersDocV2 } from './fixtures.js';

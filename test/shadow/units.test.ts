@@ -5,7 +5,7 @@ import { ConfigError, formatProblem } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
 import { compareFields } from '../../src/shadow/compare.js';
 import { compileShadow } from '../../src/shadow/config.js';
-import { declaredLength, mirrorDecision } from '../../src/shadow/decide.js';
+import { declaredLength, mirrorDecision } from '../../src/shadow/mirror-decision.js';
 import { flatten, sameResponse, type CapturedResponse } from '../../src/shadow/flatten.js';
 import { isRealDifference, withoutNoise } from '../../src/shadow/noise.js';
 import { compileIgnore, ignores } from '../../src/shadow/paths.js';

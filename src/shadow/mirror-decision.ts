@@ -12,7 +12,8 @@ export type SkipReason =
 
 export type MirrorVerdict = { mirror: true } | { mirror: false; reason: SkipReason | 'sampled-out' };
 
-export interface MirrorRequest {
+/** What the decision reads of the client's request (the request sent to a shadow is client.ts's MirrorRequest). */
+export interface MirrorCandidate {
   method: string;
   /** The declared Content-Length, when there is one. */
   contentLength?: number;
@@ -26,7 +27,7 @@ const verdicts = {
   'in-flight': { mirror: false, reason: 'in-flight' },
 } as const satisfies Record<string, MirrorVerdict>;
 
-export function mirrorDecision(req: MirrorRequest, cfg: CompiledShadow, draw: number, inFlight: number): MirrorVerdict {
+export function mirrorDecision(req: MirrorCandidate, cfg: CompiledShadow, draw: number, inFlight: number): MirrorVerdict {
   if (!cfg.methods.has(req.method)) return verdicts.method;
   if (!(draw < cfg.sample)) return verdicts['sampled-out'];
   if (req.contentLength !== undefined && req.contentLength > cfg.maxBodyBytes) return verdicts['body-too-large'];
