@@ -39,6 +39,8 @@ export const ERR_OPERATION_SUNSET = defineError('SUNDIAL_ERR_OPERATION_SUNSET', 
 export const ERR_UPSTREAM_UNAVAILABLE = defineError('SUNDIAL_ERR_UPSTREAM_UNAVAILABLE', 502, 'upstream %s failed: %s');
 export const ERR_UPSTREAM_TIMEOUT = defineError('SUNDIAL_ERR_UPSTREAM_TIMEOUT', 504, 'upstream %s timed out');
 export const ERR_BODY_TOO_LARGE = defineError('SUNDIAL_ERR_BODY_TOO_LARGE', 413, 'request body is larger than %d bytes');
+export const ERR_TRANSFORM_MISFIT = defineError('SUNDIAL_ERR_TRANSFORM_MISFIT', 502, 'the %s does not fit the transform %s: %s');
+export const ERR_TRANSFORM_TOO_LARGE = defineError('SUNDIAL_ERR_TRANSFORM_TOO_LARGE', 502, 'a body to transform is larger than %d bytes');
 export const ERR_BAD_REQUEST = defineError('SUNDIAL_ERR_BAD_REQUEST', 400, '%s');
 
 // Admin

@@ -16,6 +16,7 @@ import { problem, sendProblem } from './problem.js';
 import { bodyTooLargeProblem, classifyUpstreamError, upstreamProblem } from './upstream-errors.js';
 import type { PrimaryResponse, ShadowExchange } from '../shadow/exchange.js';
 import type { ShadowService } from '../shadow/service.js';
+import { answerResponse, applyAnswerHeaders, misfitObserver, prepareRequest } from '../transform/proxy.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -199,6 +200,30 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
     sendProblem(reply, upstreamProblem(kind, `${d.route.name} ${d.version.id}${d.arm === 'canary' ? ' (canary)' : ''}`));
   }
 
+  // Versions served from a successor's upstream through transforms (src/transform/proxy.ts):
+  // the request is rewritten on its way up, the answer on its way back.
+  const transformObserver = misfitObserver(ctx.metrics, ctx.logger);
+  const GATEWAY_HEADERS = new Set(['deprecation', 'sunset', 'link', 'sundial-arm', 'connection']);
+  async function proxyTransformed(request: FastifyRequest, reply: FastifyReply, d: ProxyDecision, cfg: CompiledConfig): Promise<FastifyReply> {
+    const chain = d.upstream.transform!;
+    const prepared = await prepareRequest(chain, { method: request.method, forwardPath: d.forwardPath, query: d.query, headers: request.headers, body: request.body }, transformObserver);
+    if (!prepared.ok) return sendProblem(reply, prepared.problem);
+    const up = prepared.request;
+    const opts = {
+      ...optionsFor(cfg, d.upstream),
+      ...(up.body ? { body: up.body, contentType: String(up.headers['content-type'] ?? 'application/json') } : {}),
+      rewriteRequestHeaders: (req: FastifyRequest, headers: IncomingHttpHeaders) => forwardRequestHeaders(req, { ...(up.headers as IncomingHttpHeaders), host: headers.host }),
+      onResponse: (req: FastifyRequest, rep: FastifyReply, res: PrimaryResponse) => {
+        answerResponse(chain, up.plan, req.method, res, transformObserver).then((answer) => {
+          applyAnswerHeaders(rep, res.headers, answer, GATEWAY_HEADERS);
+          if (answer.kind === 'problem') sendProblem(rep, answer.problem);
+          else rep.send(answer.body);
+        }, (error: Error) => upstreamFailed(rep, { error }));
+      },
+    } as unknown as ReplyFromOptions;
+    return reply.from(d.upstream.base + up.pathAndQuery, opts);
+  }
+
   app.all('*', (request, reply) => {
     const cfg = configOf(request);
     // The fastify request has the raw method, url and headers, and computes ip only when read.
@@ -209,6 +234,7 @@ export async function buildProxyServer(ctx: ProxyServerContext): Promise<Fastify
       if (ctx.draining()) reply.header('connection', 'close');
       return sendProblem(reply, decision.problem);
     }
+    if (decision.upstream.transform) return proxyTransformed(request, reply, decision, cfg);
     if (decision.upstream.shadow && ctx.shadow) {
       const exchange = ctx.shadow.admit(decision, request.raw as { method: string; url: string; headers: IncomingHttpHeaders }, request.body, reply.raw);
       if (exchange?.body) request.body = exchange.body;
