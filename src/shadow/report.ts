@@ -6,6 +6,7 @@ import type { FieldDifference } from './compare.js';
 import type { SkipReason } from './decide.js';
 import type { Fields } from './flatten.js';
 import { isRealDifference } from './noise.js';
+import { transformVerdict, type TransformVerdict } from '../transform/shadow.js';
 import type { CompiledShadow } from './types.js';
 
 export interface SampleDifference {
@@ -52,6 +53,8 @@ export interface ShadowReportJson {
   fields: Record<string, FieldReport>;
   fieldsDropped: number;
   samples: Sample[];
+  /** For a `via:` candidate: whether the transform is faithful (docs/transforms.md). */
+  transform?: TransformVerdict;
 }
 
 const MAX_SAMPLE_FIELDS = 10;
@@ -148,7 +151,7 @@ export class ShadowState {
       real: isRealDifference(c.differences, c.noise, this.compared, cfg.noise),
     }));
     fields.sort((a, b) => Number(b.real) - Number(a.real) || b.differences - a.differences || b.noise - a.noise || (a.path < b.path ? -1 : 1));
-    return {
+    const json: ShadowReportJson = {
       route: this.route,
       version: this.version,
       candidate: cfg.candidate.url,
@@ -167,6 +170,8 @@ export class ShadowState {
       fieldsDropped: this.fieldsDropped,
       samples: [...this.samples],
     };
+    if (cfg.transform) json.transform = transformVerdict(cfg.transform, json);
+    return json;
   }
 }
 
