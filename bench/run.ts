@@ -3,7 +3,7 @@
 //   (a) direct to the upstream            (b) nginx reverse proxy, adding the same headers
 //   (c) bare @fastify/http-proxy          (d) sundial, core features on
 //   (e) sundial, 50% canary               (f) sundial, 100% GET shadowing and comparison
-//   (g) sundial --workers 2 (core)
+//   (g) sundial --workers 2 (core)     (h) sundial, v1 served via v2 through a body transform
 // Options: --rounds N (3) --seconds N (5) --connections N (50) --only a,c,d --soak
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -111,6 +111,7 @@ async function setup(): Promise<Case[]> {
     ['e', 'sundial: + 50% canary', 'canary', 1],
     ['f', 'sundial: + 100% GET shadow, compared', 'shadow', 1],
     ['g', 'sundial --workers 2', 'core', 2],
+    ['h', 'sundial: v1 via v2, body transformed', 'transform', 1],
   ];
   for (const [id, name, kind, workers] of sundialCases) {
     if (!want(id)) continue;
