@@ -3,6 +3,7 @@ import { ConfigError, formatProblem } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { lifecycleState } from '../lifecycle/state.js';
 import { fail, parseCommandArgs } from './args.js';
+import { checkTransformSchemas } from '../transform/schema-check.js';
 
 const USAGE = `Usage: sundial check [--dir DIR] [--json]
 
@@ -24,7 +25,13 @@ export async function run(argv: string[]): Promise<number> {
   const dir = args.values.dir!;
   try {
     const cfg = loadConfig(dir);
-    process.stdout.write(args.values.json ? JSON.stringify({ ok: true, ...summary(cfg) }, null, 2) + '\n' : describe(cfg));
+    // Transforms between two versions with OpenAPI documents are checked against both schemas.
+    const findings = await checkTransformSchemas(cfg);
+    const refused = findings.filter((f) => f.severity === 'problem');
+    const unmapped = findings.filter((f) => f.severity === 'unmapped').map((f) => `${f.file}: transform: ${f.message}`);
+    if (refused.length) throw new ConfigError(refused.map((f) => ({ file: f.file, path: ['transform'], message: f.message })));
+    process.stdout.write(args.values.json ? JSON.stringify({ ok: true, ...summary(cfg), ...(unmapped.length ? { unmapped } : {}) }, null, 2) + '\n' : describe(cfg));
+    if (!args.values.json && unmapped.length) process.stdout.write(`unmapped by transforms:\n${unmapped.map((u) => `  ${u}\n`).join('')}`);
     return 0;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -42,6 +42,8 @@ export interface VersionTransform {
   routeNames: string[];
   /** Operation names per route, to check against the old version's OpenAPI document. */
   operationNames: Map<string, string[]>;
+  /** The block as validated, for the schema check of `sundial check`. */
+  source: TransformFile;
 }
 
 export interface RulesProblem {
@@ -124,6 +126,7 @@ export function compileVersionTransform(from: string, file: string, t: Transform
     maxBodyBytes: t.limits.maxBodyBytes,
     routeNames: [...routes.keys()],
     operationNames,
+    source: t,
     stepFor(route) {
       let step = routes.get(route) ?? defaults.get(route);
       if (!step) defaults.set(route, (step = { from, to: t.to, route, base: topRules }));
