@@ -75,7 +75,8 @@ function describe(cfg: CompiledConfig): string {
   for (const r of s.routes) {
     lines.push(`  ${r.name} ${r.prefix}`);
     for (const [id, url] of Object.entries(r.versions)) {
-      lines.push(`    ${id.padEnd(10)} -> ${url}`);
+      const chain = cfg.routes.find((x) => x.name === r.name)?.upstreams.get(id)?.transform;
+      lines.push(`    ${id.padEnd(10)} -> ${url}${chain ? ` (through the transforms ${chain.label})` : ''}`);
       const c = s.canaries.find((x) => x.canary === `${r.name}/${id}`);
       if (c) lines.push(`    ${''.padEnd(10)}    canary ${c.upstream} (flag ${c.flag} from ${s.flags}${c.steps ? `, rollout ${c.steps.join(',')}` : ''})`);
     }

@@ -78,7 +78,7 @@ export function buildChain(versions: ReadonlyMap<string, CompiledVersion>, route
     current = versions.get(t.to);
   }
   if (!current) return `the transforms from ${from} (${path.join(' → ')}) do not reach ${via}`;
-  const rules = steps.flatMap((s) => [s.base, ...(s.operations ? [] : [])]);
+  const rules = steps.map((s) => s.base);
   const anyOp = steps.some((s) => s.operations !== undefined);
   return {
     route,

@@ -9,7 +9,7 @@
 // A misfit gets the transform's behaviour (passthrough, or a 502 problem), is counted in
 // sundial_transform_misfits_total and logged with route, version and step.
 import type { Readable } from 'node:stream';
-import { ERR_TRANSFORM_MISFIT, ERR_TRANSFORM_TOO_LARGE, ERR_BODY_TOO_LARGE } from '../errors.js';
+import { ERR_TRANSFORM_MISFIT, ERR_TRANSFORM_TOO_LARGE } from '../errors.js';
 import { problem, type Problem } from '../gateway/problem.js';
 import { planRequest, responseNeedsBody, transformRequest, transformResponse, type CompiledChain, type Headers, type MisfitReport } from './chain.js';
 import type { StepRules } from './rules.js';
@@ -78,16 +78,11 @@ const withQuery = (path: string, query: string) => (query ? `${path}?${query}` :
 export async function prepareRequest(chain: CompiledChain, req: ClientRequest, observer: TransformObserver): Promise<Prepared> {
   const planned = planRequest(chain, req.method, req.forwardPath);
   let body: Buffer | undefined;
-  const wantsBody = chain.requestBodies && planned.plan.some((r) => r.request !== undefined);
+  // GET and HEAD carry no body to rewrite (and a proxy may not send one).
+  const wantsBody = chain.requestBodies && req.method !== 'GET' && req.method !== 'HEAD' && planned.plan.some((r) => r.request !== undefined);
   if (wantsBody && req.body && typeof (req.body as Readable).pipe === 'function') {
-    let read: Buffer | 'too-large';
-    try {
-      read = await readCapped(req.body as Readable, chain.maxBodyBytes);
-    } catch (err) {
-      // The gateway's own body limit (413) cut the stream: let its error handler answer.
-      if ((err as { code?: string }).code === ERR_BODY_TOO_LARGE.code) throw err;
-      throw err;
-    }
+    // A stream cut by the gateway's own body limit throws its 413 error to the caller.
+    const read = await readCapped(req.body as Readable, chain.maxBodyBytes);
     if (read === 'too-large') {
       observer.misfit(chain, { step: chain.label, direction: 'request', part: 'body', at: '', op: 'limits', message: `larger than ${chain.maxBodyBytes} bytes` }, 'too-large');
       return { ok: false, problem: { ...problem(ERR_TRANSFORM_TOO_LARGE, 413, 'transform-body-too-large', 'Content Too Large', `The request body is larger than the ${chain.maxBodyBytes} bytes the transform ${chain.label} will read.`), limit: chain.maxBodyBytes } };
