@@ -6,6 +6,7 @@
 //   (g) sundial --workers 2 (core)       (h) sundial, 10% GET shadowing
 // and a fixed-rate pair: (d) and (f) at half of (d)'s measured rate, where the client must
 // not pay for the shadow (autocannon's overallRate).
+//   (i) sundial, v1 served via v2 through a body transform
 // Options: --rounds N (3) --seconds N (5) --connections N (50) --only a,c,d --soak
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -117,6 +118,7 @@ async function setup(): Promise<Case[]> {
     ['f', 'sundial: + 100% GET shadow, compared', 'shadow', 1],
     ['g', 'sundial --workers 2', 'core', 2],
     ['h', 'sundial: + 10% GET shadow, compared', 'shadow10', 1],
+    ['i', 'sundial: v1 via v2, body transformed', 'transform', 1],
   ];
   for (const [id, name, kind, workers] of sundialCases) {
     if (!want(id)) continue;

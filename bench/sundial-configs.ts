@@ -1,10 +1,11 @@
 // The sundial configs under test: (d) the core features, (e) a 50% canary, (f) 100% GET
-// shadowing with comparison, (h) 10% GET shadowing. Each is a config directory of its own.
+// shadowing with comparison, (h) 10% GET shadowing, (i) v1 served via v2 through a
+// transform. Each is a config directory of its own.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
-export type SundialCase = 'core' | 'canary' | 'shadow' | 'shadow10';
+export type SundialCase = 'core' | 'canary' | 'shadow' | 'shadow10' | 'transform';
 
 export const BENCH_TOKEN = 'bench-admin-token';
 
@@ -25,6 +26,21 @@ export function sundialConfig(root: string, kind: SundialCase, port: number, adm
   });
   write('versions/v2.yaml', { id: 'v2', aliases: ['2'] });
   const v1: Record<string, unknown> = { upstream };
+  if (kind === 'transform') {
+    // v1 served from "v2"'s upstream: every answer is buffered, parsed, carried back through
+    // a table, a JSONata expression and renames, and written again (docs/transforms.md).
+    v1.upstream = { via: 'v2' };
+    write('versions/v1.yaml', {
+      id: 'v1', aliases: ['1'], deprecated: '2026-01-01T00:00:00Z', sunset: '2099-06-30T23:59:59Z', successor: 'v2',
+      docs: 'https://example.com/deprecations/v1', policy: 'https://example.com/sunset-policy',
+      transform: { to: 'v2', response: [
+        { rename: { from: 'state', to: 'status' } },
+        { convert: { field: 'status', mapping: [{ from: 'o', to: 'open' }, { from: 'c', to: 'closed' }] } },
+        { rename: { from: 'cents', to: 'total_cents' } },
+        { convert: { field: 'total_cents', forward: '$ * 1', backward: '$ / 1' } },
+      ] },
+    });
+  }
   if (kind === 'canary') {
     // No X-User-Id in the load: every request is assigned at random, half to each arm.
     v1.canary = { upstream: second, flag: 'bench-canary', stickiness: { header: 'X-User-Id' } };

@@ -77,6 +77,11 @@ export const ERR_BODY_TOO_LARGE = defineError('SUNDIAL_ERR_BODY_TOO_LARGE', { st
 export const ERR_BAD_REQUEST = defineError('SUNDIAL_ERR_BAD_REQUEST', { status: 400, slug: 'bad-request', title: 'Bad Request', message: '%s' });
 export const ERR_INTERNAL = defineError('SUNDIAL_ERR_INTERNAL', { status: 500, slug: 'internal-error', title: 'Internal Server Error', message: '%s' });
 
+// Version transforms (src/transform, docs/transforms.md)
+export const ERR_TRANSFORM_MISFIT = defineError('SUNDIAL_ERR_TRANSFORM_MISFIT', { status: 502, slug: 'transform-misfit', title: 'Bad Gateway', message: 'the %s does not fit the transform %s: %s' });
+export const ERR_TRANSFORM_TOO_LARGE = defineError('SUNDIAL_ERR_TRANSFORM_TOO_LARGE', { status: 502, slug: 'transform-body-too-large', title: 'Bad Gateway', message: 'an upstream answer to transform is larger than %d bytes' });
+export const ERR_TRANSFORM_REQUEST_TOO_LARGE = defineError('SUNDIAL_ERR_TRANSFORM_REQUEST_TOO_LARGE', { status: 413, slug: 'transform-request-too-large', title: 'Content Too Large', message: 'a request body to transform is larger than %d bytes' });
+
 // The admin API
 export const ERR_ADMIN_UNAUTHORIZED = defineError('SUNDIAL_ERR_ADMIN_UNAUTHORIZED', { status: 401, slug: 'unauthorized', title: 'Unauthorized', message: 'missing or wrong admin bearer token' });
 export const ERR_ADMIN_NOT_FOUND = defineError('SUNDIAL_ERR_ADMIN_NOT_FOUND', { status: 404, slug: 'admin-not-found', title: 'Not Found', message: 'no admin endpoint at %s' });

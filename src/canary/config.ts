@@ -3,8 +3,10 @@
 import type { CompiledCanary, CompiledRoute, CompiledUpstream } from '../config/compiled.js';
 import type { ConfigProblem } from '../config/errors.js';
 import type { CanaryFile } from '../config/schema.js';
+import type { CompiledChain } from '../transform/chain.js';
 
-export function compileCanary(route: string, version: string, stable: CompiledUpstream, c: CanaryFile): CompiledCanary {
+/** `arm` is where the canary arm goes: an upstream, or (`via:`) a successor's upstream through the transforms. */
+export function compileCanary(route: string, version: string, stable: CompiledUpstream, c: CanaryFile, arm: { base: string; transform?: CompiledChain }): CompiledCanary {
   const s = c.stickiness;
   return {
     key: `${route}/${version}`,
@@ -12,7 +14,7 @@ export function compileCanary(route: string, version: string, stable: CompiledUp
     version,
     flag: c.flag,
     stable,
-    canary: { base: c.upstream.replace(/\/+$/, ''), timeout: c.timeout ?? stable.timeout },
+    canary: { base: arm.base, timeout: c.timeout ?? stable.timeout, transform: arm.transform },
     stickiness: 'header' in s ? { header: s.header.toLowerCase() } : 'cookie' in s ? { cookie: s.cookie } : { ip: true },
     forceHeader: c.force?.header.toLowerCase(),
     armHeader: c.armHeader,

@@ -3,6 +3,7 @@ import { ConfigError, formatProblem } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { lifecycleState } from '../lifecycle/state.js';
 import { parseCommand } from './args.js';
+import { checkTransformSchemas } from '../transform/schema-check.js';
 
 const USAGE = `Usage: sundial check [--dir DIR] [--json]
 
@@ -16,7 +17,13 @@ export async function run(argv: string[]): Promise<number> {
   const dir = args.values.dir!;
   try {
     const cfg = loadConfig(dir);
-    process.stdout.write(args.values.json ? JSON.stringify({ ok: true, ...summary(cfg) }, null, 2) + '\n' : describe(cfg));
+    // Transforms between two versions with OpenAPI documents are checked against both schemas.
+    const findings = await checkTransformSchemas(cfg);
+    const refused = findings.filter((f) => f.severity === 'problem');
+    const unmapped = findings.filter((f) => f.severity === 'unmapped').map((f) => `${f.file}: transform: ${f.message}`);
+    if (refused.length) throw new ConfigError(refused.map((f) => ({ file: f.file, path: ['transform'], message: f.message })));
+    process.stdout.write(args.values.json ? JSON.stringify({ ok: true, ...summary(cfg), ...(unmapped.length ? { unmapped } : {}) }, null, 2) + '\n' : describe(cfg));
+    if (!args.values.json && unmapped.length) process.stdout.write(`unmapped by transforms:\n${unmapped.map((u) => `  ${u}\n`).join('')}`);
     return 0;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -60,7 +67,8 @@ function describe(cfg: CompiledConfig): string {
   for (const r of s.routes) {
     lines.push(`  ${r.name} ${r.prefix}`);
     for (const [id, url] of Object.entries(r.versions)) {
-      lines.push(`    ${id.padEnd(10)} -> ${url}`);
+      const chain = cfg.routes.find((x) => x.name === r.name)?.upstreams.get(id)?.transform;
+      lines.push(`    ${id.padEnd(10)} -> ${url}${chain ? ` (through the transforms ${chain.label})` : ''}`);
       const c = s.canaries.find((x) => x.canary === `${r.name}/${id}`);
       if (c) lines.push(`    ${''.padEnd(10)}    canary ${c.upstream} (flag ${c.flag} from ${s.flags}${c.steps ? `, rollout ${c.steps.join(',')}` : ''})`);
     }

@@ -4,6 +4,8 @@ import type { LifecycleHeaders } from '../lifecycle/headers.js';
 import type { GatewayFile, RolloutFile, VersionSource } from './schema.js';
 import type { CompiledShadow } from '../shadow/types.js';
 import type { CompiledOpenApi } from '../openapi/compile.js';
+import type { CompiledChain } from '../transform/chain.js';
+import type { VersionTransform } from '../transform/rules.js';
 
 export interface BrownoutWindow {
   start: number;
@@ -26,6 +28,8 @@ export interface CompiledVersion {
   headers: LifecycleHeaders;
   /** The version's OpenAPI document, compiled; absent when the version names none. */
   openapi?: CompiledOpenApi;
+  /** How this version maps to its successor (docs/transforms.md), compiled. */
+  transform?: VersionTransform;
 }
 
 export interface CompiledCanary {
@@ -50,6 +54,8 @@ export interface CompiledUpstream {
   canary?: CompiledCanary;
   /** Shadow traffic for this route version (docs/shadow.md). */
   shadow?: CompiledShadow;
+  /** Set when this upstream serves an older version through transforms (`via:`). */
+  transform?: CompiledChain;
 }
 
 export interface CompiledRoute {

@@ -12,6 +12,8 @@ import { checkCanaries, compileCanary } from '../canary/config.js';
 import { compileShadow } from '../shadow/config.js';
 import type { CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from './compiled.js';
 import { attachOpenApi } from '../openapi/config.js';
+import { buildChain, checkTransforms, checkTransformTargets, compileTransform } from '../transform/config.js';
+import type { CompiledChain } from '../transform/chain.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { substituteEnv, type EnvProblem } from './env.js';
 import { didYouMean } from './suggest.js';
@@ -126,6 +128,7 @@ function compileVersions(files: { src: SourceFile; data: VersionFile }[], proble
       brownouts: [...data.brownouts].sort((a, b) => a.start - b.start),
       sunsetStatus: data.sunsetStatus,
       headers: lifecycleHeaders({ deprecatedAt: data.deprecated, sunsetAt: data.sunset, docs: data.docs, policy: data.policy }),
+      transform: data.transform ? compileTransform(id, src.file, data.transform, problems) : undefined,
     });
   }
   return versions;
@@ -191,9 +194,40 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
         if (!broken.has(versionId)) problems.push({ file: src.file, path: ['versions', versionId], message: `version "${versionId}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})` });
         continue;
       }
-      const stable: CompiledUpstream = { base: target.upstream.replace(/\/+$/, ''), timeout: target.timeout };
-      if (target.shadow) stable.shadow = compileShadow(target.shadow);
-      if (target.canary) stable.canary = compileCanary(name, versionId, stable, target.canary);
+      // `via: v2` serves this version from v2's upstream, through the transforms between them.
+      const resolve = (spec: string | { via: string }, at: (string | number)[]): { base: string; transform?: CompiledChain } | undefined => {
+        if (typeof spec === 'string') return { base: spec.replace(/\/+$/, '') };
+        const via = data.versions[spec.via]?.upstream;
+        if (via === undefined) {
+          problems.push({ file: src.file, path: [...at, 'via'], message: `this route has no version "${spec.via}" to serve ${versionId} (it has ${Object.keys(data.versions).join(', ')})` });
+          return undefined;
+        }
+        if (typeof via !== 'string') {
+          problems.push({ file: src.file, path: [...at, 'via'], message: `${spec.via} is itself served via ${via.via}: name ${via.via} here, and the chain of transforms is followed` });
+          return undefined;
+        }
+        const chain = buildChain(versions, name, versionId, spec.via);
+        if (typeof chain === 'string') {
+          problems.push({ file: src.file, path: [...at, 'via'], message: chain });
+          return undefined;
+        }
+        return { base: via.replace(/\/+$/, ''), transform: chain };
+      };
+      const at = ['versions', versionId];
+      const primary = resolve(target.upstream, [...at, 'upstream']);
+      if (!primary) continue;
+      const stable: CompiledUpstream = { base: primary.base, timeout: target.timeout, transform: primary.transform };
+      if (target.shadow) {
+        const candidate = resolve(target.shadow.upstream ?? { via: target.shadow.via! }, [...at, 'shadow']);
+        if (candidate) {
+          stable.shadow = compileShadow(target.shadow, candidate.base);
+          stable.shadow.transform = candidate.transform;
+        }
+      }
+      if (target.canary) {
+        const arm = resolve(target.canary.upstream ?? { via: target.canary.via! }, [...at, 'canary']);
+        if (arm) stable.canary = compileCanary(name, versionId, stable, target.canary, arm);
+      }
       upstreams.set(versionId, stable);
     }
     if (data.default !== undefined && !upstreams.has(data.default) && !broken.has(data.default)) {
@@ -252,10 +286,12 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
 
   const versions = compileVersions(versionFiles, problems);
   const aliases = checkVersions(versions, broken, problems);
+  checkTransforms(versions, problems);
   const openapiFingerprint = attachOpenApi(dir, versionFiles.filter((f) => f.data.openapi !== undefined)
     .map((f) => ({ versionFile: f.src.file, openapi: f.data.openapi! })), versions, problems, loadedAt);
   const routes = compileRoutes(routeFiles, versions, broken, problems);
   checkCanaries(routes, problems);
+  checkTransformTargets(versions, new Set(routeFiles.map((f) => f.data.name ?? basename(f.src.file).replace(YAML_FILE, ''))), problems);
   if (gateway && sources.gateway) checkGateway(sources.gateway.file, gateway, versions, broken, problems);
   if (sources.versions.length === 0 && !problems.some((p) => p.file === 'versions/')) {
     problems.push({ file: 'versions/', path: [], message: 'no version files found; add versions/<id>.yaml' });

@@ -3,6 +3,7 @@
 // never rename or reshape existing ones.
 import { z } from 'zod';
 import { parseByteSize, parseDuration, parseInstant } from './units.js';
+import { transformSchema } from '../transform/schema.js';
 
 const port = z.union([z.number().int(), z.string().regex(/^\d+$/, 'Expected a port number').transform(Number)])
   .pipe(z.number().int().min(0, 'Expected a port from 0 to 65535').max(65535, 'Expected a port from 0 to 65535'));
@@ -154,6 +155,9 @@ export const versionSchema = z.strictObject({
   // An OpenAPI 3.0 or 3.1 document (YAML or JSON), relative to the config dir: its
   // operations marked deprecated get their own lifecycle headers (src/openapi).
   openapi: z.string().min(1).optional(),
+  // How this version's requests and responses map to its successor's (docs/transforms.md),
+  // so that a route can serve it from the successor's upstream: `upstream: { via: v2 }`.
+  transform: transformSchema.optional(),
 });
 
 const headerName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'Invalid header name');
@@ -171,8 +175,13 @@ export const rolloutSchema = z.strictObject({
   analysis: z.strictObject({ prometheus: httpUrl }).optional(),
 });
 
+// Serve through version transforms from another version's upstream (docs/transforms.md).
+const viaSchema = z.strictObject({ via: z.string().min(1, 'Name the version whose upstream serves this one') });
+
 export const canarySchema = z.strictObject({
-  upstream: httpUrl,
+  // An upstream URL, or, to cut a version over to its successor's backend, `via: v2`.
+  upstream: httpUrl.optional(),
+  via: z.string().min(1).optional(),
   flag: z.string().min(1),
   // Which request attribute keeps a user on one arm. Without one, the client address is used.
   stickiness: z.union([
@@ -184,7 +193,7 @@ export const canarySchema = z.strictObject({
   armHeader: z.boolean().default(false),
   timeout: duration.optional(),
   rollout: rolloutSchema.optional(),
-});
+}).refine((c) => (c.upstream === undefined) !== (c.via === undefined), 'Name the canary\'s upstream, or via: <version> to serve it through transforms');
 
 // Shadow traffic (docs/shadow.md): mirror a sample of a version's requests to a candidate
 // upstream, and optionally a second copy of the primary, and compare the answers.
@@ -192,7 +201,9 @@ const fieldPath = z.string().regex(/^(status|headers(\.[^.\s]+)?|body(\.[^.\s]+)
   'Invalid field path: expected status, headers.<name> or body.<field>.<field>..., with * for any one segment');
 
 export const shadowSchema = z.strictObject({
-  upstream: httpUrl,
+  // The candidate: an upstream URL, or `via: v2` to test a transform (docs/transforms.md).
+  upstream: httpUrl.optional(),
+  via: z.string().min(1).optional(),
   secondary: httpUrl.optional(),
   sample: z.number().min(0, 'Expected a fraction from 0 to 1').max(1, 'Expected a fraction from 0 to 1').default(1),
   methods: z.array(z.string().transform((m) => m.toUpperCase()).pipe(z.enum(HTTP_METHODS))).min(1).default(['GET', 'HEAD']),
@@ -214,10 +225,10 @@ export const shadowSchema = z.strictObject({
     samples: z.number().int().min(0).max(1000).default(20),
     maxFields: z.number().int().min(1).max(100_000).default(1000),
   }).default({ samples: 20, maxFields: 1000 }),
-});
+}).refine((c) => (c.upstream === undefined) !== (c.via === undefined), 'Name the shadow\'s upstream, or via: <version> to test a transform');
 
 export const routeVersionSchema = z.strictObject({
-  upstream: httpUrl,
+  upstream: z.union([httpUrl, viaSchema], { error: 'Expected an upstream URL, or { via: <version> } to serve this version through transforms' }),
   timeout: duration.optional(),
   canary: canarySchema.optional(),
   shadow: shadowSchema.optional(),

@@ -16,7 +16,9 @@ import type { FlagSource } from '../canary/flags/flag-source.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ConsumerTracker } from '../consumers/tracker.js';
 import { discoveryDocument } from '../discovery/api-versions.js';
-import { decide, type RejectDecision } from './decide.js';
+import { decide, type ProxyDecision, type RejectDecision } from './decide.js';
+import { forwardTransformed, type TransformedForward } from './forward-transformed.js';
+import { misfitObserver, type TransformObserver } from '../transform/proxy.js';
 import { Deadlines } from './deadlines.js';
 import { RequestView, UpstreamExchange, type ForwardContext } from './forward.js';
 import { connectorSkipping100 } from './informational.js';
@@ -143,7 +145,32 @@ function handle(ctx: ProxyServerContext, forward: ForwardContext, shell: (req: I
     writeProblem(req, res, bodyTooLargeProblem(cfg.gateway.limits.bodyLimit), decision.headers, true);
     return observeRejected(ctx, req, res, decision, started);
   }
+  if (decision.upstream.transform) {
+    void forwardTransformed(transformedForward(ctx, forward, req, res, decision, started), cfg, req, res, decision, headers, body !== 'none');
+    return;
+  }
   new UpstreamExchange(forward, cfg, req, res, started).forward(decision, headers, body);
+}
+
+const observers = new WeakMap<ProxyServerContext, TransformObserver>();
+/** Transform misfits are counted and logged (src/transform/proxy.ts). */
+function observerOf(ctx: ProxyServerContext): TransformObserver {
+  let o = observers.get(ctx);
+  if (!o) observers.set(ctx, (o = misfitObserver(ctx.metrics, ctx.logger)));
+  return o;
+}
+
+/** What the transformed path (forward-transformed.ts) needs of this listener. */
+function transformedForward(ctx: ProxyServerContext, forward: ForwardContext, req: IncomingMessage, res: ServerResponse, d: ProxyDecision, started: number): TransformedForward {
+  return {
+    dispatcher: forward.dispatcher,
+    observer: observerOf(ctx),
+    draining: ctx.draining,
+    finished(status) {
+      ctx.metrics.observeProxied(d.upstream, d.route.name, d.version.id, req.method!, status, d.arm, (performance.now() - started) / 1000, d.state === 'deprecated');
+      if (ctx.consumers?.enabled) ctx.consumers.observe(req as { url: string; headers: IncomingMessage['headers'] }, d, d.now);
+    },
+  };
 }
 
 /**

@@ -24,6 +24,7 @@ export class GatewayMetrics {
   readonly configLoadedAt: Gauge;
   readonly shadowComparisons: Counter<'route' | 'version' | 'result'>;
   readonly shadowSkipped: Counter<'route' | 'version' | 'reason'>;
+  readonly transformMisfits: Counter<'route' | 'version' | 'step' | 'direction' | 'behaviour'>;
   private readonly durationChildren = new Map<string, HistogramSeries>();
 
   constructor(options: { buckets?: number[]; processMetrics?: boolean } = {}) {
@@ -83,6 +84,12 @@ export class GatewayMetrics {
       name: 'sundial_shadow_skipped_total',
       help: 'Requests that would have been mirrored but were not, by reason (method, body-too-large, in-flight, primary-failed, response-too-large).',
       labelNames: ['route', 'version', 'reason'],
+      registers: [this.registry],
+    });
+    this.transformMisfits = new Counter({
+      name: 'sundial_transform_misfits_total',
+      help: 'Requests or responses that did not fit a version transform (docs/transforms.md), by step, direction and what was done: passthrough, 502 or too-large.',
+      labelNames: ['route', 'version', 'step', 'direction', 'behaviour'],
       registers: [this.registry],
     });
   }

@@ -9,7 +9,7 @@ import type { ShadowTarget } from './types.js';
 
 export type MirrorResult =
   | { ok: true; response: CapturedResponse }
-  | { ok: false; error: 'timeout' | 'refused' | 'reset' | 'other' | 'too-large' };
+  | { ok: false; error: 'timeout' | 'refused' | 'reset' | 'other' | 'too-large' | 'misfit' };
 
 export interface MirrorRequest {
   method: string;

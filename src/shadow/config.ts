@@ -8,11 +8,12 @@ function target(url: string): ShadowTarget {
   return { url, origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), host: u.host };
 }
 
-export function compileShadow(file: ShadowFile): CompiledShadow {
+/** `upstream` is the candidate's URL: the file's, or the one its `via:` version resolves to. */
+export function compileShadow(file: ShadowFile, upstream = file.upstream!): CompiledShadow {
   const headers = new Set(['content-type']);
   for (const h of file.compare.headers) headers.add(h.toLowerCase());
   return {
-    candidate: target(file.upstream),
+    candidate: target(upstream),
     secondary: file.secondary === undefined ? undefined : target(file.secondary),
     sample: file.sample,
     methods: new Set(file.methods),

@@ -18,6 +18,7 @@ import { flatten, sameResponse, type CapturedResponse, type Fields } from './fla
 import { withoutNoise } from './noise.js';
 import type { ShadowState } from './report.js';
 import type { CompiledShadow } from './types.js';
+import { sendThroughTransform } from '../transform/shadow.js';
 
 export type ExchangeResult = 'matched' | 'mismatched' | 'error';
 
@@ -97,7 +98,10 @@ export class ShadowExchange {
     timer.unref();
     try {
       return await Promise.all([
-        client.send(cfg.candidate, request, cfg.maxResponseBytes, cfg.timeout, signal),
+        // A `via:` candidate is the successor's upstream seen through the transforms.
+        cfg.transform
+          ? sendThroughTransform(cfg.transform, client, cfg.candidate, request, cfg.maxResponseBytes, cfg.timeout, signal)
+          : client.send(cfg.candidate, request, cfg.maxResponseBytes, cfg.timeout, signal),
         cfg.secondary ? client.send(cfg.secondary, request, cfg.maxResponseBytes, cfg.timeout, signal) : undefined,
       ]);
     } finally {

@@ -6,6 +6,7 @@ import type { FieldDifference } from './compare.js';
 import type { SkipReason } from './mirror-decision.js';
 import type { Fields } from './flatten.js';
 import { isRealDifference } from './noise.js';
+import { transformVerdict, type TransformVerdict } from '../transform/shadow.js';
 import type { CompiledShadow, NoiseThresholds } from './types.js';
 
 export interface SampleDifference {
@@ -56,6 +57,8 @@ export interface ShadowReportJson {
   thresholds: NoiseThresholds;
   /** How many sample mismatches the report keeps at most. */
   sampleLimit: number;
+  /** For a `via:` candidate: whether the transform is faithful (docs/transforms.md). */
+  transform?: TransformVerdict;
 }
 
 const MAX_SAMPLE_FIELDS = 10;
@@ -154,7 +157,7 @@ export class ShadowState {
       real: isRealDifference(c.differences, c.noise, this.compared, cfg.noise),
     }));
     fields.sort((a, b) => Number(b.real) - Number(a.real) || b.differences - a.differences || b.noise - a.noise || (a.path < b.path ? -1 : 1));
-    return {
+    const json: ShadowReportJson = {
       route: this.route,
       version: this.version,
       candidate: cfg.candidate.url,
@@ -175,6 +178,8 @@ export class ShadowState {
       thresholds: cfg.noise,
       sampleLimit: cfg.samples,
     };
+    if (cfg.transform) json.transform = transformVerdict(cfg.transform, json);
+    return json;
   }
 }
 

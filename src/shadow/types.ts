@@ -1,6 +1,7 @@
 // The compiled form of a version's `shadow:` block: everything a mirrored request needs,
 // parsed once at config load.
 import type { MatchState } from './paths.js';
+import type { CompiledChain } from '../transform/chain.js';
 
 export type ArrayOrder = 'strict' | 'ignore';
 export type CompareMode = 'exact' | 'superset';
@@ -41,4 +42,6 @@ export interface CompiledShadow {
   noise: NoiseThresholds;
   samples: number;
   maxFields: number;
+  /** `via:` a successor: mirrors go through these transforms and answers come back (docs/transforms.md). */
+  transform?: CompiledChain;
 }
