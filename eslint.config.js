@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/unleash/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'test/unleash/', 'coverage/', 'test/**/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,6 +18,13 @@ export default tseslint.config(
       'no-new': 'off',
       // Tests match column-aligned CLI tables, whose runs of spaces are the point.
       'no-regex-spaces': 'off',
+    },
+  },
+  {
+    // The admin page's scripts run in the browser.
+    files: ['src/admin/page/assets/**/*.js'],
+    languageOptions: {
+      globals: { document: 'readonly', window: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', CSS: 'readonly', Event: 'readonly', Node: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', location: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', console: 'readonly' },
     },
   },
   {

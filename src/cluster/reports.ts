@@ -11,7 +11,7 @@ import { consumersBody, consumersQuery, type ConsumersQuery } from '../consumers
 import { mergeConsumerReports } from '../consumers/merge.js';
 import type { VersionConsumers } from '../consumers/tracker.js';
 import type { Gateway } from '../gateway/gateway.js';
-import { ERR_BAD_REQUEST, ERR_NOT_READY } from '../errors.js';
+import { ERR_NOT_READY } from '../errors.js';
 import { problem, sendProblem, type Problem } from '../gateway/problem.js';
 import { registerTrafficAdmin } from '../metrics/traffic-admin.js';
 import type { HistogramValue } from '../metrics/traffic.js';

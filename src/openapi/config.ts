@@ -75,10 +75,9 @@ export function versionDocument(dir: string, name: string): VersionDocument | { 
   }
   const known: string[] = [];
   for (const f of files) {
-    let data: { id?: unknown; aliases?: unknown; openapi?: unknown; deprecated?: unknown; sunset?: unknown };
     const parsed = parseYamlText(readFileSync(join(folder, f), 'utf8'));
     if (!parsed.ok) return { error: `versions/${f}: ${parsed.error}` };
-    data = (parsed.value ?? {}) as typeof data;
+    const data = (parsed.value ?? {}) as { id?: unknown; aliases?: unknown; openapi?: unknown; deprecated?: unknown; sunset?: unknown };
     const id = typeof data.id === 'string' ? data.id : f.replace(/\.ya?ml$/i, '');
     known.push(id);
     const names = [id, ...(Array.isArray(data.aliases) ? data.aliases.map(String) : [])].map((s) => s.toLowerCase());

@@ -1,6 +1,5 @@
 // Config directories for tests, written as real files in a temp folder.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigError, formatProblem } from '../../src/config/errors.js';

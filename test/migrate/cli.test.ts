@@ -107,9 +107,8 @@ t.test('--schema: a schema other than public', async (t) => {
   const db = await pgt.connect(url);
   await db.query(`CREATE SCHEMA app; CREATE TABLE app.items (id bigserial PRIMARY KEY, label text); INSERT INTO app.items (label) VALUES ('a'), ('b');
     CREATE TABLE public.items (id int)`);
-  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
   const file = join(tempDir('sundial-schema-'), 'm.json');
   writeFileSync(file, JSON.stringify({ name: 'title', operations: [{ rename_column: { table: 'items', from: 'label', to: 'title' } }] }));
   const r = await cli(['start', file, '--schema', 'app', '--database-url', url]);

@@ -1,8 +1,7 @@
 // A bad migration is refused before anything changes, with a message naming the file,
 // the operation and the field.
 import t from 'tap';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usePostgres } from '../helpers/postgres.js';
 import { schemaSnapshot } from './helpers/schema.js';

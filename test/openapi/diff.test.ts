@@ -5,8 +5,7 @@ import t from 'tap';
 // This file starts many CLI processes; on a loaded CI machine they take their time.
 t.setTimeout(600_000);
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { configDir, orderFiles } from '../helpers/config-dir.js';
 import { startGateway } from '../helpers/gateway.js';
-import { getAndSettle, jsonUpstream, shadowReport, type Responder } from '../shadow/helpers.js';
+import { getAndSettle, jsonUpstream, type Responder } from '../shadow/helpers.js';
 
 const NOW = () => Date.parse('2026-11-23T12:00:00Z');
 

@@ -51,7 +51,10 @@ function builderStatements(table: string, creating: boolean, body: ts.Node, sf: 
       const name = String(base.args[0] ?? '');
       if (TYPES[base.method]) {
         if (base.method === 'timestamps') {
-          for (const c of ['created_at', 'updated_at']) (creating ? cols.push(`${ident(c)} timestamptz`) : at(`ALTER TABLE ${t} ADD COLUMN ${ident(c)} timestamptz;`, line));
+          for (const c of ['created_at', 'updated_at']) {
+            if (creating) cols.push(`${ident(c)} timestamptz`);
+            else at(`ALTER TABLE ${t} ADD COLUMN ${ident(c)} timestamptz;`, line);
+          }
           return;
         }
         const spec: ColumnSpec = {
