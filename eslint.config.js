@@ -24,7 +24,23 @@ export default tseslint.config(
     // The admin page's scripts run in the browser.
     files: ['src/admin/page/assets/**/*.js'],
     languageOptions: {
-      globals: { document: 'readonly', window: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', CSS: 'readonly', Event: 'readonly', Node: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', location: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', console: 'readonly' },
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        sessionStorage: 'readonly',
+        fetch: 'readonly',
+        CSS: 'readonly',
+        Event: 'readonly',
+        Node: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        location: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        console: 'readonly',
+      },
     },
   },
   {

@@ -69,7 +69,10 @@ async function measure(kind: Run['kind'], url: string, rows: number, rate: numbe
   await sleep(200);
   const t0 = performance.now();
   if (kind === 'sundial') {
-    const m = parseMigration('bench.yaml', { name: 'code_int', operations: [{ alter_column: { table: 'items', column: 'code', type: 'integer', up: 'code::integer', down: 'code::text' } }] });
+    const m = parseMigration('bench.yaml', {
+      name: 'code_int',
+      operations: [{ alter_column: { table: 'items', column: 'code', type: 'integer', up: 'code::integer', down: 'code::text' } }],
+    });
     await startMigration(db, m);
   } else {
     await db.query('ALTER TABLE items ADD COLUMN code_int integer');
@@ -103,7 +106,9 @@ export async function main(argv: string[]): Promise<number> {
         const url = await freshTable(admin, server.url, `bench_${kind}`, rows);
         const run = await measure(kind, url, rows, rate);
         runs.push(run);
-        process.stdout.write(`  round ${r + 1} ${kind.padEnd(7)} ${run.seconds.toFixed(2)}s  writer: ${run.writes} updates, worst ${run.worstWaitMs.toFixed(1)}ms, p99 ${run.p99WaitMs.toFixed(1)}ms\n`);
+        process.stdout.write(
+          `  round ${r + 1} ${kind.padEnd(7)} ${run.seconds.toFixed(2)}s  writer: ${run.writes} updates, worst ${run.worstWaitMs.toFixed(1)}ms, p99 ${run.p99WaitMs.toFixed(1)}ms\n`,
+        );
       }
     }
   } finally {
@@ -116,9 +121,9 @@ export async function main(argv: string[]): Promise<number> {
   const update = median(of('update').map((r) => r.seconds));
   process.stdout.write(
     `\nmedian: sundial ${sundial.toFixed(2)}s, single UPDATE ${update.toFixed(2)}s\n` +
-    `speed ratio (UPDATE time / sundial time): ${(update / sundial).toFixed(2)} (target >= 0.5)\n` +
-    `writer's worst statement wait: during sundial ${Math.max(...of('sundial').map((r) => r.worstWaitMs)).toFixed(1)}ms, ` +
-    `during the single UPDATE ${Math.max(...of('update').map((r) => r.worstWaitMs)).toFixed(1)}ms\n`,
+      `speed ratio (UPDATE time / sundial time): ${(update / sundial).toFixed(2)} (target >= 0.5)\n` +
+      `writer's worst statement wait: during sundial ${Math.max(...of('sundial').map((r) => r.worstWaitMs)).toFixed(1)}ms, ` +
+      `during the single UPDATE ${Math.max(...of('update').map((r) => r.worstWaitMs)).toFixed(1)}ms\n`,
   );
   return 0;
 }

@@ -20,7 +20,12 @@ export interface InstructionCase {
 async function countOnce(root: string, c: InstructionCase, requests: number, valgrind: string): Promise<number> {
   const port = await freePort();
   const out = join(root, `callgrind.${c.id}.${requests}`);
-  const { child, managed } = startProcess(`callgrind ${c.id}`, valgrind, ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}.%p`, ...c.command(port)]);
+  const { child, managed } = startProcess(`callgrind ${c.id}`, valgrind, [
+    '--tool=callgrind',
+    '--smc-check=all-non-file',
+    `--callgrind-out-file=${out}.%p`,
+    ...c.command(port),
+  ]);
   try {
     await waitForPort(port, child, 2400);
     const res = await runCount(`http://127.0.0.1:${port}${c.path}`, 10, requests);
@@ -49,7 +54,11 @@ async function stopGently(child: ChildProcess, m: Managed): Promise<void> {
   await m.stop();
 }
 
-export async function instructionsPerRequest(root: string, cases: InstructionCase[], n = 1000): Promise<{ id: string; name: string; instructionsPerRequest: number }[] | string> {
+export async function instructionsPerRequest(
+  root: string,
+  cases: InstructionCase[],
+  n = 1000,
+): Promise<{ id: string; name: string; instructionsPerRequest: number }[] | string> {
   const valgrind = which('valgrind');
   if (!valgrind) return 'valgrind is not installed; install it with: apt-get install valgrind';
   const out = [];

@@ -68,5 +68,11 @@ export async function runAutocannon(o: LoadOptions & { overallRate?: number }): 
 export async function runCount(url: string, connections: number, count: number): Promise<LoadResult> {
   const { default: autocannon } = await import('autocannon');
   const result = await autocannon({ url, connections, amount: count });
-  return { rps: result.requests.average, p50ms: result.latency.p50, p99ms: result.latency.p99, requests: result.requests.total, errors: result.errors + result.non2xx };
+  return {
+    rps: result.requests.average,
+    p50ms: result.latency.p50,
+    p99ms: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.non2xx,
+  };
 }

@@ -30,18 +30,24 @@ const httpCommon = (dir: string) => `
 `;
 
 export function nginxUpstream(binary: string, dir: string, ports: number[]): Managed {
-  const servers = ports.map((p) => `
+  const servers = ports
+    .map(
+      (p) => `
   server {
     listen 127.0.0.1:${p};
     location / { default_type application/json; return 200 '${BODY}'; }
-  }`).join('\n');
+  }`,
+    )
+    .join('\n');
   const conf = `${common(dir, '1')}\nhttp {${httpCommon(dir)}${servers}\n}\n`;
   writeFileSync(join(dir, 'upstream.conf'), conf);
   return startProcess('nginx upstream', binary, ['-c', join(dir, 'upstream.conf'), '-p', dir]).managed;
 }
 
 export function nginxProxy(binary: string, dir: string, port: number, upstreamPort: number, headers: Record<string, string>, workers = 'auto'): Managed {
-  const add = Object.entries(headers).map(([k, v]) => `      add_header ${k} '${v}' always;`).join('\n');
+  const add = Object.entries(headers)
+    .map(([k, v]) => `      add_header ${k} '${v}' always;`)
+    .join('\n');
   const conf = `${common(dir, workers)}
 http {${httpCommon(dir)}
   upstream up { server 127.0.0.1:${upstreamPort}; keepalive 128; }

@@ -16,7 +16,10 @@ export function which(binary: string): string | undefined {
 export async function waitForPort(port: number, child?: ChildProcess, tries = 400): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (child && child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before listening on ${port}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -40,12 +43,13 @@ export function startProcess(name: string, command: string, args: string[], env:
   const managed: Managed = {
     name,
     pids: () => (child.pid ? [child.pid, ...childrenOf(child.pid)] : []),
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
   };
   return { child, managed };
 }

@@ -35,7 +35,9 @@ const { values: opts } = parseArgs({
   },
 });
 if (opts.help) {
-  process.stdout.write('npm run bench -- [--rounds 3] [--seconds 5] [--connections 50] [--only a,b,c,d,e,f,g,h] [--soak [--soak-requests 200000]] [--instructions]\n');
+  process.stdout.write(
+    'npm run bench -- [--rounds 3] [--seconds 5] [--connections 50] [--only a,b,c,d,e,f,g,h] [--soak [--soak-requests 200000]] [--instructions]\n',
+  );
   process.exit(0);
 }
 
@@ -48,7 +50,10 @@ const notes: string[] = [];
 const nginx = which('nginx');
 const wrk = which('wrk');
 if (!nginx) notes.push('nginx is not installed, so the upstream is a node server and case (b) is skipped. Install it with: apt-get install nginx-light');
-if (!wrk) notes.push('wrk is not installed, so autocannon generates the load (it shares the 2 cores with the proxies and tops out lower). Install it with: apt-get install wrk');
+if (!wrk)
+  notes.push(
+    'wrk is not installed, so autocannon generates the load (it shares the 2 cores with the proxies and tops out lower). Install it with: apt-get install wrk',
+  );
 
 interface Case {
   id: string;
@@ -161,7 +166,9 @@ async function benchmark() {
       // on how much of the machine the proxy was given, only on what it spent.
       const cpuUsPerRequest = pids.length && res.requests ? ((cpuSeconds(pids) - cpuBefore) * 1e6) / res.requests : undefined;
       results.get(c.id)!.push({ ...res, cpuUsPerRequest });
-      process.stderr.write(`round ${r}/${rounds} (${c.id}) ${c.name}: ${res.rps.toFixed(0)} req/s, p99 ${res.p99ms.toFixed(2)} ms${cpuUsPerRequest ? `, ${cpuUsPerRequest.toFixed(0)} µs CPU/req` : ''}${res.errors ? `, ${res.errors} errors` : ''}\n`);
+      process.stderr.write(
+        `round ${r}/${rounds} (${c.id}) ${c.name}: ${res.rps.toFixed(0)} req/s, p99 ${res.p99ms.toFixed(2)} ms${cpuUsPerRequest ? `, ${cpuUsPerRequest.toFixed(0)} µs CPU/req` : ''}${res.errors ? `, ${res.errors} errors` : ''}\n`,
+      );
     }
   }
   const summary = cases.map((c) => {
@@ -183,12 +190,20 @@ async function benchmark() {
   const lines = [
     '| case | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB | req/s ÷ (c) | req/s ÷ (b) | p99 ÷ (c) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...summary.map((s) => `| (${s.id}) ${s.name} | ${s.rps.toFixed(0)} | ${s.p50ms.toFixed(2)} | ${s.p99ms.toFixed(2)} | ${s.cpuUsPerRequest?.toFixed(0) ?? '-'} | ${s.peakRssBytes ? mb(s.peakRssBytes) : '-'} | ${ratio(s.rps, by('c')?.rps)} | ${ratio(s.rps, by('b')?.rps)} | ${ratio(s.p99ms, by('c')?.p99ms)} |`),
+    ...summary.map(
+      (s) =>
+        `| (${s.id}) ${s.name} | ${s.rps.toFixed(0)} | ${s.p50ms.toFixed(2)} | ${s.p99ms.toFixed(2)} | ${s.cpuUsPerRequest?.toFixed(0) ?? '-'} | ${s.peakRssBytes ? mb(s.peakRssBytes) : '-'} | ${ratio(s.rps, by('c')?.rps)} | ${ratio(s.rps, by('b')?.rps)} | ${ratio(s.p99ms, by('c')?.p99ms)} |`,
+    ),
   ];
   if (fixed) {
-    lines.push('', `Fixed rate: ${fixed.rate} req/s offered (half of (d)'s rate), autocannon, ${opts.connections} connections, ${fixed.seconds} s each:`, '',
-      '| case | req/s | p50 ms | p99 ms |', '|---|---:|---:|---:|',
-      ...fixed.results.map((r) => `| (${r.id}) at a fixed rate | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} |`));
+    lines.push(
+      '',
+      `Fixed rate: ${fixed.rate} req/s offered (half of (d)'s rate), autocannon, ${opts.connections} connections, ${fixed.seconds} s each:`,
+      '',
+      '| case | req/s | p50 ms | p99 ms |',
+      '|---|---:|---:|---:|',
+      ...fixed.results.map((r) => `| (${r.id}) at a fixed rate | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} |`),
+    );
   }
   const targets: string[] = [];
   const check = (label: string, value: number | undefined, goal: number, atLeast: boolean) => {
@@ -229,7 +244,11 @@ async function fixedRate(cases: Case[], dRps: number | undefined) {
     }
   }
   const med = (id: string, k: 'rps' | 'p50ms' | 'p99ms') => median(results.filter((x) => x.id === id).map((x) => x[k]));
-  return { rate, seconds, results: ['d', 'f'].map((id) => ({ id, rps: med(id, 'rps'), p50ms: med(id, 'p50ms'), p99ms: med(id, 'p99ms'), requests: 0, errors: 0 })) };
+  return {
+    rate,
+    seconds,
+    results: ['d', 'f'].map((id) => ({ id, rps: med(id, 'rps'), p50ms: med(id, 'p50ms'), p99ms: med(id, 'p99ms'), requests: 0, errors: 0 })),
+  };
 }
 
 async function soak() {
@@ -251,7 +270,9 @@ async function soak() {
   }
   const [start, middle, end] = samples;
   const growth = (end.rssBytes - middle.rssBytes) / middle.rssBytes;
-  const report = await fetch(`${s.admin}/admin/shadow`, { headers: { authorization: 'Bearer bench-admin-token' } }).then((r) => r.json()).catch(() => undefined);
+  const report = await fetch(`${s.admin}/admin/shadow`, { headers: { authorization: 'Bearer bench-admin-token' } })
+    .then((r) => r.json())
+    .catch(() => undefined);
   const lines = [
     `| point | requests | RSS MB |`,
     `|---|---:|---:|`,
@@ -267,13 +288,22 @@ async function instructions() {
   const [u1, upstream, second] = await startUpstreams();
   void u1;
   const result = await instructionsPerRequest(root, [
-    { id: 'c', name: 'bare @fastify/http-proxy', path: '/v1/orders/1', command: (port) => [process.execPath, join(here, 'bare-proxy.js'), String(port), upstream] },
     {
-      id: 'd', name: 'sundial: version, lifecycle, metrics', path: '/v1/orders/1',
+      id: 'c',
+      name: 'bare @fastify/http-proxy',
+      path: '/v1/orders/1',
+      command: (port) => [process.execPath, join(here, 'bare-proxy.js'), String(port), upstream],
+    },
+    {
+      id: 'd',
+      name: 'sundial: version, lifecycle, metrics',
+      path: '/v1/orders/1',
       command: (port) => [process.execPath, CLI, 'start', '--dir', sundialConfig(root, 'core', port, 0, upstream, second)],
     },
     {
-      id: 'f', name: 'sundial: + 100% GET shadow, compared', path: '/v1/orders/1',
+      id: 'f',
+      name: 'sundial: + 100% GET shadow, compared',
+      path: '/v1/orders/1',
       command: (port) => [process.execPath, CLI, 'start', '--dir', sundialConfig(root, 'shadow', port, 0, upstream, second)],
     },
   ]);
@@ -293,11 +323,18 @@ async function instructions() {
 try {
   const started = new Date();
   const out = opts.instructions ? await instructions() : opts.soak ? await soak() : await benchmark();
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: process.platform };
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    platform: process.platform,
+  };
   const generator = opts.soak || opts.instructions ? 'autocannon, a fixed number of requests' : wrk ? 'wrk -t2' : 'autocannon';
   const mode = opts.instructions ? 'instructions' : opts.soak ? 'soak' : 'benchmark';
   process.stdout.write(`\n## sundial ${mode}, ${started.toISOString()}\n\n`);
-  const how = opts.instructions ? 'callgrind, 1,000 and 3,000 requests over 10 connections per case'
+  const how = opts.instructions
+    ? 'callgrind, 1,000 and 3,000 requests over 10 connections per case'
     : `${generator}, ${opts.connections} connections${opts.soak ? '' : `, ${opts.rounds} rounds of ${opts.seconds}s, medians`}`;
   process.stdout.write(`${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; load: ${how}\n\n`);
   process.stdout.write(out.lines.join('\n') + '\n\n' + out.targets.join('\n') + '\n');

@@ -21,8 +21,13 @@ export function sundialConfig(root: string, kind: SundialCase, port: number, adm
     log: { level: 'warn' },
   });
   write('versions/v1.yaml', {
-    id: 'v1', aliases: ['1'], deprecated: '2026-01-01T00:00:00Z', sunset: '2099-06-30T23:59:59Z', successor: 'v2',
-    docs: 'https://example.com/deprecations/v1', policy: 'https://example.com/sunset-policy',
+    id: 'v1',
+    aliases: ['1'],
+    deprecated: '2026-01-01T00:00:00Z',
+    sunset: '2099-06-30T23:59:59Z',
+    successor: 'v2',
+    docs: 'https://example.com/deprecations/v1',
+    policy: 'https://example.com/sunset-policy',
   });
   write('versions/v2.yaml', { id: 'v2', aliases: ['2'] });
   const v1: Record<string, unknown> = { upstream };
@@ -31,14 +36,30 @@ export function sundialConfig(root: string, kind: SundialCase, port: number, adm
     // a table, a JSONata expression and renames, and written again (docs/transforms.md).
     v1.upstream = { via: 'v2' };
     write('versions/v1.yaml', {
-      id: 'v1', aliases: ['1'], deprecated: '2026-01-01T00:00:00Z', sunset: '2099-06-30T23:59:59Z', successor: 'v2',
-      docs: 'https://example.com/deprecations/v1', policy: 'https://example.com/sunset-policy',
-      transform: { to: 'v2', response: [
-        { rename: { from: 'state', to: 'status' } },
-        { convert: { field: 'status', mapping: [{ from: 'o', to: 'open' }, { from: 'c', to: 'closed' }] } },
-        { rename: { from: 'cents', to: 'total_cents' } },
-        { convert: { field: 'total_cents', forward: '$ * 1', backward: '$ / 1' } },
-      ] },
+      id: 'v1',
+      aliases: ['1'],
+      deprecated: '2026-01-01T00:00:00Z',
+      sunset: '2099-06-30T23:59:59Z',
+      successor: 'v2',
+      docs: 'https://example.com/deprecations/v1',
+      policy: 'https://example.com/sunset-policy',
+      transform: {
+        to: 'v2',
+        response: [
+          { rename: { from: 'state', to: 'status' } },
+          {
+            convert: {
+              field: 'status',
+              mapping: [
+                { from: 'o', to: 'open' },
+                { from: 'c', to: 'closed' },
+              ],
+            },
+          },
+          { rename: { from: 'cents', to: 'total_cents' } },
+          { convert: { field: 'total_cents', forward: '$ * 1', backward: '$ / 1' } },
+        ],
+      },
     });
   }
   if (kind === 'canary') {

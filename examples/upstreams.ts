@@ -50,7 +50,10 @@ function ordersApp(build: Build) {
   };
 }
 
-export async function startExampleUpstreams(ports: Record<Build, number> = { v1: 7001, v2: 7002, 'v2-canary': 7003 }, host = '127.0.0.1'): Promise<{ servers: Server[]; close(): Promise<void> }> {
+export async function startExampleUpstreams(
+  ports: Record<Build, number> = { v1: 7001, v2: 7002, 'v2-canary': 7003 },
+  host = '127.0.0.1',
+): Promise<{ servers: Server[]; close(): Promise<void> }> {
   const servers: Server[] = [];
   for (const build of ['v1', 'v2', 'v2-canary'] as const) {
     const server = createServer(ordersApp(build));
@@ -62,7 +65,16 @@ export async function startExampleUpstreams(ports: Record<Build, number> = { v1:
   }
   return {
     servers,
-    close: () => Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); }))).then(() => undefined),
+    close: () =>
+      Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((r) => {
+              s.closeAllConnections();
+              s.close(() => r());
+            }),
+        ),
+      ).then(() => undefined),
   };
 }
 

@@ -51,13 +51,17 @@ export async function main(argv: string[]): Promise<number> {
  */
 function exitWith(code: number): void {
   process.exitCode = code;
-  process.on('exit', () => { process.exitCode = code; });
+  process.on('exit', () => {
+    process.exitCode = code;
+  });
 }
 
 const invokedDirectly = process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   main(process.argv.slice(2)).then(
-    (code) => { if (code !== 0) exitWith(code); },
+    (code) => {
+      if (code !== 0) exitWith(code);
+    },
     (err) => {
       process.stderr.write(`sundial: ${err?.message ?? err}\n`);
       exitWith(1);

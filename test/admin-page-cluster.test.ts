@@ -19,7 +19,11 @@ t.test('whole-cluster reports', async (t) => {
   const primary = await jsonUpstream(t, 'primary', () => ({ body: { id: 1, price: 10 } }));
   const candidate = await jsonUpstream(t, 'candidate', () => ({ body: { id: 1, price: 12 } }));
   const files = orderFiles({ v1: primary.url, v2: primary.url }, { consumers: { header: 'X-Client-Id' }, log: { level: 'info' } });
-  files['routes/orders.yaml'] = { name: 'orders', prefix: '/orders', versions: { v1: { upstream: primary.url, shadow: { upstream: candidate.url } }, v2: { upstream: primary.url } } };
+  files['routes/orders.yaml'] = {
+    name: 'orders',
+    prefix: '/orders',
+    versions: { v1: { upstream: primary.url, shadow: { upstream: candidate.url } }, v2: { upstream: primary.url } },
+  };
   const dir = configDir(files);
   t.teardown(() => dir.remove());
   const { child, waitFor, exited } = startCli(t, ['--dir', dir.dir, '--workers', '2', '--port', '0', '--admin-port', '0']);
@@ -40,11 +44,20 @@ t.test('whole-cluster reports', async (t) => {
 
   const consumers = await json(`${adminUrl}/admin/consumers?version=v1`);
   t.equal(consumers.requests, N, 'the consumers of every worker');
-  t.same(consumers.consumers.map((c: any) => [c.id, c.requests, c.maxOvercount]), [['globex', 40, 0], ['acme', 20, 0]]);
+  t.same(
+    consumers.consumers.map((c: any) => [c.id, c.requests, c.maxOvercount]),
+    [
+      ['globex', 40, 0],
+      ['acme', 20, 0],
+    ],
+  );
   const summary = await json(`${adminUrl}/admin/consumers`);
-  t.match(summary.versions, [{ version: 'v1', requests: N, top: [{ id: 'globex', requests: 40 }] }, { version: 'v2', tracked: false }]);
+  t.match(summary.versions, [
+    { version: 'v1', requests: N, top: [{ id: 'globex', requests: 40 }] },
+    { version: 'v2', tracked: false },
+  ]);
   const unknown = await request(`${adminUrl}/admin/consumers?version=v9`, { headers: AUTH });
-  t.equal(unknown.statusCode, 404, 'a bad query is the workers\' problem answer');
+  t.equal(unknown.statusCode, 404, "a bad query is the workers' problem answer");
   t.match(await unknown.body.json(), { title: 'Unknown API version' });
 
   // Mirrors settle after the answers: wait for all N comparisons.
@@ -54,10 +67,14 @@ t.test('whole-cluster reports', async (t) => {
     if (shadow.compared === N && shadow.inFlight === 0) break;
     await new Promise((r) => setTimeout(r, 25));
   }
-  t.match(shadow, { route: 'orders', version: 'v1', compared: N, mismatched: N, fields: { 'body.price': { differences: N, real: true } } }, 'the shadow counters of every worker, summed');
+  t.match(
+    shadow,
+    { route: 'orders', version: 'v1', compared: N, mismatched: N, fields: { 'body.price': { differences: N, real: true } } },
+    'the shadow counters of every worker, summed',
+  );
 
   const traffic = await json(`${adminUrl}/admin/traffic`);
-  t.match(traffic.series, [{ route: 'orders', version: 'v1', lastMinute: { requests: N } }], 'traffic over every worker\'s histogram');
+  t.match(traffic.series, [{ route: 'orders', version: 'v1', lastMinute: { requests: N } }], "traffic over every worker's histogram");
 
   t.same(await json(`${adminUrl}/admin/shadow`, { method: 'DELETE' }), { reset: true, workers: 2 }, 'a reset reaches both workers');
   t.match((await json(`${adminUrl}/admin/shadow`)).shadows[0], { compared: 0 });

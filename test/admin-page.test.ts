@@ -43,12 +43,16 @@ t.test('the admin page', { skip: chromiumMissing }, async (t) => {
   files['versions/v2.yaml'] = { id: 'v2', aliases: ['2'], openapi: 'openapi/v2.yaml' };
   files['openapi/v2.yaml'] = ordersDocV2();
   files['routes/orders.yaml'] = {
-    name: 'orders', prefix: '/orders', versions: {
+    name: 'orders',
+    prefix: '/orders',
+    versions: {
       v1: { upstream: primary.url, shadow: { upstream: candidate.url, secondary: secondary.url } },
       v2: {
         upstream: stable.url,
         canary: {
-          upstream: canary.url, flag: 'orders-v2-canary', stickiness: { header: 'X-User-Id' },
+          upstream: canary.url,
+          flag: 'orders-v2-canary',
+          stickiness: { header: 'X-User-Id' },
           rollout: { steps: [10, 50, 100], interval: '1h', threshold: 2, minRequests: 3, maxErrorRate: 0.5, maxP99: '5s', maxP99Ratio: 100 },
         },
       },
@@ -64,26 +68,38 @@ t.test('the admin page', { skip: chromiumMissing }, async (t) => {
     await res.body.dump();
     return res.statusCode;
   };
-  for (const [client, n] of [['acme-mobile', 12], ['globex-web', 7], [HOSTILE, 3]] as const) {
+  for (const [client, n] of [
+    ['acme-mobile', 12],
+    ['globex-web', 7],
+    [HOSTILE, 3],
+  ] as const) {
     for (let i = 0; i < n; i++) await call('/v1/orders/1', { 'x-client-id': client });
   }
   await call('/v1/orders/1');
-  for (let i = 0; i < 150; i++) await call(i % 10 === 9 ? '/v2/orders/status/500' : '/v2/orders/1', { 'x-user-id': `user-${i}`, 'x-client-id': `app-${i % 3}` });
+  for (let i = 0; i < 150; i++)
+    await call(i % 10 === 9 ? '/v2/orders/status/500' : '/v2/orders/1', { 'x-user-id': `user-${i}`, 'x-client-id': `app-${i % 3}` });
   await call('/v2/orders/1/summary', { 'x-client-id': 'hooli' });
   await waitForReport(adminUrl, (r) => r.compared + r.errors >= 23 && r.inFlight === 0);
   // One analysis interval now, rather than in an hour: a decision with its figures.
   await gateway.rollouts.get('orders/v2')!.tick();
   const before = (await adminJson(adminUrl, '/admin/canaries')).canaries[0];
   t.equal(before.status, 'progressing', 'the canary is progressing');
-  t.ok(before.history.some((e: any) => e.figures), 'the controller has a decision with figures');
+  t.ok(
+    before.history.some((e: any) => e.figures),
+    'the controller has a decision with figures',
+  );
 
   const context = await launchChromium(t);
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
   const dataAnswers: { url: string; status: number }[] = [];
-  page.on('response', (r) => { if (new URL(r.url()).pathname.startsWith('/admin/')) dataAnswers.push({ url: r.url(), status: r.status() }); });
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/admin/')) dataAnswers.push({ url: r.url(), status: r.status() });
+  });
 
   await t.test('without the token nothing loads', async (t) => {
     const res = await page.goto(`${adminUrl}/`);
@@ -123,29 +139,41 @@ t.test('the admin page', { skip: chromiumMissing }, async (t) => {
     t.equal(await page.evaluate(() => localStorage.length), 0, 'nor in localStorage');
 
     const versions = page.locator('[data-panel="versions"]');
-    t.equal(await versions.locator('svg.timeline .seg-brownout').count(), 1, 'the timeline shows v1\'s brownout');
+    t.equal(await versions.locator('svg.timeline .seg-brownout').count(), 1, "the timeline shows v1's brownout");
     t.equal(await versions.locator('svg.timeline .now').count(), 1, 'and marks now');
     t.match(await versions.locator('svg.timeline .now-label').textContent(), /now 2026-11-23 12:00/);
     const v1Row = await versions.locator('table.versions tbody tr').first().innerText();
-    t.match(v1Row, /v1[\s\S]*deprecated[\s\S]*2026-01-01[\s\S]*2027-05-01 14:00:00Z to 2027-05-01 15:00:00Z[\s\S]*2027-06-30[\s\S]*v2/, 'v1: state, deprecation, brownout, sunset, successor');
-    t.match(await versions.locator('table.versions tbody tr').nth(1).innerText(), /GET \/orders\/\{id\}\/summary/, 'v2\'s deprecated operation');
+    t.match(
+      v1Row,
+      /v1[\s\S]*deprecated[\s\S]*2026-01-01[\s\S]*2027-05-01 14:00:00Z to 2027-05-01 15:00:00Z[\s\S]*2027-06-30[\s\S]*v2/,
+      'v1: state, deprecation, brownout, sunset, successor',
+    );
+    t.match(await versions.locator('table.versions tbody tr').nth(1).innerText(), /GET \/orders\/\{id\}\/summary/, "v2's deprecated operation");
 
     // Route, version, arm, requests, rate, errors, p99 of each row.
-    const traffic: string[][] = await page.locator('[data-panel="traffic"] table.traffic tbody tr')
+    const traffic: string[][] = await page
+      .locator('[data-panel="traffic"] table.traffic tbody tr')
       .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 7).map((c) => c.textContent ?? '')));
     const v1 = traffic.filter((r) => r[1] === 'v1');
     t.match(v1, [['orders', 'v1', 'stable', '23', /^\d+\.\d\d\/s$/, '0%', /^[\d.]+ ms$/]], 'v1: requests, rate, error rate and p99 of the last minute');
     const v2 = traffic.filter((r) => r[1] === 'v2');
     t.same(v2.map((r) => r[2]).sort(), ['canary', 'stable'], 'v2 per arm');
-    t.equal(v2.reduce((sum, r) => sum + Number(r[3]), 0), 151, 'every v2 request counted, on one arm or the other');
-    t.ok(v2.some((r) => /^[1-9][\d.]*%$/.test(r[5])), 'an error rate above 0 for the 5xx answers');
-    t.ok(await page.locator('[data-panel="traffic"] svg.spark polyline').count() >= 6, 'charts drawn');
+    t.equal(
+      v2.reduce((sum, r) => sum + Number(r[3]), 0),
+      151,
+      'every v2 request counted, on one arm or the other',
+    );
+    t.ok(
+      v2.some((r) => /^[1-9][\d.]*%$/.test(r[5])),
+      'an error rate above 0 for the 5xx answers',
+    );
+    t.ok((await page.locator('[data-panel="traffic"] svg.spark polyline').count()) >= 6, 'charts drawn');
 
     const consumers = page.locator('[data-panel="consumers"]');
     const rows = await consumers.locator('table.consumers').first().locator('tbody tr').allInnerTexts();
     t.match(rows[0], /^1\tacme-mobile\t12\t0\t2026-11-23 12:00:00Z$/, 'the top consumer of v1, with count and last seen');
     t.match(rows[1], /^2\tglobex-web\t7\t/);
-    t.match(await consumers.innerText(), /GET \/orders\/\{id\}\/summary[\s\S]*hooli/, 'the deprecated operation\'s consumers');
+    t.match(await consumers.innerText(), /GET \/orders\/\{id\}\/summary[\s\S]*hooli/, "the deprecated operation's consumers");
 
     const canaries = page.locator('[data-panel="canaries"]');
     t.equal(await canaries.locator('[data-status]').getAttribute('data-status'), before.status);
@@ -154,12 +182,24 @@ t.test('the admin page', { skip: chromiumMissing }, async (t) => {
 
     const shadow = page.locator('[data-panel="shadow"]');
     const fields = await shadow.locator('table.fields tbody tr').allInnerTexts();
-    t.match(fields.find((f) => f.includes('price')), /price\t\d+\t0\treal/, 'price differs for real');
-    t.match(fields.find((f) => f.includes('requestId')), /requestId\t\d+\t\d+\tnoise/, 'the request id is noise');
+    t.match(
+      fields.find((f) => f.includes('price')),
+      /price\t\d+\t0\treal/,
+      'price differs for real',
+    );
+    t.match(
+      fields.find((f) => f.includes('requestId')),
+      /requestId\t\d+\t\d+\tnoise/,
+      'the request id is noise',
+    );
     t.match(await shadow.locator('table.pair').first().innerText(), /price\t10\t12\t10/, 'a sample pair side by side: primary, candidate, secondary');
 
     const config = await adminJson(adminUrl, '/admin/config');
-    t.match(await page.locator('[data-panel="config"]').innerText(), new RegExp(`${config.fingerprint}[\\s\\S]*No reload since`), 'fingerprint and reload state');
+    t.match(
+      await page.locator('[data-panel="config"]').innerText(),
+      new RegExp(`${config.fingerprint}[\\s\\S]*No reload since`),
+      'fingerprint and reload state',
+    );
     t.same(pageErrors, [], 'no script errors, and no CSP violation');
     mkdirSync(DOCS, { recursive: true });
     await page.screenshot({ path: `${DOCS}admin-page.png`, fullPage: true });
@@ -189,7 +229,7 @@ t.test('the admin page', { skip: chromiumMissing }, async (t) => {
 
     await panel.locator('button[data-action="resume"]').click();
     await page.locator('#canary-answer').filter({ hasText: 'refused: 409' }).waitFor();
-    t.pass('an action the rollout refuses shows the API\'s problem');
+    t.pass("an action the rollout refuses shows the API's problem");
 
     await page.fill('[data-panel="canaries"] input[type="number"]', '40');
     await panel.locator('button[data-action="set"]').click();
@@ -204,7 +244,7 @@ t.test('the admin page', { skip: chromiumMissing }, async (t) => {
     await page.locator('#reload-answer').filter({ hasText: 'Reload refused: 422' }).waitFor();
     t.match(await page.locator('#reload-answer').innerText(), /v3\.yaml/, 'the problem names the file');
     await page.locator('[data-panel="config"] .reload-refused').waitFor();
-    t.match(await page.locator('[data-panel="config"] ul.problems').innerText(), /v3\.yaml/, 'the last reload\'s problems');
+    t.match(await page.locator('[data-panel="config"] ul.problems').innerText(), /v3\.yaml/, "the last reload's problems");
     rmSync(join(dir.dir, 'versions/v3.yaml'));
   });
 

@@ -9,7 +9,6 @@ import { configDir, orderFiles } from './helpers/config-dir.js';
 import { startGateway } from './helpers/gateway.js';
 import { startUpstream } from './helpers/upstream.js';
 
-
 async function status(url: string, method: string, token?: string): Promise<number> {
   const res = await request(url, { method: method as 'GET', headers: token ? { authorization: `Bearer ${token}` } : {} });
   await res.body.dump();
@@ -47,7 +46,10 @@ t.test('single process: rotating the token, and dropping it beyond loopback', as
   dir.write('config/gateway.yaml', { ...gateway, admin: { host: '127.0.0.1', port: 0 } });
   const res = await request(`${adminUrl}/admin/reload`, { method: 'POST', headers: { authorization: 'Bearer rotated-token' } });
   t.equal(res.statusCode, 422);
-  t.match(await res.body.json(), { code: 'SUNDIAL_ERR_CONFIG_INVALID', problems: [/config\/gateway\.yaml: admin\.token: the admin listener is bound to 0\.0\.0\.0, beyond loopback/] });
+  t.match(await res.body.json(), {
+    code: 'SUNDIAL_ERR_CONFIG_INVALID',
+    problems: [/config\/gateway\.yaml: admin\.token: the admin listener is bound to 0\.0\.0\.0, beyond loopback/],
+  });
   t.equal(await status(`${adminUrl}/admin/config`, 'GET'), 401, 'the admin API still needs the token');
   t.equal(await status(`${adminUrl}/admin/config`, 'GET', 'rotated-token'), 200, 'and the token in force is the last one applied');
 });

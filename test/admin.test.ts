@@ -128,8 +128,13 @@ t.test('discovery', async (t) => {
   t.equal(doc.defaultVersion, 'v2');
   t.match(doc.versions, [
     {
-      id: 'v1', state: 'deprecated', deprecated: '2026-01-01T00:00:00.000Z', sunset: '2027-06-30T23:59:59.000Z', successor: 'v2',
-      docs: 'https://example.com/deprecations/v1', aliases: ['1', '2024-01-15'],
+      id: 'v1',
+      state: 'deprecated',
+      deprecated: '2026-01-01T00:00:00.000Z',
+      sunset: '2027-06-30T23:59:59.000Z',
+      successor: 'v2',
+      docs: 'https://example.com/deprecations/v1',
+      aliases: ['1', '2024-01-15'],
       brownouts: [{ start: '2027-05-01T14:00:00.000Z', end: '2027-05-01T15:00:00.000Z', status: 410 }],
       routes: [{ name: 'orders', prefix: '/orders' }],
     },

@@ -12,8 +12,15 @@ import { afterVerdict, initialPosition, nextStep } from '../src/canary/rollout-s
 
 function canary(stickiness: CompiledCanary['stickiness'], forceHeader?: string): CompiledCanary {
   return {
-    key: 'orders/v2', route: 'orders', version: 'v2', flag: 'f', stickiness, forceHeader, armHeader: false,
-    stable: { base: 'http://s' }, canary: { base: 'http://c' },
+    key: 'orders/v2',
+    route: 'orders',
+    version: 'v2',
+    flag: 'f',
+    stickiness,
+    forceHeader,
+    armHeader: false,
+    stable: { base: 'http://s' },
+    canary: { base: 'http://c' },
   };
 }
 
@@ -62,7 +69,10 @@ const arm = (requests: number, errors: number, p99: number | undefined) => ({ re
 t.test('gates', async (t) => {
   t.match(analyse({ canary: arm(100, 0, 0.05), stable: arm(100, 0, 0.05) }, gates), { result: 'pass' });
   t.match(analyse({ canary: arm(5, 0, 0.05), stable: arm(100, 0, 0.05) }, gates), { result: 'inconclusive', reasons: [/fewer than minRequests 10/] });
-  t.match(analyse({ canary: arm(100, 2, 0.05), stable: arm(100, 0, 0.05) }, gates), { result: 'fail', reasons: [/5xx rate 2\.00% is over maxErrorRate 1\.00%/] });
+  t.match(analyse({ canary: arm(100, 2, 0.05), stable: arm(100, 0, 0.05) }, gates), {
+    result: 'fail',
+    reasons: [/5xx rate 2\.00% is over maxErrorRate 1\.00%/],
+  });
   t.match(analyse({ canary: arm(100, 1, 0.05), stable: arm(100, 0, 0.05) }, gates), { result: 'pass' }, 'exactly at the limit passes');
   t.match(analyse({ canary: arm(100, 0, 0.6), stable: arm(100, 0, 0.5) }, gates), { result: 'fail', reasons: [/p99 600ms is over maxP99 500ms/] });
   t.match(analyse({ canary: arm(100, 0, 0.2), stable: arm(100, 0, 0.1) }, gates), { result: 'fail', reasons: [/over 1\.5 x stable's 100ms/] });
@@ -82,7 +92,11 @@ t.test('rollout state machine', async (t) => {
   t.same(afterVerdict(at25, pass, steps, 2), { position: { status: 'progressing', percent: 50, failedChecks: 0 }, action: 'step' });
   t.same(afterVerdict({ ...at25, percent: 50 }, pass, steps, 2), { position: { status: 'promoted', percent: 100, failedChecks: 0 }, action: 'promote' });
   t.same(afterVerdict({ ...at25, failedChecks: 0 }, fail, steps, 2), { position: { ...at25, failedChecks: 1 }, action: 'hold' }, 'one failure holds');
-  t.same(afterVerdict(at25, fail, steps, 2), { position: { status: 'failed', percent: 0, failedChecks: 2 }, action: 'rollback' }, 'threshold failures in a row roll back');
+  t.same(
+    afterVerdict(at25, fail, steps, 2),
+    { position: { status: 'failed', percent: 0, failedChecks: 2 }, action: 'rollback' },
+    'threshold failures in a row roll back',
+  );
   t.same(afterVerdict(at25, hold, steps, 2), { position: at25, action: 'hold' }, 'inconclusive neither steps nor counts a failure');
   t.same(initialPosition(undefined, steps), { status: 'progressing', percent: 0, failedChecks: 0 });
   t.same(initialPosition({ enabled: false, rollout: 40 }, steps), { status: 'idle', percent: 0, failedChecks: 0 });
@@ -93,11 +107,38 @@ t.test('rollout state machine', async (t) => {
 
 t.test('histogram quantile', async (t) => {
   t.equal(histogramQuantile(0.99, []), undefined);
-  t.equal(histogramQuantile(0.99, [[0.1, 0], [Infinity, 0]]), undefined);
+  t.equal(
+    histogramQuantile(0.99, [
+      [0.1, 0],
+      [Infinity, 0],
+    ]),
+    undefined,
+  );
   // 100 observations, all between 0.1 and 0.2: p99 is interpolated inside that bucket.
-  t.equal(histogramQuantile(0.99, [[0.1, 0], [0.2, 100], [Infinity, 100]]), 0.1 + 0.1 * 0.99);
-  t.equal(histogramQuantile(0.5, [[1, 50], [2, 100], [Infinity, 100]]), 1);
-  t.equal(histogramQuantile(0.99, [[1, 10], [Infinity, 100]]), 1, 'beyond the last finite bucket: its bound');
+  t.equal(
+    histogramQuantile(0.99, [
+      [0.1, 0],
+      [0.2, 100],
+      [Infinity, 100],
+    ]),
+    0.1 + 0.1 * 0.99,
+  );
+  t.equal(
+    histogramQuantile(0.5, [
+      [1, 50],
+      [2, 100],
+      [Infinity, 100],
+    ]),
+    1,
+  );
+  t.equal(
+    histogramQuantile(0.99, [
+      [1, 10],
+      [Infinity, 100],
+    ]),
+    1,
+    'beyond the last finite bucket: its bound',
+  );
 });
 
 t.test('admin commands find the gateway from its config', async (t) => {

@@ -22,7 +22,8 @@ t.test('canaries with a real Unleash server', async (t) => {
   async function createFlag(name: string, rollout: number) {
     await unleash.admin('POST', PROJECT, { name, type: 'release' });
     const strategy = await unleash.admin('POST', `${PROJECT}/${name}/environments/${ENV}/strategies`, {
-      name: 'flexibleRollout', parameters: { rollout: String(rollout), stickiness: 'default', groupId: name },
+      name: 'flexibleRollout',
+      parameters: { rollout: String(rollout), stickiness: 'default', groupId: name },
     });
     await unleash.admin('POST', `${PROJECT}/${name}/environments/${ENV}/on`);
     return strategy.id as string;
@@ -33,13 +34,28 @@ t.test('canaries with a real Unleash server', async (t) => {
   }
 
   function gatewayDir(flag: string, rollout?: Record<string, unknown>) {
-    const files = orderFiles({ v1: stable.url, v2: stable.url }, {
-      flags: {
-        provider: 'unleash', url: unleash.api, appName: `sundial-test-${flag}`, environment: ENV,
-        token: unleash.clientToken, adminToken: unleash.adminToken, refreshInterval: '200ms', backupPath: 'state',
+    const files = orderFiles(
+      { v1: stable.url, v2: stable.url },
+      {
+        flags: {
+          provider: 'unleash',
+          url: unleash.api,
+          appName: `sundial-test-${flag}`,
+          environment: ENV,
+          token: unleash.clientToken,
+          adminToken: unleash.adminToken,
+          refreshInterval: '200ms',
+          backupPath: 'state',
+        },
       },
-    });
-    (files['routes/orders.yaml'] as any).versions.v2.canary = { upstream: canary.url, flag, stickiness: { header: 'X-User-Id' }, armHeader: true, ...(rollout ? { rollout } : {}) };
+    );
+    (files['routes/orders.yaml'] as any).versions.v2.canary = {
+      upstream: canary.url,
+      flag,
+      stickiness: { header: 'X-User-Id' },
+      armHeader: true,
+      ...(rollout ? { rollout } : {}),
+    };
     const dir = configDir(files);
     t.teardown(() => dir.remove());
     return dir.dir;
@@ -60,25 +76,46 @@ t.test('canaries with a real Unleash server', async (t) => {
   await t.test('the gateway follows a percentage changed in Unleash', async (t) => {
     const strategyId = await createFlag('orders-v2-follow', 25);
     const { url } = await startGateway(t, { dir: gatewayDir('orders-v2-follow') });
-    const before = await eventually(async () => {
-      const a = await arms(url, 2000);
-      return share(a) > 0.2 && share(a) < 0.3 ? a : undefined;
-    }, 'the 25% split from Unleash', 100);
+    const before = await eventually(
+      async () => {
+        const a = await arms(url, 2000);
+        return share(a) > 0.2 && share(a) < 0.3 ? a : undefined;
+      },
+      'the 25% split from Unleash',
+      100,
+    );
     t.ok(share(before) > 0.2 && share(before) < 0.3, `about 25% canary (${share(before)})`);
 
-    await unleash.admin('PATCH', `${PROJECT}/orders-v2-follow/environments/${ENV}/strategies/${strategyId}`, [{ op: 'replace', path: '/parameters/rollout', value: '75' }]);
-    const after = await eventually(async () => {
-      const a = await arms(url, 2000);
-      return share(a) > 0.7 ? a : undefined;
-    }, 'the gateway to follow 75%', 100);
+    await unleash.admin('PATCH', `${PROJECT}/orders-v2-follow/environments/${ENV}/strategies/${strategyId}`, [
+      { op: 'replace', path: '/parameters/rollout', value: '75' },
+    ]);
+    const after = await eventually(
+      async () => {
+        const a = await arms(url, 2000);
+        return share(a) > 0.7 ? a : undefined;
+      },
+      'the gateway to follow 75%',
+      100,
+    );
     t.ok(share(after) > 0.7 && share(after) < 0.8, `about 75% canary (${share(after)})`);
-    t.ok(before.every((arm, i) => arm === 'stable' || after[i] === 'canary'), 'raising the percentage only moves keys from stable to canary');
+    t.ok(
+      before.every((arm, i) => arm === 'stable' || after[i] === 'canary'),
+      'raising the percentage only moves keys from stable to canary',
+    );
   });
 
   await t.test("the controller's steps appear in Unleash", async (t) => {
     await createFlag('orders-v2-rollout', 0);
     const { url, gateway } = await startGateway(t, {
-      dir: gatewayDir('orders-v2-rollout', { steps: [40, 100], interval: '1h', threshold: 1, minRequests: 1, maxErrorRate: 0.5, maxP99: '5s', maxP99Ratio: 100 }),
+      dir: gatewayDir('orders-v2-rollout', {
+        steps: [40, 100],
+        interval: '1h',
+        threshold: 1,
+        minRequests: 1,
+        maxErrorRate: 0.5,
+        maxP99: '5s',
+        maxP99Ratio: 100,
+      }),
     });
     const controller = gateway.rollouts.get('orders/v2')!;
     t.match(controller.status(), { status: 'progressing', percent: 40 }, 'the first step is set at start');
@@ -96,12 +133,16 @@ t.test('canaries with a real Unleash server', async (t) => {
     const { url, adminUrl } = await startGateway(t, { dir: outageDir });
     // Settled: two samples in a row give every key the same arm, so the client holds the
     // flag as the server has it, not a state it was still moving through.
-    const before = await eventually(async () => {
-      const a = await arms(url, 1000);
-      const again = await arms(url, 1000);
-      const same = a.every((arm, i) => arm === again[i]);
-      return same && share(a) > 0.4 && share(a) < 0.6 ? a : undefined;
-    }, 'the 50% split', 100);
+    const before = await eventually(
+      async () => {
+        const a = await arms(url, 1000);
+        const again = await arms(url, 1000);
+        const same = a.every((arm, i) => arm === again[i]);
+        return same && share(a) > 0.4 && share(a) < 0.6 ? a : undefined;
+      },
+      'the 50% split',
+      100,
+    );
     await unleash.stop();
     // Several refresh intervals pass with the server gone, polls failing all the while.
     for (let round = 0; round < 3; round++) {

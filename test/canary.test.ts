@@ -23,7 +23,10 @@ const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const run = promisify(execFile);
 const AUTH = { authorization: 'Bearer test-admin-token' };
 
-async function canarySetup(t: Test, options: { rollout?: Record<string, unknown>; flags?: Record<string, unknown>; canaryHandler?: Parameters<typeof startUpstream>[1] } = {}) {
+async function canarySetup(
+  t: Test,
+  options: { rollout?: Record<string, unknown>; flags?: Record<string, unknown>; canaryHandler?: Parameters<typeof startUpstream>[1] } = {},
+) {
   const stable = await startUpstream('stable');
   const canary = await startUpstream('canary', options.canaryHandler);
   t.teardown(() => Promise.all([stable.close(), canary.close()]));
@@ -79,9 +82,21 @@ t.test('distribution: within 2 points of the percentage, and exactly as unleash-
   // An independent unleash-client, bootstrapped with the strategy an Unleash server would
   // hold for a 25% flexibleRollout flag.
   const reference = new Unleash({
-    url: 'http://127.0.0.1:9/unused', appName: 'reference', refreshInterval: 0, disableMetrics: true, skipInstanceCountWarning: true,
+    url: 'http://127.0.0.1:9/unused',
+    appName: 'reference',
+    refreshInterval: 0,
+    disableMetrics: true,
+    skipInstanceCountWarning: true,
     storageProvider: new InMemStorageProvider(),
-    bootstrap: { data: [{ name: 'orders-v2-canary', enabled: true, strategies: [{ name: 'flexibleRollout', parameters: { rollout: '25', stickiness: 'userId', groupId: 'orders-v2-canary' } }] }] as never },
+    bootstrap: {
+      data: [
+        {
+          name: 'orders-v2-canary',
+          enabled: true,
+          strategies: [{ name: 'flexibleRollout', parameters: { rollout: '25', stickiness: 'userId', groupId: 'orders-v2-canary' } }],
+        },
+      ] as never,
+    },
   });
   reference.on('error', () => {});
   t.teardown(() => reference.destroy());
@@ -152,7 +167,10 @@ function load(url: string, done: Promise<unknown>): Promise<number> {
   return Promise.all(Array.from({ length: 8 }, worker)).then(() => failures);
 }
 
-function nextEvent(gatewayRollouts: { get(key: string): { on(e: 'event', f: (e: RolloutEvent) => void): void } | undefined }, match: (e: RolloutEvent) => boolean): Promise<RolloutEvent> {
+function nextEvent(
+  gatewayRollouts: { get(key: string): { on(e: 'event', f: (e: RolloutEvent) => void): void } | undefined },
+  match: (e: RolloutEvent) => boolean,
+): Promise<RolloutEvent> {
   const controller = gatewayRollouts.get('orders/v2')!;
   return new Promise((resolve) => controller.on('event', (e) => match(e) && resolve(e)));
 }
@@ -171,7 +189,10 @@ t.test('controller: a healthy canary is promoted through every step', async (t) 
   t.equal(status.percent, 100);
   const moves = status.history.filter((e) => ['start', 'step', 'promote'].includes(e.action)).map((e) => e.percent);
   t.same(moves, [10, 50, 100], 'every step, in order');
-  t.ok(status.history.filter((e) => e.action === 'step' || e.action === 'promote').every((e) => e.verdict?.result === 'pass' && e.figures), 'each move carries its figures and verdict');
+  t.ok(
+    status.history.filter((e) => e.action === 'step' || e.action === 'promote').every((e) => e.verdict?.result === 'pass' && e.figures),
+    'each move carries its figures and verdict',
+  );
   t.equal(failures, 0);
   const file = parse(readFileSync(join(dir.dir, 'config/flags.yaml'), 'utf8'));
   t.same(file.flags['orders-v2-canary'], { enabled: true, rollout: 100 }, 'the flag file holds the promoted percentage');
@@ -198,7 +219,10 @@ t.test('controller: a canary answering 5xx is rolled back after threshold interv
   const fails = status.history.filter((e) => e.verdict?.result === 'fail');
   t.equal(fails.length, 2, 'exactly threshold failed intervals');
   t.same(parse(readFileSync(join(dir.dir, 'config/flags.yaml'), 'utf8')).flags['orders-v2-canary'], { enabled: false, rollout: 0 });
-  await eventually(async () => (await request(`${url}/v2/orders/1`, { headers: { 'x-user-id': 'after' } })).headers['sundial-arm'] === 'stable', 'traffic back on stable');
+  await eventually(
+    async () => (await request(`${url}/v2/orders/1`, { headers: { 'x-user-id': 'after' } })).headers['sundial-arm'] === 'stable',
+    'traffic back on stable',
+  );
   for (let i = 0; i < 100; i++) {
     const res = await request(`${url}/v2/orders/1`, { headers: { 'x-user-id': `after-${i}` } });
     await res.body.dump();
@@ -231,8 +255,12 @@ t.test('admin API and CLI: pause stops the steps, abort goes to 0', async (t) =>
   });
   const { url, adminUrl, gateway } = await startGateway(t, { dir: dir.dir });
   const controller = gateway.rollouts.get('orders/v2')!;
-  const admin = (path: string, body?: unknown) => request(`${adminUrl}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-    .then(async (r) => ({ status: r.statusCode, body: (await r.body.json()) as any }));
+  const admin = (path: string, body?: unknown) =>
+    request(`${adminUrl}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(async (r) => ({ status: r.statusCode, body: (await r.body.json()) as any }));
 
   const listed = await admin('/admin/canaries');
   t.match(listed.body.canaries, [{ canary: 'orders/v2', flag: 'orders-v2-canary', status: 'progressing', percent: 10, steps: [10, 50, 100] }]);
@@ -259,7 +287,9 @@ t.test('admin API and CLI: pause stops the steps, abort goes to 0', async (t) =>
 
   const json = await run(process.execPath, [CLI, 'rollout', 'status', 'orders/v2', '--admin', adminUrl, '--json'], { env });
   t.match(JSON.parse(json.stdout), { canaries: [{ canary: 'orders/v2', status: 'aborted', history: [{ action: 'start' }] }] });
-  const unauthorised = await run(process.execPath, [CLI, 'rollout', 'status', '--admin', adminUrl], { env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'wrong' } }).catch((e) => e);
+  const unauthorised = await run(process.execPath, [CLI, 'rollout', 'status', '--admin', adminUrl], {
+    env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'wrong' },
+  }).catch((e) => e);
   t.equal(unauthorised.code, 1);
   t.match(unauthorised.stderr, /401/);
 });

@@ -39,7 +39,11 @@ t.test('cluster mode', async (t) => {
   const metrics = await request(`${adminUrl}/metrics`, { headers: AUTH }).then((r) => r.body.text());
   const loadedAt = Number(/^sundial_config_loaded_timestamp_seconds (\S+)$/m.exec(metrics)?.[1]);
   t.ok(loadedAt >= started / 1000 - 1 && loadedAt <= Date.now() / 1000, `the config load time is a time, not a sum of the workers' (${loadedAt})`);
-  t.match(metrics, new RegExp(`http_request_duration_seconds_count\\{route="orders",version="v2",method="GET",status="200",arm="stable"\\} ${N}\\b`), 'one scrape counts every worker\'s requests');
+  t.match(
+    metrics,
+    new RegExp(`http_request_duration_seconds_count\\{route="orders",version="v2",method="GET",status="200",arm="stable"\\} ${N}\\b`),
+    "one scrape counts every worker's requests",
+  );
 
   const config = await request(`${adminUrl}/admin/config`, { headers: AUTH });
   t.equal(config.statusCode, 200);
@@ -90,9 +94,13 @@ t.test('cluster mode: process metrics, a rotated token and a token dropped beyon
   dir.write('config/gateway.yaml', { ...gateway, admin: { host: '127.0.0.1', port: 0 } });
   const dropped = await get('/admin/reload', 'rotated-token', 'POST');
   t.equal(dropped.status, 422, 'a reload that drops the token of a listener beyond loopback is refused');
-  t.match(JSON.parse(dropped.text), { code: 'SUNDIAL_ERR_CONFIG_INVALID', problems: [/admin\.token: the admin listener is bound to 0\.0\.0\.0, beyond loopback/], workers: [{ result: 'refused' }, { result: 'refused' }] });
+  t.match(JSON.parse(dropped.text), {
+    code: 'SUNDIAL_ERR_CONFIG_INVALID',
+    problems: [/admin\.token: the admin listener is bound to 0\.0\.0\.0, beyond loopback/],
+    workers: [{ result: 'refused' }, { result: 'refused' }],
+  });
   t.equal((await get('/metrics', undefined)).status, 401, 'the metrics still need the token');
-  t.equal((await get('/admin/config', undefined)).status, 401, 'and so does the lead worker\'s config');
+  t.equal((await get('/admin/config', undefined)).status, 401, "and so does the lead worker's config");
   t.equal((await get('/admin/config', 'rotated-token')).status, 200);
 
   child.kill('SIGTERM');

@@ -30,10 +30,25 @@ function prng(seed: number): () => number {
 t.test('Space-Saving: exact while there is room, then bounded', async (t) => {
   const s = new SpaceSaving(3);
   for (const id of ['a', 'b', 'a', 'c', 'a', 'b']) s.offer(id, 1);
-  t.same(s.top().map((e) => [e.id, e.count, e.error]), [['a', 3, 0], ['b', 2, 0], ['c', 1, 0]]);
+  t.same(
+    s.top().map((e) => [e.id, e.count, e.error]),
+    [
+      ['a', 3, 0],
+      ['b', 2, 0],
+      ['c', 1, 0],
+    ],
+  );
   s.offer('d', 2);
   t.equal(s.size, 3, 'never more than K counters');
-  t.same(s.top().map((e) => [e.id, e.count, e.error]), [['a', 3, 0], ['b', 2, 0], ['d', 2, 1]], 'd evicts the minimum, c, and inherits its count as overcount');
+  t.same(
+    s.top().map((e) => [e.id, e.count, e.error]),
+    [
+      ['a', 3, 0],
+      ['b', 2, 0],
+      ['d', 2, 1],
+    ],
+    'd evicts the minimum, c, and inherits its count as overcount',
+  );
   t.equal(s.top(1)[0].lastSeen, 1);
   t.equal(s.total, 7);
   t.throws(() => new SpaceSaving(0), RangeError);
@@ -73,7 +88,11 @@ t.test('Space-Saving under a Zipf load of 10,000 consumers', async (t) => {
   t.equal(bound, REQUESTS / K, 'the stated error bound is N / K');
   const trueTop = [...truth].sort((a, b) => b[1] - a[1]).slice(0, 10);
   const top = sketch.top(10);
-  t.same(top.map((e) => e.id), trueTop.map(([id]) => id), 'the top 10, in the right order');
+  t.same(
+    top.map((e) => e.id),
+    trueTop.map(([id]) => id),
+    'the top 10, in the right order',
+  );
   for (const e of top) {
     const real = truth.get(e.id)!;
     t.ok(e.count >= real && e.count - real <= bound, `${e.id}: ${e.count} within [${real}, ${real + bound}]`);
@@ -111,7 +130,12 @@ t.test('through a real gateway: the admin report and `sundial consumers`', async
     await res.body.dump();
   };
   // v1 is deprecated: acme 5, globex 3, initech 2, then 4 one-off consumers, and 2 anonymous.
-  for (const [client, n] of [['acme', 5], ['globex', 3], ['initech', 2]] as const) for (let i = 0; i < n; i++) await call('/v1/orders/1', client);
+  for (const [client, n] of [
+    ['acme', 5],
+    ['globex', 3],
+    ['initech', 2],
+  ] as const)
+    for (let i = 0; i < n; i++) await call('/v1/orders/1', client);
   clock.set('2026-11-23T13:00:00Z');
   for (const c of ['c1', 'c2', 'c3', 'c4']) await call('/v1/orders/1', c);
   await call('/v1/orders/1');
@@ -126,7 +150,14 @@ t.test('through a real gateway: the admin report and `sundial consumers`', async
   t.equal(res.statusCode, 200);
   t.match(report, { version: 'v1', state: 'deprecated', tracked: true, identifiedBy: 'header X-Client-Id', k: 4, requests: 16, unidentified: 2, maxError: 3 });
   t.equal(report.consumers.length, 4, 'K = 4 consumers kept, of 7');
-  t.same(report.consumers.slice(0, 2).map((c: any) => [c.id, c.requests, c.maxOvercount]), [['acme', 5, 0], ['globex', 3, 0]], 'the heavy consumers, exact');
+  t.same(
+    report.consumers.slice(0, 2).map((c: any) => [c.id, c.requests, c.maxOvercount]),
+    [
+      ['acme', 5, 0],
+      ['globex', 3, 0],
+    ],
+    'the heavy consumers, exact',
+  );
   t.equal(report.consumers[0].lastSeen, '2026-11-23T12:00:00.000Z');
 
   const v2 = (await (await request(`${adminUrl}/admin/consumers?version=v2`, { headers: AUTH })).body.json()) as Record<string, any>;
@@ -146,15 +177,24 @@ t.test('through a real gateway: the admin report and `sundial consumers`', async
   const metrics = await (await request(`${adminUrl}/metrics`, { headers: AUTH })).body.text();
   t.notMatch(metrics, /acme|globex|hooli/, 'consumer ids never become metric labels');
 
-  const cli = await promisify(execFile)(process.execPath, [CLI, 'consumers', 'v1', '--admin', adminUrl], { env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'test-admin-token' } });
+  const cli = await promisify(execFile)(process.execPath, [CLI, 'consumers', 'v1', '--admin', adminUrl], {
+    env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'test-admin-token' },
+  });
   t.match(cli.stdout, /^v1: deprecated \(deprecated 2026-01-01T00:00:00\.000Z, sunset 2027-06-30T23:59:59\.000Z, successor v2\)/);
   t.match(cli.stdout, /1 {2}acme +5 +0 {2}2026-11-23T12:00:00\.000Z/);
   t.match(cli.stdout, /2 {2}globex +3/);
   t.match(cli.stdout, /and 2 request\(s\) that named no consumer/);
   t.match(cli.stdout, /16 request\(s\) since 2026-11-23T12:00:00\.000Z, consumers identified by header X-Client-Id/);
-  const ops = await promisify(execFile)(process.execPath, [CLI, 'consumers', '2', '--admin', adminUrl], { env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'test-admin-token' } });
+  const ops = await promisify(execFile)(process.execPath, [CLI, 'consumers', '2', '--admin', adminUrl], {
+    env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'test-admin-token' },
+  });
   t.match(ops.stdout, /GET \/orders\/\{id\}\/summary \(getOrderSummary\): deprecated, sunset 2027-01-01T00:00:00\.000Z; 2 request\(s\)\n.*\n +1 {2}hooli +2/);
-  const denied = await promisify(execFile)(process.execPath, [CLI, 'consumers', 'v1', '--admin', adminUrl], { env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'wrong' } }).then(() => ({ code: 0, stderr: '' }), (e) => e);
+  const denied = await promisify(execFile)(process.execPath, [CLI, 'consumers', 'v1', '--admin', adminUrl], {
+    env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'wrong' },
+  }).then(
+    () => ({ code: 0, stderr: '' }),
+    (e) => e,
+  );
   t.equal(denied.code, 1);
   t.match(denied.stderr, /401/);
 });

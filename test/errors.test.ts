@@ -20,7 +20,12 @@ interface DocumentedCode {
 
 /** The rows of every Markdown table whose first column is a code, in README.md and docs/*.md. */
 function documentedCodes(): DocumentedCode[] {
-  const files = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const files = [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   const out: DocumentedCode[] = [];
   for (const file of files) {
     let statusColumn = -1;
@@ -29,7 +34,10 @@ function documentedCodes(): DocumentedCode[] {
         statusColumn = -1;
         continue;
       }
-      const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
       if (cells[0] === 'code') statusColumn = cells.indexOf('status');
       const m = /^`(SUNDIAL_ERR_[A-Z_]+)`$/.exec(cells[0] ?? '');
       if (!m) continue;
@@ -42,7 +50,8 @@ function documentedCodes(): DocumentedCode[] {
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 const entries = catalogue();
@@ -73,11 +82,14 @@ t.test('every code is documented with its status, and every documented code exis
     t.ok(e, `${d.code} (${d.file}) is in the catalogue`);
     if (e && d.status !== undefined) t.equal(d.status, e.status, `${d.code} is documented in ${d.file} with the status it is sent with`);
   }
-  t.ok(documented.some((d) => d.code === 'SUNDIAL_ERR_INTERNAL' && d.status === 500), 'the internal error is documented');
+  t.ok(
+    documented.some((d) => d.code === 'SUNDIAL_ERR_INTERNAL' && d.status === 500),
+    'the internal error is documented',
+  );
   t.ok(documented.filter((d) => d.code.startsWith('SUNDIAL_ERR_MIGRATE_')).length >= 10, 'every migrate code is documented');
 });
 
-t.test('a problem carries its entry\'s status, type, title and code, whatever the extension members', async (t) => {
+t.test("a problem carries its entry's status, type, title and code, whatever the extension members", async (t) => {
   for (const e of entries) {
     const p = problem(e, 'detail', { code: 'SUNDIAL_ERR_SOMETHING_ELSE', status: 200, type: 'x', title: 'y', extra: 1 });
     t.match(p, { status: e.status, code: e.code, type: e.type, title: e.title, detail: 'detail', extra: 1 }, e.code);

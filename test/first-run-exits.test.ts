@@ -15,7 +15,11 @@ import { tempDir } from './helpers/temp-dir.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli.js');
 
-interface Outcome { code: number | null; stdout: string; stderr: string }
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function sundial(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 120_000): Promise<Outcome> {
   return new Promise((resolve) => {

@@ -108,7 +108,10 @@ t.test('a bad version file is not also reported missing from every route', async
   files['versions/v1.yaml'] = 'id: v1\nsunset: not-a-date\n';
   const problems = problemsOf(files);
   t.match(problems, [/^versions\/v1\.yaml: sunset: Invalid instant/]);
-  t.notOk(problems.some((p) => /does not exist/.test(p)), problems.join('\n'));
+  t.notOk(
+    problems.some((p) => /does not exist/.test(p)),
+    problems.join('\n'),
+  );
 });
 
 t.test('unknown fields say "did you mean"', async (t) => {
@@ -119,7 +122,10 @@ t.test('unknown fields say "did you mean"', async (t) => {
   t.ok(problems.includes('config/gateway.yaml: listen: Unrecognized key: "prot"; did you mean "port"?'), problems.join('\n'));
   t.ok(problems.includes('routes/orders.yaml: versions.v2: Unrecognized key: "timout"; did you mean "timeout"?'), problems.join('\n'));
   (files['config/gateway.yaml'] as Record<string, any>).listen = { host: '127.0.0.1', zzzzzz: 0 };
-  t.ok(problemsOf(files).includes('config/gateway.yaml: listen: Unrecognized key: "zzzzzz" (known: host, port)'), 'far from every field: the known ones are listed');
+  t.ok(
+    problemsOf(files).includes('config/gateway.yaml: listen: Unrecognized key: "zzzzzz" (known: host, port)'),
+    'far from every field: the known ones are listed',
+  );
 });
 
 t.test('a 401 from the admin API names SUNDIAL_ADMIN_TOKEN', async (t) => {
@@ -136,24 +142,41 @@ t.test('a 401 from the admin API names SUNDIAL_ADMIN_TOKEN', async (t) => {
   t.match(cli.stderr, /401[\s\S]*set SUNDIAL_ADMIN_TOKEN to the gateway's admin token \(the one sent was refused\)/);
 });
 
-t.test('rollout writes keep the flags file\'s comments and style', async (t) => {
+t.test("rollout writes keep the flags file's comments and style", async (t) => {
   const dir = tempDir('sundial-flags-');
   const file = join(dir, 'flags.yaml');
-  const text = '# Our canary flags.\nflags:\n  # the orders canary\n  orders-v2-canary: { enabled: true, rollout: 10 }   # starts small\n  other: { enabled: false, rollout: 0 }\n';
+  const text =
+    '# Our canary flags.\nflags:\n  # the orders canary\n  orders-v2-canary: { enabled: true, rollout: 10 }   # starts small\n  other: { enabled: false, rollout: 0 }\n';
   writeFileSync(file, text);
   const source = await LocalFlagSource.open(file);
   t.teardown(() => source.close());
   await source.write('orders-v2-canary', { enabled: true, rollout: 40 });
   await source.write('new-flag', { enabled: true, rollout: 5 });
-  t.equal(readFileSync(file, 'utf8'),
-    '# Our canary flags.\nflags:\n  # the orders canary\n  orders-v2-canary: { enabled: true, rollout: 40 } # starts small\n  other: { enabled: false, rollout: 0 }\n  new-flag: { enabled: true, rollout: 5 }\n');
+  t.equal(
+    readFileSync(file, 'utf8'),
+    '# Our canary flags.\nflags:\n  # the orders canary\n  orders-v2-canary: { enabled: true, rollout: 40 } # starts small\n  other: { enabled: false, rollout: 0 }\n  new-flag: { enabled: true, rollout: 5 }\n',
+  );
   t.same(source.state('orders-v2-canary'), { enabled: true, rollout: 40 });
 });
 
 t.test('every option shown in --help is documented in README.md or docs/', async (t) => {
-  const docs = [readFileSync(join(ROOT, 'README.md'), 'utf8'), ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => readFileSync(join(ROOT, 'docs', f), 'utf8'))].join('\n');
-  const helps = [['--help'], ['start', '--help'], ['check', '--help'], ['rollout', '--help'], ['versions', '--help'],
-    ['migrate', 'start', '--help'], ['migrate', 'complete', '--help'], ['migrate', 'plan', '--help'], ['migrate', 'status', '--help']];
+  const docs = [
+    readFileSync(join(ROOT, 'README.md'), 'utf8'),
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => readFileSync(join(ROOT, 'docs', f), 'utf8')),
+  ].join('\n');
+  const helps = [
+    ['--help'],
+    ['start', '--help'],
+    ['check', '--help'],
+    ['rollout', '--help'],
+    ['versions', '--help'],
+    ['migrate', 'start', '--help'],
+    ['migrate', 'complete', '--help'],
+    ['migrate', 'plan', '--help'],
+    ['migrate', 'status', '--help'],
+  ];
   const undocumented = new Set<string>();
   for (const args of helps) {
     const { stdout } = await sundial(args);
@@ -178,10 +201,13 @@ t.test('the Dockerfile: an LTS image, a writable flags file, a health check that
   t.match(health, /healthcheck\.js/);
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const major = /^FROM node:(\d+)/m.exec(docker)![1];
-  t.match(readme, new RegExp(`Node\\.js ${major}, the current LTS`), 'README names the image\'s Node');
+  t.match(readme, new RegExp(`Node\\.js ${major}, the current LTS`), "README names the image's Node");
   t.match(readme, /test suite\s+runs on Node 20/);
-  t.equal(loadConfig(ROOT, { env: { SUNDIAL_FLAGS_FILE: '/var/lib/sundial/flags.yaml' } }).gateway.flags.provider === 'local'
-    && (loadConfig(ROOT, { env: { SUNDIAL_FLAGS_FILE: '/var/lib/sundial/flags.yaml' } }).gateway.flags as { file: string }).file, '/var/lib/sundial/flags.yaml');
+  t.equal(
+    loadConfig(ROOT, { env: { SUNDIAL_FLAGS_FILE: '/var/lib/sundial/flags.yaml' } }).gateway.flags.provider === 'local' &&
+      (loadConfig(ROOT, { env: { SUNDIAL_FLAGS_FILE: '/var/lib/sundial/flags.yaml' } }).gateway.flags as { file: string }).file,
+    '/var/lib/sundial/flags.yaml',
+  );
 
   // The health check run as the image runs it, against a gateway whose config names its admin port.
   const upstream = await startUpstream('v');
@@ -189,7 +215,10 @@ t.test('the Dockerfile: an LTS image, a writable flags file, a health check that
   const adminPort = await freePort();
   const dir = configDir(orderFiles({ v1: upstream.url, v2: upstream.url }, { admin: { host: '127.0.0.1', port: adminPort } }));
   t.teardown(() => dir.remove());
-  const check = () => new Promise<number>((resolve) => execFile(process.execPath, [join(ROOT, 'dist/src/cli/healthcheck.js'), dir.dir], (err) => resolve(err ? Number((err as { code?: number }).code) : 0)));
+  const check = () =>
+    new Promise<number>((resolve) =>
+      execFile(process.execPath, [join(ROOT, 'dist/src/cli/healthcheck.js'), dir.dir], (err) => resolve(err ? Number((err as { code?: number }).code) : 0)),
+    );
   t.equal(await check(), 1, 'unhealthy while nothing listens');
   await startGateway(t, { dir: dir.dir, adminPort: undefined });
   t.equal(await check(), 0, `healthy on admin port ${adminPort}, read from the config`);

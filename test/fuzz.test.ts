@@ -25,7 +25,34 @@ function prng(seed: number) {
 
 const random = prng(SEED);
 const int = (n: number) => Math.floor(random() * n);
-const ALPHABET = ['v', '1', '2', '/', '%', '.', '?', '&', '=', ';', ',', '"', ' ', '\t', '-', '#', '\\', 'é', '\u0000', '\u00ff', '%2F', '%00', '..', 'version', 'v1', 'orders'];
+const ALPHABET = [
+  'v',
+  '1',
+  '2',
+  '/',
+  '%',
+  '.',
+  '?',
+  '&',
+  '=',
+  ';',
+  ',',
+  '"',
+  ' ',
+  '\t',
+  '-',
+  '#',
+  '\\',
+  'é',
+  '\u0000',
+  '\u00ff',
+  '%2F',
+  '%00',
+  '..',
+  'version',
+  'v1',
+  'orders',
+];
 
 function randomBytes(len: number): Buffer {
   const b = Buffer.alloc(len);
@@ -88,7 +115,10 @@ t.test('random bytes over the wire', async (t) => {
   }
   t.same(bad, [], 'no 5xx and no dropped connection');
   t.comment(`statuses: ${JSON.stringify([...statuses].sort())}`);
-  t.ok([...statuses.keys()].some((s) => s >= 400 && s < 500), 'some inputs were refused with a 4xx');
+  t.ok(
+    [...statuses.keys()].some((s) => s >= 400 && s < 500),
+    'some inputs were refused with a 4xx',
+  );
 
   const res = await request(`${url}/v1/orders/1`);
   await res.body.dump();

@@ -47,7 +47,8 @@ t.test('through a real gateway, moving the clock', async (t) => {
   t.teardown(() => dir.remove());
   const clock = manualClock('2025-06-01T00:00:00Z');
   const { url } = await startGateway(t, { dir: dir.dir, clock });
-  const LINK = '<https://example.com/deprecations/v1>; rel="deprecation", <https://example.com/sunset-policy>; rel="sunset", </v2/orders/1>; rel="successor-version"';
+  const LINK =
+    '<https://example.com/deprecations/v1>; rel="deprecation", <https://example.com/sunset-policy>; rel="sunset", </v2/orders/1>; rel="successor-version"';
 
   await t.test('before the deprecation date, the coming deprecation is announced', async (t) => {
     const res = await request(`${url}/v1/orders/1`);
@@ -82,8 +83,11 @@ t.test('through a real gateway, moving the clock', async (t) => {
     t.match(byHeader.headers.link, /<\/v2\/orders\/1>; rel="successor-version"$/, 'path form when path versioning is on');
     const withUpstreamLink = await request(`${url}/v1/orders/1?link=1`);
     await withUpstreamLink.body.dump();
-    t.equal(withUpstreamLink.headers.link, `<https://upstream.example/a>; rel="help", ${LINK.replace('</v2/orders/1>', '</v2/orders/1?link=1>')}`,
-      'an upstream Link is kept, with ours appended; the successor keeps the query');
+    t.equal(
+      withUpstreamLink.headers.link,
+      `<https://upstream.example/a>; rel="help", ${LINK.replace('</v2/orders/1>', '</v2/orders/1?link=1>')}`,
+      'an upstream Link is kept, with ours appended; the successor keeps the query',
+    );
   });
 
   await t.test('inside a brownout window: 410 with Retry-After, never proxied', async (t) => {
@@ -134,7 +138,11 @@ t.test('a brownout window can use another status, and sunset can too', async (t)
   const up = await startUpstream('v1');
   t.teardown(() => up.close());
   const files = orderFiles({ v1: up.url, v2: up.url });
-  files['versions/v1.yaml'] = { ...(files['versions/v1.yaml'] as object), sunsetStatus: 404, brownouts: [{ start: '2027-05-01T14:00:00Z', end: '2027-05-01T15:00:00Z', status: 503 }] };
+  files['versions/v1.yaml'] = {
+    ...(files['versions/v1.yaml'] as object),
+    sunsetStatus: 404,
+    brownouts: [{ start: '2027-05-01T14:00:00Z', end: '2027-05-01T15:00:00Z', status: 503 }],
+  };
   const dir = configDir(files);
   t.teardown(() => dir.remove());
   const clock = manualClock('2027-05-01T14:59:59.500Z');

@@ -24,8 +24,23 @@ async function importAsUser(t: Test): Promise<Record<string, any>> {
 
 t.test('import("sundial") gives the gateway, the config loader and the migrate API', async (t) => {
   const sundial = await importAsUser(t);
-  for (const name of ['Gateway', 'startGateway', 'loadConfig', 'ConfigError', 'formatProblem', 'SundialError', 'errorCatalogue',
-    'parseMigration', 'loadMigration', 'startMigration', 'completeMigration', 'rollbackMigration', 'migrationStatus', 'renderPlan', 'lintSql']) {
+  for (const name of [
+    'Gateway',
+    'startGateway',
+    'loadConfig',
+    'ConfigError',
+    'formatProblem',
+    'SundialError',
+    'errorCatalogue',
+    'parseMigration',
+    'loadMigration',
+    'startMigration',
+    'completeMigration',
+    'rollbackMigration',
+    'migrationStatus',
+    'renderPlan',
+    'lintSql',
+  ]) {
     t.type(sundial[name], 'function', `sundial exports ${name}`);
   }
 
@@ -46,7 +61,12 @@ t.test('import("sundial") gives the gateway, the config loader and the migrate A
   t.equal(res.statusCode, 200, 'startGateway serves the config');
   t.match(await res.body.json(), { name: 'v2' });
 
-  const migration = sundial.parseMigration('add_email.yaml', { operations: [{ add_column: { table: 'users', column: { name: 'email', type: 'text', nullable: true } } }] });
+  const migration = sundial.parseMigration('add_email.yaml', {
+    operations: [{ add_column: { table: 'users', column: { name: 'email', type: 'text', nullable: true } } }],
+  });
   t.equal(migration.name, 'add_email', 'the migrate API reads a migration');
-  t.ok(sundial.errorCatalogue().some((e: { code: string }) => e.code === 'SUNDIAL_ERR_CONFIG_INVALID'), 'and the error catalogue is there');
+  t.ok(
+    sundial.errorCatalogue().some((e: { code: string }) => e.code === 'SUNDIAL_ERR_CONFIG_INVALID'),
+    'and the error catalogue is there',
+  );
 });

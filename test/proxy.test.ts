@@ -25,14 +25,16 @@ t.test('a large request body streams to the upstream intact', async (t) => {
   const total = 24 * 1024 * 1024;
   const hash = createHash('sha256');
   let offset = 0;
-  const body = Readable.from((function* () {
-    while (offset < total) {
-      const chunk = patternChunk(offset, Math.min(256 * 1024, total - offset));
-      offset += chunk.length;
-      hash.update(chunk);
-      yield chunk;
-    }
-  })());
+  const body = Readable.from(
+    (function* () {
+      while (offset < total) {
+        const chunk = patternChunk(offset, Math.min(256 * 1024, total - offset));
+        offset += chunk.length;
+        hash.update(chunk);
+        yield chunk;
+      }
+    })(),
+  );
   // No content-length: the body goes chunked, so nothing can be buffered by length.
   const res = await request(`${url}/v2/orders`, { method: 'POST', body, headers: { 'content-type': 'application/octet-stream' } });
   const echo = (await res.body.json()) as { bodyBytes: number; bodySha256: string; method: string };
@@ -109,19 +111,26 @@ t.test('a per-version timeout overrides the gateway default', async (t) => {
 
 t.test('hop-by-hop headers are dropped both ways; X-Forwarded-* are set', async (t) => {
   const { url, up } = await setup(t);
-  const res = await rawRequest(url, [
-    'GET /v2/orders/1?q=1 HTTP/1.1',
-    `Host: ${new URL(url).host}`,
-    'Connection: close, X-Secret-Hop',
-    'X-Secret-Hop: no',
-    'Proxy-Authorization: Basic abc',
-    'Keep-Alive: timeout=99',
-    'X-Keep: yes',
-    'X-Forwarded-For: 203.0.113.9',
-    '', '',
-  ].join('\r\n'));
+  const res = await rawRequest(
+    url,
+    [
+      'GET /v2/orders/1?q=1 HTTP/1.1',
+      `Host: ${new URL(url).host}`,
+      'Connection: close, X-Secret-Hop',
+      'X-Secret-Hop: no',
+      'Proxy-Authorization: Basic abc',
+      'Keep-Alive: timeout=99',
+      'X-Keep: yes',
+      'X-Forwarded-For: 203.0.113.9',
+      '',
+      '',
+    ].join('\r\n'),
+  );
   t.equal(res.status, 200);
-  const echo = JSON.parse(res.body.includes('{') ? res.body.slice(res.body.indexOf('{'), res.body.lastIndexOf('}') + 1) : '{}') as { headers: Record<string, string>; url: string };
+  const echo = JSON.parse(res.body.includes('{') ? res.body.slice(res.body.indexOf('{'), res.body.lastIndexOf('}') + 1) : '{}') as {
+    headers: Record<string, string>;
+    url: string;
+  };
   t.equal(echo.url, '/orders/1?q=1', 'the query is forwarded as sent');
   t.equal(echo.headers['x-keep'], 'yes', 'end-to-end headers pass');
   t.notOk('x-secret-hop' in echo.headers, 'a header named by Connection is dropped');
@@ -131,7 +140,7 @@ t.test('hop-by-hop headers are dropped both ways; X-Forwarded-* are set', async 
   t.equal(echo.headers['x-forwarded-proto'], 'http');
   t.match(echo.headers['x-forwarded-host'], /^127\.0\.0\.1:\d+$/);
   t.equal(echo.headers.host, new URL(up.url).host, 'Host is the upstream');
-  t.equal(res.headers['x-hop'], undefined, 'a response header named by the upstream\'s Connection is dropped');
+  t.equal(res.headers['x-hop'], undefined, "a response header named by the upstream's Connection is dropped");
   t.not(res.headers['keep-alive'], 'timeout=5', "the upstream's Keep-Alive is not passed on");
   t.equal(res.headers['x-upstream'], 'v2');
 });

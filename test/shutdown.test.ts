@@ -46,7 +46,10 @@ t.test('close() lets in-flight requests finish, then refuses new ones', async (t
   t.match(await res.body.json(), { held: true });
   await closing;
   t.ok(closed);
-  const after = await request(`${url}/v2/orders/1`).then(() => 'answered', (err) => err.code);
+  const after = await request(`${url}/v2/orders/1`).then(
+    () => 'answered',
+    (err) => err.code,
+  );
   t.equal(after, 'ECONNREFUSED', 'no new connections after close');
 });
 
@@ -56,7 +59,10 @@ t.test('the drain deadline cuts requests that do not finish', async (t) => {
   const dir = configDir(orderFiles({ v1: held.up.url, v2: held.up.url }, { shutdown: { drainTimeout: '100ms' } }));
   t.teardown(() => dir.remove());
   const { url, gateway } = await startGateway(t, { dir: dir.dir });
-  const inFlight = request(`${url}/v2/orders/held`).then(() => 'answered', (err) => err.code ?? 'error');
+  const inFlight = request(`${url}/v2/orders/held`).then(
+    () => 'answered',
+    (err) => err.code ?? 'error',
+  );
   await held.arrived();
   await gateway.close();
   t.not(await inFlight, 'answered', 'the stuck request was cut at the deadline');
@@ -73,7 +79,7 @@ t.test('sundial start: SIGHUP reloads, SIGTERM drains and exits 0', async (t) =>
   const url = serving.proxy as string;
   t.match(url, /^http:\/\//);
 
-  const first = await request(`${url}/v2/orders/1`).then((r) => r.body.json()) as { name: string };
+  const first = (await request(`${url}/v2/orders/1`).then((r) => r.body.json())) as { name: string };
   t.equal(first.name, 'a');
 
   dir.write('routes/orders.yaml', { name: 'orders', prefix: '/orders', versions: { v1: { upstream: a.url }, v2: { upstream: held.up.url } } });

@@ -44,19 +44,35 @@ t.test('header source', async (t) => {
   t.same(resolve('/orders/1', { 'api-version': '  1 ' }), { ok: true, version: 'v1', source: 'header', forwardPath: '/orders/1' }, 'whitespace is trimmed');
   t.match(resolve('/orders/1', { 'api-version': '' }), { ok: false, kind: 'malformed', source: 'header' });
   t.match(resolve('/orders/1', { 'api-version': '1, 2' }), { ok: false, kind: 'conflict' }, 'repeated header naming two versions');
-  t.same(resolve('/orders/1', { 'api-version': '1, v1' }), { ok: true, version: 'v1', source: 'header', forwardPath: '/orders/1' }, 'repeated header naming one version');
+  t.same(
+    resolve('/orders/1', { 'api-version': '1, v1' }),
+    { ok: true, version: 'v1', source: 'header', forwardPath: '/orders/1' },
+    'repeated header naming one version',
+  );
 });
 
 t.test('accept source: the version parameter of the vendor media type', async (t) => {
   t.same(resolve('/orders', { accept: 'application/vnd.acme+json; version=1' }), { ok: true, version: 'v1', source: 'accept', forwardPath: '/orders' });
-  t.same(resolve('/orders', { accept: 'text/html, APPLICATION/VND.ACME+JSON;q=0.9;version="2"' }), { ok: true, version: 'v2', source: 'accept', forwardPath: '/orders' }, 'quoted, case-insensitive, among other ranges');
-  t.same(resolve('/orders', { accept: 'application/json; version=1' }), { ok: true, version: undefined, source: undefined, forwardPath: '/orders' }, 'other media types are ignored');
+  t.same(
+    resolve('/orders', { accept: 'text/html, APPLICATION/VND.ACME+JSON;q=0.9;version="2"' }),
+    { ok: true, version: 'v2', source: 'accept', forwardPath: '/orders' },
+    'quoted, case-insensitive, among other ranges',
+  );
+  t.same(
+    resolve('/orders', { accept: 'application/json; version=1' }),
+    { ok: true, version: undefined, source: undefined, forwardPath: '/orders' },
+    'other media types are ignored',
+  );
   t.match(resolve('/orders', { accept: 'application/vnd.acme+json; version=7' }), { ok: false, kind: 'unknown', source: 'accept', value: '7' });
 });
 
 t.test('query source', async (t) => {
   t.same(resolve('/orders', {}, 'a=b&version=1'), { ok: true, version: 'v1', source: 'query', forwardPath: '/orders' });
-  t.same(resolve('/orders', {}, 'myversion=1&versions=2'), { ok: true, version: undefined, source: undefined, forwardPath: '/orders' }, 'only the exact parameter name counts');
+  t.same(
+    resolve('/orders', {}, 'myversion=1&versions=2'),
+    { ok: true, version: undefined, source: undefined, forwardPath: '/orders' },
+    'only the exact parameter name counts',
+  );
   t.same(resolve('/orders', {}, 'version=v%32'), { ok: true, version: 'v2', source: 'query', forwardPath: '/orders' }, 'percent-decoded');
   t.match(resolve('/orders', {}, 'version=%E0%A4%A'), { ok: false, kind: 'malformed', source: 'query' });
   t.match(resolve('/orders', {}, 'version=1&version=2'), { ok: false, kind: 'conflict' });
@@ -71,7 +87,14 @@ t.test('unknown versions', async (t) => {
 
 t.test('conflicting sources are a 400 by default, not a guess', async (t) => {
   const r = resolve('/v1/orders', { 'api-version': '2' });
-  t.match(r, { ok: false, kind: 'conflict', found: [{ source: 'path', version: 'v1' }, { source: 'header', version: 'v2' }] });
+  t.match(r, {
+    ok: false,
+    kind: 'conflict',
+    found: [
+      { source: 'path', version: 'v1' },
+      { source: 'header', version: 'v2' },
+    ],
+  });
   t.same(resolve('/v1/orders', { 'api-version': 'v1' }), { ok: true, version: 'v1', source: 'path', forwardPath: '/orders' }, 'agreeing sources are fine');
 });
 

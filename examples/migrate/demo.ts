@@ -66,7 +66,9 @@ export async function runDemo(url: string, log: (s: string) => void = console.lo
   await v1.end();
   await completeMigration(admin);
   const rowsAfterComplete = Number((await v2.query('SELECT count(*) FROM users')).rows[0].count);
-  const cols = (await admin.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'users' ORDER BY ordinal_position`)).rows.map((r) => r.column_name);
+  const cols = (
+    await admin.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'users' ORDER BY ordinal_position`)
+  ).rows.map((r) => r.column_name);
   log(`complete: public.users has columns ${cols.join(', ')}; ${rowsAfterComplete} rows (${seeded} seeded + ${v1Writes} from v1 + ${v2Writes} from v2)`);
   await v2.end();
   await admin.end();

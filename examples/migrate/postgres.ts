@@ -18,9 +18,14 @@ if (seedSql !== undefined) {
     await client.end();
   }
 }
-process.stdout.write(`a throwaway PostgreSQL is up${seed ? `, seeded from ${seed}` : ''}. In another terminal:\n\n  export DATABASE_URL='${db.url}'\n\nPress Ctrl-C to stop it and remove its data.\n`);
+process.stdout.write(
+  `a throwaway PostgreSQL is up${seed ? `, seeded from ${seed}` : ''}. In another terminal:\n\n  export DATABASE_URL='${db.url}'\n\nPress Ctrl-C to stop it and remove its data.\n`,
+);
 const stop = () => {
-  db.stop().then(() => process.exit(0), () => process.exit(1));
+  db.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -20,13 +20,11 @@ export interface ExampleRun {
 }
 
 /** Runs the example. Port 0 everywhere picks free ports (for tests). */
-export async function runShadowExample(options: { ports?: { primary: number; secondary: number; candidate: number }; gatewayPort?: number; adminPort?: number; requests?: number } = {}): Promise<ExampleRun> {
+export async function runShadowExample(
+  options: { ports?: { primary: number; secondary: number; candidate: number }; gatewayPort?: number; adminPort?: number; requests?: number } = {},
+): Promise<ExampleRun> {
   const ports = options.ports ?? { primary: 7101, secondary: 7102, candidate: 7103 };
-  const servers: Server[] = [
-    await startBuild('2.3.0', ports.primary),
-    await startBuild('2.3.0', ports.secondary),
-    await startBuild('2.4.0', ports.candidate),
-  ];
+  const servers: Server[] = [await startBuild('2.3.0', ports.primary), await startBuild('2.3.0', ports.secondary), await startBuild('2.4.0', ports.candidate)];
   const env = {
     ...process.env,
     SHADOW_PRIMARY_PORT: String(portOf(servers[0])),
@@ -37,7 +35,15 @@ export async function runShadowExample(options: { ports?: { primary: number; sec
   const { proxy: url, admin: adminUrl } = await gateway.listen();
   const close = async () => {
     await gateway.close();
-    await Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); })));
+    await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<void>((r) => {
+            s.closeAllConnections();
+            s.close(() => r());
+          }),
+      ),
+    );
   };
 
   // Client traffic: every order once, then the list, a few times over.

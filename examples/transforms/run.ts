@@ -49,7 +49,11 @@ export async function runTransformsExample(options: { ports?: { v1: number; v2: 
   const env = { ...process.env, ORDERS_V1_PORT: String(portOf(v1)), ORDERS_V2_PORT: String(portOf(v2)) };
   const gateway = await Gateway.create({ dir, env, port: options.ports ? 0 : undefined, adminPort: options.ports ? 0 : undefined, logLevel: 'warn' });
   const { proxy: url } = await gateway.listen();
-  const stop = (s: Server) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); });
+  const stop = (s: Server) =>
+    new Promise<void>((r) => {
+      s.closeAllConnections();
+      s.close(() => r());
+    });
   try {
     // What v1's own backend answers: what every v1 client must keep getting.
     const expected = new Map<string, string>();
@@ -60,7 +64,8 @@ export async function runTransformsExample(options: { ports?: { v1: number; v2: 
       for (let i = 0; i < n; i++) {
         const p = PATHS[i % PATHS.length];
         const r = await get(`${url}/v1${p}`, `client-${client++}`);
-        if (r.status !== 200 || JSON.stringify(JSON.parse(r.body)) !== JSON.stringify(JSON.parse(expected.get(p)!))) wrongAnswers.push(`${p}: ${r.status} ${r.body}`);
+        if (r.status !== 200 || JSON.stringify(JSON.parse(r.body)) !== JSON.stringify(JSON.parse(expected.get(p)!)))
+          wrongAnswers.push(`${p}: ${r.status} ${r.body}`);
       }
     };
 
@@ -88,22 +93,28 @@ export async function runTransformsExample(options: { ports?: { v1: number; v2: 
     }
     const status = controller.status().status;
 
-    say('3. v1 served via v2 only; v1\'s backend stopped');
-    writeFileSync(join(dir, 'routes/orders.yaml'), [
-      'name: orders',
-      'prefix: /orders',
-      'versions:',
-      '  v1: { upstream: { via: v2 } }',
-      '  v2: { upstream: "http://127.0.0.1:${ORDERS_V2_PORT:-7202}" }',
-      '',
-    ].join('\n'));
+    say("3. v1 served via v2 only; v1's backend stopped");
+    writeFileSync(
+      join(dir, 'routes/orders.yaml'),
+      [
+        'name: orders',
+        'prefix: /orders',
+        'versions:',
+        '  v1: { upstream: { via: v2 } }',
+        '  v2: { upstream: "http://127.0.0.1:${ORDERS_V2_PORT:-7202}" }',
+        '',
+      ].join('\n'),
+    );
     const reload = await gateway.reload('example: stage 3');
     if (reload.result !== 'applied') throw new Error(`reload ${reload.result}: ${JSON.stringify(reload)}`);
     await stop(v1);
     const before = wrongAnswers.length;
     await traffic(PATHS.length);
-    const created = await fetch(`${url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 6, total_cents: 1250 }) })
-      .then(async (r) => ({ status: r.status, body: await r.json() }));
+    const created = await fetch(`${url}/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 6, total_cents: 1250 }),
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
     const afterStop = { ok: PATHS.length - (wrongAnswers.length - before), total: PATHS.length, created };
     say(`   ${afterStop.ok} of ${afterStop.total} v1 answers as before; POST gave ${JSON.stringify(created)}`);
     say(`every v1 client kept working: ${wrongAnswers.length === 0 ? 'yes' : `no, ${wrongAnswers.length} wrong answers`}`);

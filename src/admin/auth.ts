@@ -28,8 +28,20 @@ export function requireAdminToken(token: () => string | undefined): onRequestHoo
   return (request, reply, done) => {
     const expected = token();
     const path = request.url.split('?', 1)[0];
-    if (!expected || OPEN_PATHS.has(path) || (request.method === 'GET' && path.startsWith(OPEN_PREFIX)) || bearerMatches(request.headers.authorization, expected)) return done();
+    if (
+      !expected ||
+      OPEN_PATHS.has(path) ||
+      (request.method === 'GET' && path.startsWith(OPEN_PREFIX)) ||
+      bearerMatches(request.headers.authorization, expected)
+    )
+      return done();
     reply.header('www-authenticate', 'Bearer realm="sundial-admin"');
-    sendProblem(reply, problem(ERR_ADMIN_UNAUTHORIZED, 'The admin API needs an Authorization: Bearer <token> header with the configured admin token (admin.token in config/gateway.yaml; the shipped config reads it from SUNDIAL_ADMIN_TOKEN).'));
+    sendProblem(
+      reply,
+      problem(
+        ERR_ADMIN_UNAUTHORIZED,
+        'The admin API needs an Authorization: Bearer <token> header with the configured admin token (admin.token in config/gateway.yaml; the shipped config reads it from SUNDIAL_ADMIN_TOKEN).',
+      ),
+    );
   };
 }

@@ -8,9 +8,7 @@ import { problem, sendProblem } from '../gateway/problem.js';
 import { requireAdminToken } from './auth.js';
 
 /** A reload's answer: the body of a success, or the problems of a refusal (a 422). */
-export type ReloadAnswer =
-  | { refused: false; body: object }
-  | { refused: true; problems: string[]; extensions?: Record<string, unknown> };
+export type ReloadAnswer = { refused: false; body: object } | { refused: true; problems: string[]; extensions?: Record<string, unknown> };
 
 export interface BaseAdmin {
   /** The admin token now configured: read per request, so a reload that rotates it takes effect at once. */
@@ -24,7 +22,10 @@ export interface BaseAdmin {
 }
 
 export function registerBaseAdmin(app: FastifyInstance, admin: BaseAdmin): void {
-  app.addHook('onRequest', requireAdminToken(() => admin.token()));
+  app.addHook(
+    'onRequest',
+    requireAdminToken(() => admin.token()),
+  );
 
   app.get('/healthz', (_request, reply) => {
     reply.send({ status: 'ok', ...admin.health?.() });
@@ -43,8 +44,10 @@ export function registerBaseAdmin(app: FastifyInstance, admin: BaseAdmin): void 
   app.post('/admin/reload', async (_request, reply) => {
     const answer = await admin.reload('admin');
     if (answer.refused) {
-      return sendProblem(reply, problem(ERR_CONFIG_INVALID, 'The config on disk is invalid; the running config keeps serving.',
-        { problems: answer.problems, ...answer.extensions }));
+      return sendProblem(
+        reply,
+        problem(ERR_CONFIG_INVALID, 'The config on disk is invalid; the running config keeps serving.', { problems: answer.problems, ...answer.extensions }),
+      );
     }
     return answer.body;
   });

@@ -12,7 +12,11 @@ const ACTIONS = new Set<OperatorAction>(['pause', 'resume', 'promote', 'abort', 
 
 export function registerCanaryAdmin(app: FastifyInstance, ctx: Pick<AdminContext, 'rollouts'>): void {
   const rollouts = () => ctx.rollouts();
-  app.get('/admin/canaries', async () => ({ canaries: rollouts().list().map((c) => c.status()) }));
+  app.get('/admin/canaries', async () => ({
+    canaries: rollouts()
+      .list()
+      .map((c) => c.status()),
+  }));
 
   app.post<{ Params: { route: string; version: string; action: string }; Body: { percent?: unknown } | undefined }>(
     '/admin/canaries/:route/:version/:action',
@@ -20,7 +24,18 @@ export function registerCanaryAdmin(app: FastifyInstance, ctx: Pick<AdminContext
       const { route, version, action } = request.params;
       const controller = rollouts().get(`${route}/${version}`);
       if (!controller) {
-        return sendProblem(reply, problem(ERR_CANARY_NOT_FOUND, `There is no canary on route "${route}" version "${version}". Known: ${rollouts().list().map((c) => c.key).join(', ') || 'none'}.`));
+        return sendProblem(
+          reply,
+          problem(
+            ERR_CANARY_NOT_FOUND,
+            `There is no canary on route "${route}" version "${version}". Known: ${
+              rollouts()
+                .list()
+                .map((c) => c.key)
+                .join(', ') || 'none'
+            }.`,
+          ),
+        );
       }
       if (!ACTIONS.has(action as OperatorAction)) {
         return sendProblem(reply, problem(ERR_BAD_REQUEST, `"${action}" is not one of pause, resume, promote, abort, set.`));

@@ -6,7 +6,13 @@ import type { CanaryFile } from '../config/schema.js';
 import type { CompiledChain } from '../transform/chain.js';
 
 /** `arm` is where the canary arm goes: an upstream, or (`via:`) a successor's upstream through the transforms. */
-export function compileCanary(route: string, version: string, stable: CompiledUpstream, c: CanaryFile, arm: { base: string; transform?: CompiledChain }): CompiledCanary {
+export function compileCanary(
+  route: string,
+  version: string,
+  stable: CompiledUpstream,
+  c: CanaryFile,
+  arm: { base: string; transform?: CompiledChain },
+): CompiledCanary {
   const s = c.stickiness;
   return {
     key: `${route}/${version}`,
@@ -31,7 +37,12 @@ export function checkCanaries(routes: CompiledRoute[], problems: ConfigProblem[]
       const owner = flags.get(c.flag);
       // One flag per canary: the rollout controller moves a flag, and two canaries sharing
       // one would move together.
-      if (owner) problems.push({ file: route.file, path: ['versions', version, 'canary', 'flag'], message: `flag "${c.flag}" is already used by the canary of ${owner}` });
+      if (owner)
+        problems.push({
+          file: route.file,
+          path: ['versions', version, 'canary', 'flag'],
+          message: `flag "${c.flag}" is already used by the canary of ${owner}`,
+        });
       flags.set(c.flag, c.key);
     }
   }

@@ -190,4 +190,3 @@ export class RolloutController extends EventEmitter {
     return next;
   }
 }
-

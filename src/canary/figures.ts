@@ -86,7 +86,10 @@ export class PrometheusFigures implements FiguresSource {
   constructor(private readonly url: string) {}
 
   private async scalar(query: string): Promise<number | undefined> {
-    const res = await request(`${this.url.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(query)}`, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const res = await request(`${this.url.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(query)}`, {
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
     const body = (await res.body.json()) as { status: string; error?: string; data?: { result: { value: [number, string] }[] } };
     if (res.statusCode !== 200 || body.status !== 'success') throw new Error(`Prometheus query failed (${res.statusCode}): ${body.error ?? 'unknown error'}`);
     const value = body.data?.result[0]?.value[1];

@@ -19,7 +19,12 @@ export function nextStep(steps: readonly number[], percent: number): number {
   return 100;
 }
 
-export function afterVerdict(position: RolloutPosition, verdict: Verdict, steps: readonly number[], threshold: number): { position: RolloutPosition; action: RolloutAction } {
+export function afterVerdict(
+  position: RolloutPosition,
+  verdict: Verdict,
+  steps: readonly number[],
+  threshold: number,
+): { position: RolloutPosition; action: RolloutAction } {
   switch (verdict.result) {
     case 'inconclusive':
       return { position, action: 'hold' };

@@ -10,7 +10,11 @@ export class Rollouts {
   private readonly controllers = new Map<string, RolloutController>();
   private readonly own: OwnMetricsFigures;
 
-  constructor(metrics: GatewayMetrics, private readonly log: ControllerLog, private readonly clock: () => number = Date.now) {
+  constructor(
+    metrics: GatewayMetrics,
+    private readonly log: ControllerLog,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.own = new OwnMetricsFigures(metrics);
   }
 

@@ -15,7 +15,13 @@ export function fail(command: string, message: string, usage: string): number {
  * --help prints the usage (exit 0), and bad options print the error and the usage (exit 2).
  * A number is that exit code.
  */
-export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T, usage: string, allowPositionals = false) {
+export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  argv: string[],
+  options: T,
+  usage: string,
+  allowPositionals = false,
+) {
   let args;
   try {
     args = parseCommandArgs(argv, options, allowPositionals);

@@ -22,7 +22,9 @@ export async function run(argv: string[]): Promise<number> {
     const refused = findings.filter((f) => f.severity === 'problem');
     const unmapped = findings.filter((f) => f.severity === 'unmapped').map((f) => `${f.file}: transform: ${f.message}`);
     if (refused.length) throw new ConfigError(refused.map((f) => ({ file: f.file, path: ['transform'], message: f.message })));
-    process.stdout.write(args.values.json ? JSON.stringify({ ok: true, ...summary(cfg), ...(unmapped.length ? { unmapped } : {}) }, null, 2) + '\n' : describe(cfg));
+    process.stdout.write(
+      args.values.json ? JSON.stringify({ ok: true, ...summary(cfg), ...(unmapped.length ? { unmapped } : {}) }, null, 2) + '\n' : describe(cfg),
+    );
     if (!args.values.json && unmapped.length) process.stdout.write(`unmapped by transforms:\n${unmapped.map((u) => `  ${u}\n`).join('')}`);
     return 0;
   } catch (err) {
@@ -60,7 +62,12 @@ function describe(cfg: CompiledConfig): string {
   const s = summary(cfg);
   const lines = [`config OK: ${s.dir}`, `versions (default ${s.defaultVersion ?? 'none'}):`];
   for (const v of s.versions) {
-    const dates = [v.deprecated && `deprecated ${v.deprecated}`, v.sunset && `sunset ${v.sunset}`, v.successor && `successor ${v.successor}`, v.brownouts && `${v.brownouts} brownout window(s)`].filter(Boolean);
+    const dates = [
+      v.deprecated && `deprecated ${v.deprecated}`,
+      v.sunset && `sunset ${v.sunset}`,
+      v.successor && `successor ${v.successor}`,
+      v.brownouts && `${v.brownouts} brownout window(s)`,
+    ].filter(Boolean);
     lines.push(`  ${v.id.padEnd(12)} ${v.state.padEnd(11)} ${dates.join(', ')}`.trimEnd());
   }
   lines.push('routes:');

@@ -21,7 +21,13 @@ may be too high by at most the "±" shown, never too low.
 The admin token comes from SUNDIAL_ADMIN_TOKEN, else from the config.`;
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommand('consumers', argv, { dir: { type: 'string' }, admin: { type: 'string', multiple: true }, top: { type: 'string' }, json: { type: 'boolean' } }, USAGE, true);
+  const args = parseCommand(
+    'consumers',
+    argv,
+    { dir: { type: 'string' }, admin: { type: 'string', multiple: true }, top: { type: 'string' }, json: { type: 'boolean' } },
+    USAGE,
+    true,
+  );
   if (typeof args === 'number') return args;
   const v = args.values;
   const [version, ...extra] = args.positionals;
@@ -41,9 +47,13 @@ export async function run(argv: string[]): Promise<number> {
   const path = `/admin/consumers?version=${encodeURIComponent(version)}${top && targets.length === 1 ? `&top=${top}` : ''}`;
   let report: VersionConsumers;
   try {
-    const reports = await Promise.all(targets.map((target) => adminCall(target, 'GET', path).catch((err: Error) => {
-      throw targets.length > 1 ? new Error(`${target.url}: ${err.message}`) : err;
-    }))) as VersionConsumers[];
+    const reports = (await Promise.all(
+      targets.map((target) =>
+        adminCall(target, 'GET', path).catch((err: Error) => {
+          throw targets.length > 1 ? new Error(`${target.url}: ${err.message}`) : err;
+        }),
+      ),
+    )) as VersionConsumers[];
     report = reports.length === 1 ? reports[0] : limitConsumers(mergeVersionConsumers(reports), top);
   } catch (err) {
     process.stderr.write(`sundial consumers: ${(err as Error).message}\n`);
@@ -60,7 +70,9 @@ function rows(list: ConsumerRow[], indent: string): string[] {
   const reqWidth = Math.max(8, ...list.map((c) => n(c.requests).length));
   const lines = [`${indent}${'#'.padStart(3)}  ${'consumer'.padEnd(idWidth)}  ${'requests'.padStart(reqWidth)}  ${'±'.padStart(6)}  last seen`];
   list.forEach((c, i) => {
-    lines.push(`${indent}${String(i + 1).padStart(3)}  ${c.id.padEnd(idWidth)}  ${n(c.requests).padStart(reqWidth)}  ${n(c.maxOvercount).padStart(6)}  ${c.lastSeen}`);
+    lines.push(
+      `${indent}${String(i + 1).padStart(3)}  ${c.id.padEnd(idWidth)}  ${n(c.requests).padStart(reqWidth)}  ${n(c.maxOvercount).padStart(6)}  ${c.lastSeen}`,
+    );
   });
   return lines;
 }
@@ -73,16 +85,23 @@ function tally(t: TallyReport, indent: string): string[] {
 }
 
 export function consumersTable(r: VersionConsumers): string {
-  const dates = [r.deprecated && `deprecated ${r.deprecated}`, r.sunset && `sunset ${r.sunset}`, r.successor && `successor ${r.successor}`].filter(Boolean).join(', ');
+  const dates = [r.deprecated && `deprecated ${r.deprecated}`, r.sunset && `sunset ${r.sunset}`, r.successor && `successor ${r.successor}`]
+    .filter(Boolean)
+    .join(', ');
   const lines = [`${r.version}: ${r.state}${dates ? ` (${dates})` : ''}`];
   if (!r.tracked && r.operations.length === 0) {
     lines.push(`  ${r.version} has no deprecation or sunset date and no deprecated operations, so its consumers are not tracked.`);
     return lines.join('\n') + '\n';
   }
-  lines.push(`  ${n(r.requests)} request(s) since ${r.since}, consumers identified by ${r.identifiedBy}; top ${r.k} kept, counts at most ${n(r.maxError)} too high`);
+  lines.push(
+    `  ${n(r.requests)} request(s) since ${r.since}, consumers identified by ${r.identifiedBy}; top ${r.k} kept, counts at most ${n(r.maxError)} too high`,
+  );
   if (r.tracked) lines.push('', ...tally(r, '  '));
   for (const op of r.operations) {
-    lines.push('', `  ${op.operation}${op.operationId ? ` (${op.operationId})` : ''}: deprecated${op.sunset ? `, sunset ${op.sunset}` : ''}; ${n(op.requests)} request(s)`);
+    lines.push(
+      '',
+      `  ${op.operation}${op.operationId ? ` (${op.operationId})` : ''}: deprecated${op.sunset ? `, sunset ${op.sunset}` : ''}; ${n(op.requests)} request(s)`,
+    );
     if (op.requests) lines.push(...tally(op, '    '));
   }
   return lines.join('\n') + '\n';

@@ -15,5 +15,8 @@ export async function healthy(dir: string): Promise<boolean> {
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  healthy(process.argv[2] ?? '.').then((ok) => process.exit(ok ? 0 : 1), () => process.exit(1));
+  healthy(process.argv[2] ?? '.').then(
+    (ok) => process.exit(ok ? 0 : 1),
+    () => process.exit(1),
+  );
 }

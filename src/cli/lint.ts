@@ -40,23 +40,40 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 export async function runLint(argv: string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { format: { type: 'string', default: 'text' }, 'pg-version': { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { format: { type: 'string', default: 'text' }, 'pg-version': { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean' } },
+    });
   } catch (err) {
     return fail(`${(err as Error).message}\n\n${LINT_HELP}`);
   }
   const { values: v, positionals } = parsed;
-  if (v.help) { process.stdout.write(`${LINT_HELP}\n`); return 0; }
+  if (v.help) {
+    process.stdout.write(`${LINT_HELP}\n`);
+    return 0;
+  }
   if (positionals.length !== 1) return fail(`lint takes one PATH (or - for standard input)\n\n${LINT_HELP}`);
   if (!FORMATS.includes(v.format!)) return fail(`--format: "${v.format}" is not one of ${FORMATS.join(', ')}`);
   const pgVersion = v['pg-version'] === undefined ? undefined : Number(v['pg-version']);
-  if (pgVersion !== undefined && !(Number.isInteger(pgVersion) && pgVersion >= 9 && pgVersion <= 20)) return fail(`--pg-version: "${v['pg-version']}" is not a PostgreSQL major version (9 to 20)`);
+  if (pgVersion !== undefined && !(Number.isInteger(pgVersion) && pgVersion >= 9 && pgVersion <= 20))
+    return fail(`--pg-version: "${v['pg-version']}" is not a PostgreSQL major version (9 to 20)`);
   const lint = await import('../migrate/lint/index.js');
   try {
     const path = positionals[0];
-    const summary = path === '-'
-      ? await lint.lintStdin(await readAll(stdin), { pgVersion, configFile: v.config })
-      : await lint.lintPath(path, { pgVersion, configFile: v.config });
-    const out = v.format === 'json' ? lint.formatJson(summary) : v.format === 'github' ? lint.formatGithub(summary) : v.format === 'sarif' ? lint.formatSarif(summary) : lint.formatText(summary);
+    const summary =
+      path === '-'
+        ? await lint.lintStdin(await readAll(stdin), { pgVersion, configFile: v.config })
+        : await lint.lintPath(path, { pgVersion, configFile: v.config });
+    const out =
+      v.format === 'json'
+        ? lint.formatJson(summary)
+        : v.format === 'github'
+          ? lint.formatGithub(summary)
+          : v.format === 'sarif'
+            ? lint.formatSarif(summary)
+            : lint.formatText(summary);
     process.stdout.write(`${out}\n`);
     return summary.findings.some((f) => f.severity === 'error') ? 1 : 0;
   } catch (err) {
@@ -71,12 +88,20 @@ export async function runLint(argv: string[], stdin: NodeJS.ReadableStream = pro
 export async function runConvert(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { name: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { name: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+    });
   } catch (err) {
     return fail(`${(err as Error).message}\n\n${CONVERT_HELP}`);
   }
   const { values: v, positionals } = parsed;
-  if (v.help) { process.stdout.write(`${CONVERT_HELP}\n`); return 0; }
+  if (v.help) {
+    process.stdout.write(`${CONVERT_HELP}\n`);
+    return 0;
+  }
   if (positionals.length !== 1) return fail(`convert takes one FILE.sql\n\n${CONVERT_HELP}`);
   const { readFile, writeFile } = await import('node:fs/promises');
   const { basename } = await import('node:path');
@@ -87,7 +112,11 @@ export async function runConvert(argv: string[]): Promise<number> {
     return fail(`cannot read ${positionals[0]}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   const { convertSql } = await import('../migrate/lint/convert.js');
-  const name = v.name ?? basename(positionals[0]).replace(/\.sql$/, '').replace(/[^\w]+/g, '_');
+  const name =
+    v.name ??
+    basename(positionals[0])
+      .replace(/\.sql$/, '')
+      .replace(/[^\w]+/g, '_');
   const yaml = await convertSql(sql, name);
   if (v.out) await writeFile(v.out, yaml);
   else process.stdout.write(yaml);

@@ -155,9 +155,9 @@ async function startCommand(inv: Invocation): Promise<number> {
     const r = await startMigration(client, migration, await engineOptions(inv));
     process.stdout.write(
       `migration "${r.name}" ${r.resumed ? 'resumed and ' : ''}started on schema "${inv.s.schema}"\n` +
-      `  new version: SET search_path TO ${r.version}\n` +
-      `  old version: SET search_path TO ${r.oldVersion}\n` +
-      `next: deploy the new version, then \`sundial migrate complete\` (or \`sundial migrate rollback\`)\n`,
+        `  new version: SET search_path TO ${r.version}\n` +
+        `  old version: SET search_path TO ${r.oldVersion}\n` +
+        `next: deploy the new version, then \`sundial migrate complete\` (or \`sundial migrate rollback\`)\n`,
     );
     return 0;
   });
@@ -167,10 +167,15 @@ async function completeOrRollbackCommand(command: 'complete' | 'rollback', inv: 
   if (inv.positionals.length) throw ERR_MIGRATE_USAGE(`sundial migrate ${command} takes no arguments\n\n${help(command)}`);
   const engine = await import('../migrate/engine.js');
   return withDatabase(inv.v, async ({ client }) => {
-    const r = command === 'complete' ? await engine.completeMigration(client, await engineOptions(inv)) : await engine.rollbackMigration(client, await engineOptions(inv));
-    process.stdout.write(command === 'complete'
-      ? `migration "${r.name}" complete: SET search_path TO ${r.version_schema}\n`
-      : `migration "${r.name}" rolled back: clients use ${r.old_version_schema}\n`);
+    const r =
+      command === 'complete'
+        ? await engine.completeMigration(client, await engineOptions(inv))
+        : await engine.rollbackMigration(client, await engineOptions(inv));
+    process.stdout.write(
+      command === 'complete'
+        ? `migration "${r.name}" complete: SET search_path TO ${r.version_schema}\n`
+        : `migration "${r.name}" rolled back: clients use ${r.old_version_schema}\n`,
+    );
     return 0;
   });
 }
@@ -180,12 +185,16 @@ async function applyCommand(inv: Invocation): Promise<number> {
   const { applyDirectory } = await import('../migrate/apply.js');
   return withDatabase(inv.v, async ({ client }) => {
     const r = await applyDirectory(client, dir, {
-      ...(await engineOptions(inv)), complete: inv.v.complete,
+      ...(await engineOptions(inv)),
+      complete: inv.v.complete,
       onApplied: (a) => process.stdout.write(`${a.name}: ${a.action}${a.version ? ` (SET search_path TO ${a.version})` : ''}\n`),
     });
     if (r.skipped.length) process.stdout.write(`already applied: ${r.skipped.join(', ')}\n`);
     if (r.applied.length === 0) process.stdout.write(`nothing to apply in ${dir}\n`);
-    if (r.active) process.stdout.write(`"${r.active}" is active: both versions run. next: deploy the new version, then \`sundial migrate complete\` (or \`sundial migrate rollback\`)\n`);
+    if (r.active)
+      process.stdout.write(
+        `"${r.active}" is active: both versions run. next: deploy the new version, then \`sundial migrate complete\` (or \`sundial migrate rollback\`)\n`,
+      );
     return 0;
   });
 }
@@ -227,7 +236,10 @@ async function runCommand(command: string, v: Values, positionals: string[]): Pr
   const handler = COMMANDS[command];
   if (!handler) throw ERR_MIGRATE_USAGE(`unknown command "${command}"\n\n${help('')}`);
   // --seed runs arbitrary SQL first: only ever on the throwaway database --embedded starts.
-  if (v.seed !== undefined && !v.embedded) throw ERR_MIGRATE_USAGE('--seed runs only with --embedded, on the throwaway database; it is refused against --database-url or DATABASE_URL, a real database');
+  if (v.seed !== undefined && !v.embedded)
+    throw ERR_MIGRATE_USAGE(
+      '--seed runs only with --embedded, on the throwaway database; it is refused against --database-url or DATABASE_URL, a real database',
+    );
   return handler({ v, positionals, s: engineSettings(v) });
 }
 

@@ -64,22 +64,26 @@ export async function run(argv: string[], now: () => number = Date.now): Promise
   const cmd = `openapi ${sub}`;
   let args;
   try {
-    args = parseCommandArgs(rest, {
-      format: { type: 'string', default: 'text' },
-      dir: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'fail-on': { type: 'string', default: 'breaking' },
-      strict: { type: 'boolean' },
-      levels: { type: 'string' },
-      ignore: { type: 'string' },
-      'deprecation-days': { type: 'string' },
-      'deprecation-days-beta': { type: 'string' },
-      'deprecation-days-stable': { type: 'string' },
-      now: { type: 'string' },
-      impact: { type: 'boolean' },
-      admin: { type: 'string' },
-    }, true);
+    args = parseCommandArgs(
+      rest,
+      {
+        format: { type: 'string', default: 'text' },
+        dir: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'fail-on': { type: 'string', default: 'breaking' },
+        strict: { type: 'boolean' },
+        levels: { type: 'string' },
+        ignore: { type: 'string' },
+        'deprecation-days': { type: 'string' },
+        'deprecation-days-beta': { type: 'string' },
+        'deprecation-days-stable': { type: 'string' },
+        now: { type: 'string' },
+        impact: { type: 'boolean' },
+        admin: { type: 'string' },
+      },
+      true,
+    );
   } catch (err) {
     return fail(cmd, (err as Error).message, USAGE);
   }
@@ -172,7 +176,13 @@ export async function run(argv: string[], now: () => number = Date.now): Promise
   const impact = v.impact ? await askImpact(v.dir!, v.admin, fromVersion!.id, configured.changes) : undefined;
   const out = formatDiff(configured.changes, format, { labels, newFile, lineOf: lineIndex(newText), ignored: configured.ignored, warnings });
   if (format === 'json' && impact) {
-    process.stdout.write(JSON.stringify({ ...JSON.parse(out), impact: 'rows' in impact ? impact.rows : null, impactUnavailable: 'unavailable' in impact ? impact.unavailable : undefined }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        { ...JSON.parse(out), impact: 'rows' in impact ? impact.rows : null, impactUnavailable: 'unavailable' in impact ? impact.unavailable : undefined },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
     process.stdout.write(out);
     if (impact && (format === 'text' || format === 'markdown')) {
@@ -185,7 +195,7 @@ export async function run(argv: string[], now: () => number = Date.now): Promise
 async function askImpact(dir: string, admin: string | undefined, version: string, changes: Change[]): Promise<{ rows: ImpactRow[] } | { unavailable: string }> {
   let report: VersionConsumers;
   try {
-    report = await adminCall(adminTarget({ dir, admin }), 'GET', `/admin/consumers?version=${encodeURIComponent(version)}`) as VersionConsumers;
+    report = (await adminCall(adminTarget({ dir, admin }), 'GET', `/admin/consumers?version=${encodeURIComponent(version)}`)) as VersionConsumers;
   } catch (err) {
     // The diff stands alone; the impact is what a running gateway adds to it.
     const say = `No running gateway answered, so the diff is shown without its impact: ${(err as Error).message.split('\n')[0]}`;

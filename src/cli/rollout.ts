@@ -63,7 +63,12 @@ export async function run(argv: string[]): Promise<number> {
     body = { percent };
   }
   const [route, version] = name.split('/');
-  const status = (await adminCall(target, 'POST', `/admin/canaries/${encodeURIComponent(route)}/${encodeURIComponent(version)}/${action}`, body ?? {})) as CanaryStatus;
+  const status = (await adminCall(
+    target,
+    'POST',
+    `/admin/canaries/${encodeURIComponent(route)}/${encodeURIComponent(version)}/${action}`,
+    body ?? {},
+  )) as CanaryStatus;
   print(status, () => table([status]));
   return 0;
 }

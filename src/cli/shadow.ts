@@ -38,12 +38,18 @@ export function adminTarget(values: { dir?: string; admin?: string }, env: NodeJ
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommand('shadow', argv, {
+  const args = parseCommand(
+    'shadow',
+    argv,
+    {
       dir: { type: 'string' },
       admin: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       samples: { type: 'string' },
-    }, USAGE, true);
+    },
+    USAGE,
+    true,
+  );
   if (typeof args === 'number') return args;
   const [action, ...extra] = args.positionals;
   if (action !== 'report' && action !== 'reset') return fail('shadow', action ? `unknown action "${action}"` : 'name an action: report or reset', USAGE);
@@ -90,12 +96,16 @@ async function call(target: AdminTarget, method: 'GET' | 'DELETE'): Promise<stri
       headers: target.token ? { authorization: `Bearer ${target.token}` } : {},
     });
   } catch (err) {
-    process.stderr.write(`sundial shadow: cannot reach the gateway's admin API at ${target.url}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}\n`);
+    process.stderr.write(
+      `sundial shadow: cannot reach the gateway's admin API at ${target.url}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}\n`,
+    );
     return undefined;
   }
   const text = await res.text();
   if (!res.ok) {
-    process.stderr.write(`sundial shadow: ${target.url}/admin/shadow answered ${res.status}${res.status === 401 ? ' (set SUNDIAL_ADMIN_TOKEN to the admin token)' : ''}\n${text}\n`);
+    process.stderr.write(
+      `sundial shadow: ${target.url}/admin/shadow answered ${res.status}${res.status === 401 ? ' (set SUNDIAL_ADMIN_TOKEN to the admin token)' : ''}\n${text}\n`,
+    );
     return undefined;
   }
   return text;

@@ -35,14 +35,19 @@ function refuse(dir: string, err: ConfigError): number {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommand('start', argv, {
+  const args = parseCommand(
+    'start',
+    argv,
+    {
       dir: { type: 'string', default: '.' },
       port: { type: 'string' },
       'admin-port': { type: 'string' },
       'log-level': { type: 'string' },
       'no-watch': { type: 'boolean' },
       workers: { type: 'string', default: '1' },
-    }, USAGE);
+    },
+    USAGE,
+  );
   if (typeof args === 'number') return args;
   const v = args.values;
   const port = v.port === undefined ? undefined : Number(v.port);

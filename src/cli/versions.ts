@@ -41,23 +41,36 @@ export function versionsText(r: ReturnType<typeof versionsReport>): string {
   const table = (rows: string[][], indent: string) => {
     for (const line of alignColumns(rows)) lines.push(indent + line);
   };
-  table([
-    ['VERSION', 'STATE', 'DEPRECATED', 'SUNSET', 'SUCCESSOR', 'OPENAPI'],
-    ...r.versions.map((v) => [v.id + (v.id === r.defaultVersion ? ' (default)' : ''), v.state, v.deprecated ?? '-', v.sunset ?? '-', v.successor ?? '-', v.openapi ?? '-']),
-  ], '');
+  table(
+    [
+      ['VERSION', 'STATE', 'DEPRECATED', 'SUNSET', 'SUCCESSOR', 'OPENAPI'],
+      ...r.versions.map((v) => [
+        v.id + (v.id === r.defaultVersion ? ' (default)' : ''),
+        v.state,
+        v.deprecated ?? '-',
+        v.sunset ?? '-',
+        v.successor ?? '-',
+        v.openapi ?? '-',
+      ]),
+    ],
+    '',
+  );
   for (const v of r.versions) {
     if (v.deprecatedOperations.length === 0) continue;
     lines.push('', `${v.id}: deprecated operations`);
-    table([
-      ['OPERATION', 'STATE', 'DEPRECATED', 'SUNSET', 'SUCCESSOR'],
-      ...v.deprecatedOperations.map((o) => [
-        o.operation + (o.operationId ? ` (${o.operationId})` : ''),
-        o.state,
-        (o.deprecated ?? '-') + (o.deprecatedFrom === 'operation' ? '' : o.deprecatedFrom === 'version' ? ' (version)' : ' (at load)'),
-        o.sunset ?? '-',
-        o.successor ?? '-',
-      ]),
-    ], '  ');
+    table(
+      [
+        ['OPERATION', 'STATE', 'DEPRECATED', 'SUNSET', 'SUCCESSOR'],
+        ...v.deprecatedOperations.map((o) => [
+          o.operation + (o.operationId ? ` (${o.operationId})` : ''),
+          o.state,
+          (o.deprecated ?? '-') + (o.deprecatedFrom === 'operation' ? '' : o.deprecatedFrom === 'version' ? ' (version)' : ' (at load)'),
+          o.sunset ?? '-',
+          o.successor ?? '-',
+        ]),
+      ],
+      '  ',
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -1,9 +1,7 @@
 // The messages between a cluster's primary and its workers, over node:cluster's IPC.
 import type { ReloadOutcome } from '../admin/context.js';
 
-export type ToWorker =
-  | { type: 'sundial:reload'; id: number; reason: string }
-  | { type: 'sundial:shutdown' };
+export type ToWorker = { type: 'sundial:reload'; id: number; reason: string } | { type: 'sundial:shutdown' };
 
 export type ToPrimary =
   | { type: 'sundial:listening'; index: number; proxy: string; admin: string }

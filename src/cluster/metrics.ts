@@ -12,8 +12,9 @@ export class ClusterMetrics {
     if (!options.processMetrics) return;
     // prom-client omits each worker's process_start_time_seconds from the aggregate, since
     // no sum of them means anything; the primary's is the start of the service.
-    new Gauge({ name: 'process_start_time_seconds', help: 'Start time of the process since unix epoch in seconds.', registers: [this.own] })
-      .set(Math.round(startedAt / 1000));
+    new Gauge({ name: 'process_start_time_seconds', help: 'Start time of the process since unix epoch in seconds.', registers: [this.own] }).set(
+      Math.round(startedAt / 1000),
+    );
   }
 
   get contentType(): string {

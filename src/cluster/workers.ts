@@ -70,7 +70,9 @@ export class Workers {
     return new Promise((resolve) => {
       if (!left) return resolve();
       for (const w of workers) {
-        w.once('exit', () => { if (--left === 0) resolve(); });
+        w.once('exit', () => {
+          if (--left === 0) resolve();
+        });
         if (w.isConnected()) w.send({ type: 'sundial:shutdown' } satisfies ToWorker);
         else w.kill('SIGTERM');
       }
@@ -88,7 +90,9 @@ export class Workers {
       if (this.byIndex.get(index) === worker) this.byIndex.delete(index);
       if (this.stopping) return;
       this.log.error({ index, code, signal }, 'worker died; starting a new one');
-      setTimeout(() => { if (!this.stopping) this.fork(index); }, REFORK_DELAY_MS).unref();
+      setTimeout(() => {
+        if (!this.stopping) this.fork(index);
+      }, REFORK_DELAY_MS).unref();
     });
   }
 

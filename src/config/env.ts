@@ -11,12 +11,7 @@ export interface EnvProblem {
   message: string;
 }
 
-export function substituteEnv(
-  value: unknown,
-  env: NodeJS.ProcessEnv,
-  problems: EnvProblem[],
-  path: (string | number)[] = [],
-): unknown {
+export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: EnvProblem[], path: (string | number)[] = []): unknown {
   if (typeof value === 'string') {
     if (!value.includes('${')) return value;
     return value.replace(REFERENCE, (whole, escaped: string, name: string, fallback: string | undefined) => {

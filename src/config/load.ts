@@ -36,7 +36,10 @@ const YAML_FILE = /\.ya?ml$/i;
 function listYaml(dir: string, sub: string, problems: ConfigProblem[]): string[] {
   const folder = join(dir, sub);
   try {
-    return readdirSync(folder).filter((f) => YAML_FILE.test(f)).sort().map((f) => join(sub, f));
+    return readdirSync(folder)
+      .filter((f) => YAML_FILE.test(f))
+      .sort()
+      .map((f) => join(sub, f));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       problems.push({ file: `${sub}/`, path: [], message: 'directory not found' });
@@ -58,8 +61,12 @@ function readSources(dir: string, problems: ConfigProblem[]): { gateway?: Source
   const gatewayFile = ['config/gateway.yaml', 'config/gateway.yml'].find((f) => existsFile(join(dir, f))) ?? 'config/gateway.yaml';
   return {
     gateway: read(gatewayFile),
-    versions: listYaml(dir, 'versions', problems).map(read).filter((s): s is SourceFile => !!s),
-    routes: listYaml(dir, 'routes', problems).map(read).filter((s): s is SourceFile => !!s),
+    versions: listYaml(dir, 'versions', problems)
+      .map(read)
+      .filter((s): s is SourceFile => !!s),
+    routes: listYaml(dir, 'routes', problems)
+      .map(read)
+      .filter((s): s is SourceFile => !!s),
   };
 }
 
@@ -151,10 +158,15 @@ function checkVersions(versions: Map<string, CompiledVersion>, broken: Set<strin
   for (const v of versions.values()) {
     if (v.successor !== undefined) {
       if (v.successor === v.id) problems.push({ file: v.file, path: ['successor'], message: 'a version cannot be its own successor' });
-      else if (!versions.has(v.successor) && !broken.has(v.successor)) problems.push({ file: v.file, path: ['successor'], message: `version "${v.successor}" does not exist (known: ${[...versions.keys()].join(', ')})` });
+      else if (!versions.has(v.successor) && !broken.has(v.successor))
+        problems.push({ file: v.file, path: ['successor'], message: `version "${v.successor}" does not exist (known: ${[...versions.keys()].join(', ')})` });
     }
     if (v.deprecatedAt !== undefined && v.sunsetAt !== undefined && v.sunsetAt < v.deprecatedAt) {
-      problems.push({ file: v.file, path: ['sunset'], message: 'sunset is before the deprecation date; RFC 9745 requires sunset not to be earlier than deprecation' });
+      problems.push({
+        file: v.file,
+        path: ['sunset'],
+        message: 'sunset is before the deprecation date; RFC 9745 requires sunset not to be earlier than deprecation',
+      });
     }
     v.brownouts.forEach((w, i) => {
       if (v.sunsetAt !== undefined && w.end > v.sunsetAt) {
@@ -173,7 +185,12 @@ function normalisePrefix(prefix: string): string {
   return prefix.length > 1 && prefix.endsWith('/') ? prefix.replace(/\/+$/, '') : prefix;
 }
 
-function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: Map<string, CompiledVersion>, broken: Set<string>, problems: ConfigProblem[]): CompiledRoute[] {
+function compileRoutes(
+  files: { src: SourceFile; data: RouteFile }[],
+  versions: Map<string, CompiledVersion>,
+  broken: Set<string>,
+  problems: ConfigProblem[],
+): CompiledRoute[] {
   const routes: CompiledRoute[] = [];
   const names = new Map<string, string>();
   const prefixes = new Map<string, string>();
@@ -185,13 +202,19 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
     names.set(name, src.file);
     const claimKey = `${host ?? '*'} ${prefix}`;
     const claimedBy = prefixes.get(claimKey);
-    if (claimedBy) problems.push({ file: src.file, path: ['prefix'], message: `prefix "${prefix}"${host ? ` on host ${host}` : ''} is already claimed by ${claimedBy}` });
+    if (claimedBy)
+      problems.push({ file: src.file, path: ['prefix'], message: `prefix "${prefix}"${host ? ` on host ${host}` : ''} is already claimed by ${claimedBy}` });
     prefixes.set(claimKey, src.file);
 
     const upstreams = new Map<string, CompiledUpstream>();
     for (const [versionId, target] of Object.entries(data.versions)) {
       if (!versions.has(versionId)) {
-        if (!broken.has(versionId)) problems.push({ file: src.file, path: ['versions', versionId], message: `version "${versionId}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})` });
+        if (!broken.has(versionId))
+          problems.push({
+            file: src.file,
+            path: ['versions', versionId],
+            message: `version "${versionId}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})`,
+          });
         continue;
       }
       // `via: v2` serves this version from v2's upstream, through the transforms between them.
@@ -199,11 +222,19 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
         if (typeof spec === 'string') return { base: spec.replace(/\/+$/, '') };
         const via = data.versions[spec.via]?.upstream;
         if (via === undefined) {
-          problems.push({ file: src.file, path: [...at, 'via'], message: `this route has no version "${spec.via}" to serve ${versionId} (it has ${Object.keys(data.versions).join(', ')})` });
+          problems.push({
+            file: src.file,
+            path: [...at, 'via'],
+            message: `this route has no version "${spec.via}" to serve ${versionId} (it has ${Object.keys(data.versions).join(', ')})`,
+          });
           return undefined;
         }
         if (typeof via !== 'string') {
-          problems.push({ file: src.file, path: [...at, 'via'], message: `${spec.via} is itself served via ${via.via}: name ${via.via} here, and the chain of transforms is followed` });
+          problems.push({
+            file: src.file,
+            path: [...at, 'via'],
+            message: `${spec.via} is itself served via ${via.via}: name ${via.via} here, and the chain of transforms is followed`,
+          });
           return undefined;
         }
         const chain = buildChain(versions, name, versionId, spec.via);
@@ -231,7 +262,11 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
       upstreams.set(versionId, stable);
     }
     if (data.default !== undefined && !upstreams.has(data.default) && !broken.has(data.default)) {
-      problems.push({ file: src.file, path: ['default'], message: `version "${data.default}" is not one of this route's versions (${Object.keys(data.versions).join(', ')})` });
+      problems.push({
+        file: src.file,
+        path: ['default'],
+        message: `version "${data.default}" is not one of this route's versions (${Object.keys(data.versions).join(', ')})`,
+      });
     }
     const methods = data.methods ? new Set<string>(data.methods) : null;
     if (methods?.has('GET')) methods.add('HEAD');
@@ -253,10 +288,18 @@ function compileRoutes(files: { src: SourceFile; data: RouteFile }[], versions: 
 
 function checkGateway(file: string, g: GatewayFile, versions: Map<string, CompiledVersion>, broken: Set<string>, problems: ConfigProblem[]) {
   if (g.versioning.default !== undefined && !versions.has(g.versioning.default) && !broken.has(g.versioning.default)) {
-    problems.push({ file, path: ['versioning', 'default'], message: `version "${g.versioning.default}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})` });
+    problems.push({
+      file,
+      path: ['versioning', 'default'],
+      message: `version "${g.versioning.default}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})`,
+    });
   }
   if (g.versioning.sources.includes('accept') && !g.versioning.accept) {
-    problems.push({ file, path: ['versioning', 'accept'], message: 'the accept source is enabled, so name the vendor media type, such as application/vnd.acme+json' });
+    problems.push({
+      file,
+      path: ['versioning', 'accept'],
+      message: 'the accept source is enabled, so name the vendor media type, such as application/vnd.acme+json',
+    });
   }
   const exposed = adminExposureProblem(file, g.admin.host, g.admin.token);
   if (exposed) problems.push(exposed);
@@ -287,8 +330,13 @@ export function loadConfig(dirInput: string, options: LoadOptions = {}): Compile
   const versions = compileVersions(versionFiles, problems);
   const aliases = checkVersions(versions, broken, problems);
   checkTransforms(versions, problems);
-  const openapiFingerprint = attachOpenApi(dir, versionFiles.filter((f) => f.data.openapi !== undefined)
-    .map((f) => ({ versionFile: f.src.file, openapi: f.data.openapi! })), versions, problems, loadedAt);
+  const openapiFingerprint = attachOpenApi(
+    dir,
+    versionFiles.filter((f) => f.data.openapi !== undefined).map((f) => ({ versionFile: f.src.file, openapi: f.data.openapi! })),
+    versions,
+    problems,
+    loadedAt,
+  );
   const routes = compileRoutes(routeFiles, versions, broken, problems);
   checkCanaries(routes, problems);
   checkTransformTargets(versions, new Set(routeFiles.map((f) => f.data.name ?? basename(f.src.file).replace(YAML_FILE, ''))), problems);

@@ -2,14 +2,27 @@
 // along the problem's path, so the suggestion is always a field valid at that place.
 import type { z } from 'zod';
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; in?: z.ZodType; valueType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[] };
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  valueType?: z.ZodType;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+};
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** The object schemas a value at `path` may be checked against. */
 function objectsAt(schema: z.ZodType, path: readonly (string | number)[]): Def[] {
   const def = defOf(schema);
   switch (def.type) {
-    case 'optional': case 'default': case 'prefault': case 'nullable': case 'readonly': case 'catch':
+    case 'optional':
+    case 'default':
+    case 'prefault':
+    case 'nullable':
+    case 'readonly':
+    case 'catch':
       return objectsAt(def.innerType!, path);
     case 'pipe':
       return objectsAt(def.in!, path);

@@ -20,9 +20,18 @@ export interface ConsumersQuery {
 
 const SUMMARY_TOP = 10;
 
-export function consumersQuery(cfg: CompiledConfig, tracker: Pick<ConsumerTracker, 'enabled'>, query: Record<string, string | undefined>): { problem: Problem } | { query: ConsumersQuery } {
+export function consumersQuery(
+  cfg: CompiledConfig,
+  tracker: Pick<ConsumerTracker, 'enabled'>,
+  query: Record<string, string | undefined>,
+): { problem: Problem } | { query: ConsumersQuery } {
   if (!tracker.enabled) {
-    return { problem: problem(ERR_CONSUMERS_NOT_TRACKED, 'Name how consumers are identified in config/gateway.yaml, such as consumers: { header: X-Client-Id }, then reload.') };
+    return {
+      problem: problem(
+        ERR_CONSUMERS_NOT_TRACKED,
+        'Name how consumers are identified in config/gateway.yaml, such as consumers: { header: X-Client-Id }, then reload.',
+      ),
+    };
   }
   const top = query.top === undefined ? undefined : Number(query.top);
   if (top !== undefined && (!Number.isInteger(top) || top < 1)) {
@@ -34,7 +43,9 @@ export function consumersQuery(cfg: CompiledConfig, tracker: Pick<ConsumerTracke
   const id = cfg.versioning.aliases.get(query.version.toLowerCase());
   const version = id === undefined ? undefined : cfg.versions.get(id);
   if (!version) {
-    return { problem: problem(ERR_REPORT_VERSION_UNKNOWN, `There is no API version "${query.version.slice(0, 64)}".`, { supportedVersions: cfg.versioning.supported }) };
+    return {
+      problem: problem(ERR_REPORT_VERSION_UNKNOWN, `There is no API version "${query.version.slice(0, 64)}".`, { supportedVersions: cfg.versioning.supported }),
+    };
   }
   return { query: { summary: false, top, versions: [version] } };
 }
@@ -45,16 +56,30 @@ export function consumersBody(q: Pick<ConsumersQuery, 'summary' | 'top'>, report
   const top = q.top ?? SUMMARY_TOP;
   return {
     versions: reports.map((r) => ({
-      version: r.version, state: r.state, tracked: r.tracked, requests: r.requests, top: r.consumers.slice(0, top),
+      version: r.version,
+      state: r.state,
+      tracked: r.tracked,
+      requests: r.requests,
+      top: r.consumers.slice(0, top),
       operations: r.operations.map((o) => ({ operation: o.operation, requests: o.requests })),
     })),
   };
 }
 
-export function consumersAnswer(cfg: CompiledConfig, tracker: ConsumerTracker, query: Record<string, string | undefined>, now: number): { problem: Problem } | { body: unknown } {
+export function consumersAnswer(
+  cfg: CompiledConfig,
+  tracker: ConsumerTracker,
+  query: Record<string, string | undefined>,
+  now: number,
+): { problem: Problem } | { body: unknown } {
   const checked = consumersQuery(cfg, tracker, query);
   if ('problem' in checked) return checked;
-  return { body: consumersBody(checked.query, checked.query.versions.map((v) => tracker.report(v, now))) };
+  return {
+    body: consumersBody(
+      checked.query,
+      checked.query.versions.map((v) => tracker.report(v, now)),
+    ),
+  };
 }
 
 export function registerConsumersAdmin(app: FastifyInstance, ctx: Pick<AdminContext, 'current' | 'consumers' | 'clock'>): void {

@@ -61,7 +61,16 @@ export function mergeVersionConsumers(reports: readonly VersionConsumers[]): Ver
       const own = reports.map((r) => r.operations.find((o) => o.operation === name));
       const meta = own.find((o) => o !== undefined)!;
       const { operation, operationId, sunset } = meta;
-      return { operation, operationId, sunset, ...mergeTallies(own.map((o) => o ?? empty), k, ks) };
+      return {
+        operation,
+        operationId,
+        sunset,
+        ...mergeTallies(
+          own.map((o) => o ?? empty),
+          k,
+          ks,
+        ),
+      };
     }),
   };
 }

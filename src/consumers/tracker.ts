@@ -141,6 +141,8 @@ function tallyReport(t: Tally | undefined, top: number): TallyReport {
     requests: t.sketch.total + t.unidentified,
     unidentified: t.unidentified,
     maxError: t.sketch.errorBound,
-    consumers: t.sketch.top(top).map((e: SketchEntry) => ({ id: e.id, requests: e.count, maxOvercount: e.error, lastSeen: new Date(e.lastSeen).toISOString() })),
+    consumers: t.sketch
+      .top(top)
+      .map((e: SketchEntry) => ({ id: e.id, requests: e.count, maxOvercount: e.error, lastSeen: new Date(e.lastSeen).toISOString() })),
   };
 }

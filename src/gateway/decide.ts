@@ -12,8 +12,15 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CompiledCanary, CompiledConfig, CompiledRoute, CompiledUpstream, CompiledVersion } from '../config/compiled.js';
 import type { VersionSource } from '../config/schema.js';
 import {
-  ERR_VERSION_MALFORMED, ERR_ROUTE_NOT_FOUND, ERR_VERSION_BROWNOUT, ERR_VERSION_CONFLICT,
-  ERR_VERSION_NOT_ROUTED, ERR_VERSION_SUNSET, ERR_VERSION_UNKNOWN, ERR_METHOD_NOT_ALLOWED, ERR_VERSION_REQUIRED,
+  ERR_VERSION_MALFORMED,
+  ERR_ROUTE_NOT_FOUND,
+  ERR_VERSION_BROWNOUT,
+  ERR_VERSION_CONFLICT,
+  ERR_VERSION_NOT_ROUTED,
+  ERR_VERSION_SUNSET,
+  ERR_VERSION_UNKNOWN,
+  ERR_METHOD_NOT_ALLOWED,
+  ERR_VERSION_REQUIRED,
 } from '../errors.js';
 import { pickArm, type Arm } from '../canary/arm.js';
 import type { FlagSource } from '../canary/flags/flag-source.js';
@@ -91,14 +98,30 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
   if (!resolution.ok) {
     switch (resolution.kind) {
       case 'unknown':
-        return reject(now, problem(ERR_VERSION_UNKNOWN, `The ${SOURCE_NAMES[resolution.source]} names API version "${quote(resolution.value)}", which this API does not have.`,
-          { supportedVersions, source: resolution.source }));
+        return reject(
+          now,
+          problem(ERR_VERSION_UNKNOWN, `The ${SOURCE_NAMES[resolution.source]} names API version "${quote(resolution.value)}", which this API does not have.`, {
+            supportedVersions,
+            source: resolution.source,
+          }),
+        );
       case 'malformed':
-        return reject(now, problem(ERR_VERSION_MALFORMED, `The ${SOURCE_NAMES[resolution.source]} carries an API version that cannot be read: "${quote(resolution.value)}".`,
-          { supportedVersions, source: resolution.source }));
+        return reject(
+          now,
+          problem(ERR_VERSION_MALFORMED, `The ${SOURCE_NAMES[resolution.source]} carries an API version that cannot be read: "${quote(resolution.value)}".`, {
+            supportedVersions,
+            source: resolution.source,
+          }),
+        );
       case 'conflict':
-        return reject(now, problem(ERR_VERSION_CONFLICT, `The request names more than one API version: ${resolution.found.map((f) => `${f.version} (${SOURCE_NAMES[f.source]})`).join(', ')}. Name one.`,
-          { supportedVersions, found: resolution.found }));
+        return reject(
+          now,
+          problem(
+            ERR_VERSION_CONFLICT,
+            `The request names more than one API version: ${resolution.found.map((f) => `${f.version} (${SOURCE_NAMES[f.source]})`).join(', ')}. Name one.`,
+            { supportedVersions, found: resolution.found },
+          ),
+        );
     }
   }
   const { forwardPath } = resolution;
@@ -119,8 +142,12 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
   const version = cfg.versions.get(versionId)!;
   const upstream = route.upstreams.get(versionId);
   if (!upstream) {
-    return reject(now, problem(ERR_VERSION_NOT_ROUTED, `"${route.name}" is not served in API version ${versionId}. It is served in: ${route.versionIds.join(', ')}.`,
-      { supportedVersions: route.versionIds }));
+    return reject(
+      now,
+      problem(ERR_VERSION_NOT_ROUTED, `"${route.name}" is not served in API version ${versionId}. It is served in: ${route.versionIds.join(', ')}.`, {
+        supportedVersions: route.versionIds,
+      }),
+    );
   }
   const source = resolution.source ?? 'default';
 
@@ -150,15 +177,27 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
   }
 
   // The response headers of the verdict: none, the version's lifecycle headers, the arm.
-  let headers = version.headers.deprecation || version.headers.sunset || operation
-    ? lifecycleResponseHeaders(cfg, { version, source, forwardPath, query, operation })
-    : NO_HEADERS;
+  let headers =
+    version.headers.deprecation || version.headers.sunset || operation
+      ? lifecycleResponseHeaders(cfg, { version, source, forwardPath, query, operation })
+      : NO_HEADERS;
   if (upstream.canary?.armHeader) headers = headers.length ? [...headers, 'sundial-arm', arm] : ARM_HEADERS[arm];
 
   return {
-    kind: 'proxy', route, version, source, state, forwardPath, query, operation, arm, canary: upstream.canary, upstream: chosen,
+    kind: 'proxy',
+    route,
+    version,
+    source,
+    state,
+    forwardPath,
+    query,
+    operation,
+    arm,
+    canary: upstream.canary,
+    upstream: chosen,
     target: query ? `${chosen.base}${forwardPath}?${query}` : `${chosen.base}${forwardPath}`,
-    headers, now,
+    headers,
+    now,
   };
 }
 
@@ -168,14 +207,20 @@ function reject(now: number, p: Problem, headers: HeaderPairs = NO_HEADERS): Rej
 
 function describeSources(cfg: CompiledConfig): string {
   const v = cfg.versioning;
-  return v.sources.map((s) => {
-    switch (s) {
-      case 'path': return 'a path prefix such as /v1/...';
-      case 'header': return `the ${v.header} header`;
-      case 'accept': return `Accept: ${v.accept}; version=...`;
-      case 'query': return `?${v.query}=...`;
-    }
-  }).join(', or ');
+  return v.sources
+    .map((s) => {
+      switch (s) {
+        case 'path':
+          return 'a path prefix such as /v1/...';
+        case 'header':
+          return `the ${v.header} header`;
+        case 'accept':
+          return `Accept: ${v.accept}; version=...`;
+        case 'query':
+          return `?${v.query}=...`;
+      }
+    })
+    .join(', or ');
 }
 
 /** The lifecycle headers for a resolved version, including the per-request successor link. */
@@ -187,9 +232,10 @@ export function lifecycleResponseHeaders(cfg: CompiledConfig, r: Pick<Resolved, 
     return out;
   }
   const h = r.version.headers;
-  const successor = r.version.successor && (h.deprecation || h.sunset)
-    ? successorLink(cfg.versioning, r.version.successor, r.source === 'default' ? undefined : r.source, r.forwardPath, r.query)
-    : undefined;
+  const successor =
+    r.version.successor && (h.deprecation || h.sunset)
+      ? successorLink(cfg.versioning, r.version.successor, r.source === 'default' ? undefined : r.source, r.forwardPath, r.query)
+      : undefined;
   const fixed = fixedLifecycleHeaders(r.version);
   if (!h.link && !successor) return fixed;
   return [...fixed, 'link', h.link && successor ? `${h.link}, ${successor}` : (h.link ?? successor)!];
@@ -213,14 +259,11 @@ function fixedLifecycleHeaders(v: CompiledVersion): HeaderPairs {
 function rejectSunset(cfg: CompiledConfig, r: Resolved, now: number): RejectDecision {
   const v = r.version;
   const sunset = new Date(v.sunsetAt!).toISOString();
-  const detail = v.successor
-    ? `API version ${v.id} was retired on ${sunset}. Use ${v.successor} instead.`
-    : `API version ${v.id} was retired on ${sunset}.`;
+  const detail = v.successor ? `API version ${v.id} was retired on ${sunset}. Use ${v.successor} instead.` : `API version ${v.id} was retired on ${sunset}.`;
   return {
     kind: 'reject',
     ...r,
-    problem: configuredProblem(ERR_VERSION_SUNSET, v.sunsetStatus, detail,
-      { version: v.id, sunset, successor: v.successor, docs: v.docs }),
+    problem: configuredProblem(ERR_VERSION_SUNSET, v.sunsetStatus, detail, { version: v.id, sunset, successor: v.successor, docs: v.docs }),
     headers: lifecycleResponseHeaders(cfg, r),
     now,
   };
@@ -230,14 +273,20 @@ function rejectBrownout(cfg: CompiledConfig, r: Resolved, w: BrownoutWindow, now
   const v = r.version;
   const end = new Date(w.end).toISOString();
   const sunset = v.sunsetAt === undefined ? undefined : new Date(v.sunsetAt).toISOString();
-  const detail = `API version ${v.id} is unavailable during a scheduled brownout until ${end}` +
+  const detail =
+    `API version ${v.id} is unavailable during a scheduled brownout until ${end}` +
     (sunset ? `, a reminder that it will be retired on ${sunset}` : '') +
     (v.successor ? `. Move to ${v.successor}.` : '.');
   return {
     kind: 'reject',
     ...r,
-    problem: configuredProblem(ERR_VERSION_BROWNOUT, w.status, detail,
-      { version: v.id, brownout: { start: new Date(w.start).toISOString(), end }, sunset, successor: v.successor, docs: v.docs }),
+    problem: configuredProblem(ERR_VERSION_BROWNOUT, w.status, detail, {
+      version: v.id,
+      brownout: { start: new Date(w.start).toISOString(), end },
+      sunset,
+      successor: v.successor,
+      docs: v.docs,
+    }),
     headers: [...lifecycleResponseHeaders(cfg, r), 'retry-after', String(Math.max(1, Math.ceil((w.end - now) / 1000)))],
     now,
   };

@@ -35,22 +35,36 @@ function headerObject(pairs: readonly string[]): Headers {
 }
 
 export async function forwardTransformed(
-  fx: TransformedForward, cfg: CompiledConfig, req: IncomingMessage, res: ServerResponse,
-  d: ProxyDecision, forwardedHeaders: readonly string[], hasBody: boolean,
+  fx: TransformedForward,
+  cfg: CompiledConfig,
+  req: IncomingMessage,
+  res: ServerResponse,
+  d: ProxyDecision,
+  forwardedHeaders: readonly string[],
+  hasBody: boolean,
 ): Promise<void> {
   const chain = d.upstream.transform!;
   const upstreamName = `${d.route.name}/${d.version.id}`;
   const abort = new AbortController();
   // A client that leaves aborts its upstream request at once, as on the plain path.
-  const onClose = () => { if (!res.writableFinished) abort.abort(); };
+  const onClose = () => {
+    if (!res.writableFinished) abort.abort();
+  };
   res.once('close', onClose);
   const timeoutMs = d.upstream.timeout ?? cfg.gateway.upstream.timeout;
   const timer = setTimeout(() => abort.abort(Object.assign(new Error('upstream timeout'), { code: 'SUNDIAL_UPSTREAM_TIMEOUT' })), timeoutMs);
   try {
-    const prepared = await prepareRequest(chain, {
-      method: req.method!, forwardPath: d.forwardPath, query: d.query,
-      headers: headerObject(forwardedHeaders), body: hasBody ? req : undefined,
-    }, fx.observer);
+    const prepared = await prepareRequest(
+      chain,
+      {
+        method: req.method!,
+        forwardPath: d.forwardPath,
+        query: d.query,
+        headers: headerObject(forwardedHeaders),
+        body: hasBody ? req : undefined,
+      },
+      fx.observer,
+    );
     if (!prepared.ok) return writeProblem(req, res, prepared.problem, d.headers, true);
     const up = prepared.request;
     const base = new URL(d.upstream.base);
@@ -61,12 +75,24 @@ export async function forwardTransformed(
     const body = up.body ?? (hasBody ? req : undefined);
     if (up.body === undefined && hasBody && req.headers['transfer-encoding'] !== undefined) delete headers['content-length'];
     const answer = await fx.dispatcher.request({
-      origin: base.origin, path: (base.pathname === '/' ? '' : base.pathname.replace(/\/+$/, '')) + up.pathAndQuery,
-      method: req.method as Dispatcher.HttpMethod, headers, body, signal: abort.signal,
+      origin: base.origin,
+      path: (base.pathname === '/' ? '' : base.pathname.replace(/\/+$/, '')) + up.pathAndQuery,
+      method: req.method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal: abort.signal,
     });
-    const out = await answerResponse(chain, up.plan, req.method!, {
-      statusCode: answer.statusCode, headers: answer.headers as Headers, stream: answer.body as unknown as Readable,
-    }, fx.observer);
+    const out = await answerResponse(
+      chain,
+      up.plan,
+      req.method!,
+      {
+        statusCode: answer.statusCode,
+        headers: answer.headers as Headers,
+        stream: answer.body as unknown as Readable,
+      },
+      fx.observer,
+    );
     if (out.kind === 'problem') return writeProblem(req, res, out.problem, d.headers, fx.draining());
     res.statusCode = out.statusCode;
     const answerHeaders = { ...out.headers };

@@ -81,7 +81,10 @@ type WithExchange = { [kExchange]?: UpstreamExchange };
 
 /** The request as decide() reads it; the client address is looked up only if a canary asks. */
 export class RequestView implements GatewayRequest {
-  constructor(private readonly req: IncomingMessage, private readonly trustProxy: boolean) {}
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly trustProxy: boolean,
+  ) {}
   get method(): string {
     return this.req.method!;
   }
@@ -322,7 +325,13 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, Expirable {
     }
     this.ctx.metrics.upstreamErrors.inc({ route: d.route.name, version: d.version.id, arm: d.arm, kind });
     this.ctx.logger.warn({ err, route: d.route.name, version: d.version.id, arm: d.arm, kind }, 'upstream request failed');
-    writeProblem(this.req, res, upstreamProblem(kind, `${d.route.name} ${d.version.id}${d.arm === 'canary' ? ' (canary)' : ''}`), d.headers, this.ctx.draining());
+    writeProblem(
+      this.req,
+      res,
+      upstreamProblem(kind, `${d.route.name} ${d.version.id}${d.arm === 'canary' ? ' (canary)' : ''}`),
+      d.headers,
+      this.ctx.draining(),
+    );
   }
 
   // --- retries ----------------------------------------------------------------------

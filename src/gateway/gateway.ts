@@ -69,7 +69,12 @@ export class Gateway {
     this.metrics = new GatewayMetrics({ buckets: config.gateway.metrics.buckets, processMetrics: config.gateway.metrics.processMetrics });
     this.metrics.configLoadedAt.set(config.loadedAt / 1000);
     this.rollouts = new Rollouts(this.metrics, this.log.child({ component: 'rollout' }), options.clock ?? Date.now);
-    this.shadow = new ShadowService({ current: () => this.config, metrics: this.metrics, logger: this.log.child({ component: 'shadow' }), clock: options.clock });
+    this.shadow = new ShadowService({
+      current: () => this.config,
+      metrics: this.metrics,
+      logger: this.log.child({ component: 'shadow' }),
+      clock: options.clock,
+    });
     this.consumers = new ConsumerTracker(options.clock);
     this.consumers.configure(config);
   }
@@ -119,9 +124,12 @@ export class Gateway {
     const host = this.options.host;
     const proxy = await this.proxy.listen({ host: host ?? g.listen.host, port: this.options.port ?? g.listen.port });
     const where = this.options.adminListener ?? 'config';
-    const admin = where === 'none' ? ''
-      : where === 'private' ? await this.admin.listen({ host: '127.0.0.1', port: 0 })
-      : await this.admin.listen({ host: host ?? g.admin.host, port: this.options.adminPort ?? g.admin.port });
+    const admin =
+      where === 'none'
+        ? ''
+        : where === 'private'
+          ? await this.admin.listen({ host: '127.0.0.1', port: 0 })
+          : await this.admin.listen({ host: host ?? g.admin.host, port: this.options.adminPort ?? g.admin.port });
     this.listening = true;
     if (this.options.controllers !== false) await this.rollouts.sync(this.config, this.flagSource);
     if (this.options.watch ?? g.reload.watch) this.startWatching();
@@ -161,10 +169,11 @@ export class Gateway {
       this.log.info({ reason, fingerprint: next.fingerprint.slice(0, 12), versions: next.versions.size, routes: next.routes.length }, 'config reloaded');
       return { result: 'applied', warnings, fingerprint: next.fingerprint };
     };
-    const recorded = () => run().then((outcome) => {
-      this.lastReload = { at: new Date().toISOString(), reason, ...outcome };
-      return outcome;
-    });
+    const recorded = () =>
+      run().then((outcome) => {
+        this.lastReload = { at: new Date().toISOString(), reason, ...outcome };
+        return outcome;
+      });
     const chained = (this.reloading ?? Promise.resolve()).then(recorded, recorded);
     this.reloading = chained;
     return chained;

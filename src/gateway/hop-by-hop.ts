@@ -1,6 +1,16 @@
 // Hop-by-hop headers (RFC 9110 section 7.6.1) describe one connection and must not be
 // forwarded by a proxy, in either direction, nor may any header that Connection names.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 export function stripHopByHop(headers: Record<string, unknown>): void {
   const connection = headers.connection;

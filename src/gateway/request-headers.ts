@@ -6,7 +6,18 @@
 // X-Forwarded-Host are set (kept from the client only when trustProxy is on).
 import type { IncomingMessage } from 'node:http';
 
-const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect']);
+const DROPPED = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+]);
 // Only names of these lengths can need a look (lower-casing) at all.
 const INTERESTING_LENGTHS = new Set([2, 4, 6, 7, 10, 15, 16, 17, 18, 19]);
 const CONNECTION_TOKENS_OF_ITS_OWN = /^\s*(?:keep-alive|close)\s*$/i;
@@ -21,9 +32,7 @@ export function upstreamRequestHeaders(req: IncomingMessage, upstreamHost: strin
   const raw = req.rawHeaders;
   const out: string[] = ['host', upstreamHost];
   const connection = req.headers.connection;
-  const named = connection && !CONNECTION_TOKENS_OF_ITS_OWN.test(connection)
-    ? new Set(connection.split(',').map((n) => n.trim().toLowerCase()))
-    : undefined;
+  const named = connection && !CONNECTION_TOKENS_OF_ITS_OWN.test(connection) ? new Set(connection.split(',').map((n) => n.trim().toLowerCase())) : undefined;
   let clientHost: string | undefined;
   let forwardedFor: string | undefined;
   let forwardedProto: string | undefined;

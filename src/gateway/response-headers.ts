@@ -5,7 +5,17 @@
 // Connection: close tells keep-alive clients to move on.
 import type { HeaderPairs } from './decide.js';
 
-const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const DROPPED = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 const INTERESTING_LENGTHS = new Set([2, 4, 7, 10, 16, 17, 18, 19]);
 const PLAIN_CONNECTION = /^\s*(?:keep-alive|close)\s*$/i;
 

@@ -78,21 +78,27 @@ const agents = new WeakMap<FastifyInstance, Agent>();
  * request is over, and keep-alive sockets must not hold the process past its drain.
  */
 export async function closeUpstreams(app: FastifyInstance): Promise<void> {
-  await agents.get(app)?.destroy().catch(() => undefined);
+  await agents
+    .get(app)
+    ?.destroy()
+    .catch(() => undefined);
 }
 
 /** The Node HTTP server, with its own limits on slow clients (limits.*Timeout). */
 function proxyListener(cfg: CompiledConfig, onRequest: (req: IncomingMessage, res: ServerResponse) => void): Server {
   const limits = cfg.gateway.limits;
-  const server = createServer({
-    // A client gets this long to send its request head, and its whole request; Node checks
-    // both at connectionsCheckingInterval. Slow clients are then cut (408), and, as bodies up
-    // to BUFFERED_BODY_BYTES are read whole first, never hold an upstream connection.
-    headersTimeout: limits.headersTimeout,
-    requestTimeout: limits.requestTimeout,
-    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeout / 4))),
-    keepAliveTimeout: 72_000,
-  }, onRequest);
+  const server = createServer(
+    {
+      // A client gets this long to send its request head, and its whole request; Node checks
+      // both at connectionsCheckingInterval. Slow clients are then cut (408), and, as bodies up
+      // to BUFFERED_BODY_BYTES are read whole first, never hold an upstream connection.
+      headersTimeout: limits.headersTimeout,
+      requestTimeout: limits.requestTimeout,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeout / 4))),
+      keepAliveTimeout: 72_000,
+    },
+    onRequest,
+  );
   return server;
 }
 
@@ -123,13 +129,28 @@ function forwardContext(ctx: ProxyServerContext, dispatcher: Agent): ForwardCont
       const d = x.decision;
       // A client that left before the response began is counted as nginx does, 499.
       const status = x.res.headersSent ? x.res.statusCode : 499;
-      metrics.observeProxied(d.upstream, d.route.name, d.version.id, x.req.method!, status, d.arm, (performance.now() - x.started) / 1000, d.state === 'deprecated');
+      metrics.observeProxied(
+        d.upstream,
+        d.route.name,
+        d.version.id,
+        x.req.method!,
+        status,
+        d.arm,
+        (performance.now() - x.started) / 1000,
+        d.state === 'deprecated',
+      );
       if (consumers?.enabled) consumers.observe(x.req as { url: string; headers: IncomingMessage['headers'] }, d, d.now);
     },
   };
 }
 
-function handle(ctx: ProxyServerContext, forward: ForwardContext, shell: (req: IncomingMessage, res: ServerResponse) => void, req: IncomingMessage, res: ServerResponse): void {
+function handle(
+  ctx: ProxyServerContext,
+  forward: ForwardContext,
+  shell: (req: IncomingMessage, res: ServerResponse) => void,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const started = performance.now();
   const cfg = ctx.current();
   if (isDiscovery(cfg, req.url!)) return shell(req, res);
@@ -161,13 +182,29 @@ function observerOf(ctx: ProxyServerContext): TransformObserver {
 }
 
 /** What the transformed path (forward-transformed.ts) needs of this listener. */
-function transformedForward(ctx: ProxyServerContext, forward: ForwardContext, req: IncomingMessage, res: ServerResponse, d: ProxyDecision, started: number): TransformedForward {
+function transformedForward(
+  ctx: ProxyServerContext,
+  forward: ForwardContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  d: ProxyDecision,
+  started: number,
+): TransformedForward {
   return {
     dispatcher: forward.dispatcher,
     observer: observerOf(ctx),
     draining: ctx.draining,
     finished(status) {
-      ctx.metrics.observeProxied(d.upstream, d.route.name, d.version.id, req.method!, status, d.arm, (performance.now() - started) / 1000, d.state === 'deprecated');
+      ctx.metrics.observeProxied(
+        d.upstream,
+        d.route.name,
+        d.version.id,
+        req.method!,
+        status,
+        d.arm,
+        (performance.now() - started) / 1000,
+        d.state === 'deprecated',
+      );
       if (ctx.consumers?.enabled) ctx.consumers.observe(req as { url: string; headers: IncomingMessage['headers'] }, d, d.now);
     },
   };
@@ -178,7 +215,7 @@ function transformedForward(ctx: ProxyServerContext, forward: ForwardContext, re
  * at most BUFFERED_BODY_BYTES, so a client that sends it slowly holds no upstream
  * connection while it does; or streamed, counted against the body limit as it flows.
  */
-function bodyPlan(req: IncomingMessage, limit: number): 'none' | 'buffer' | 'too-large' | NodeJS.ReadableStream & import('node:stream').Readable {
+function bodyPlan(req: IncomingMessage, limit: number): 'none' | 'buffer' | 'too-large' | (NodeJS.ReadableStream & import('node:stream').Readable) {
   const declared = req.headers['content-length'];
   if (declared !== undefined) {
     const length = Number(declared);
@@ -202,7 +239,13 @@ function reject(ctx: ProxyServerContext, req: IncomingMessage, res: ServerRespon
   observeRejected(ctx, req, res, d, started);
 }
 
-function observeRejected(ctx: ProxyServerContext, req: IncomingMessage, res: ServerResponse, d: RejectDecision | { route?: undefined; version?: undefined; state?: undefined; now: number } | import('./decide.js').ProxyDecision, started: number): void {
+function observeRejected(
+  ctx: ProxyServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  d: RejectDecision | { route?: undefined; version?: undefined; state?: undefined; now: number } | import('./decide.js').ProxyDecision,
+  started: number,
+): void {
   const seconds = (performance.now() - started) / 1000;
   ctx.metrics.observeRequest(d.route?.name ?? 'none', d.version?.id ?? 'none', req.method!, res.statusCode, 'none', seconds);
   if ((d.state === 'sunset' || d.state === 'brownout') && 'problem' in d) {

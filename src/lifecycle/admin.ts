@@ -13,7 +13,12 @@ export function versionsTimeline(cfg: CompiledConfig, now: number) {
     defaultVersion: report.defaultVersion,
     versions: report.versions.map((v) => ({
       ...v,
-      brownouts: (cfg.versions.get(v.id)?.brownouts ?? []).map((w) => ({ start: iso(w.start), end: iso(w.end), status: w.status, active: now >= w.start && now < w.end })),
+      brownouts: (cfg.versions.get(v.id)?.brownouts ?? []).map((w) => ({
+        start: iso(w.start),
+        end: iso(w.end),
+        status: w.status,
+        active: now >= w.start && now < w.end,
+      })),
     })),
   };
 }

@@ -21,9 +21,12 @@ export function successorLink(cfg: CompiledVersioning, successor: string, source
 }
 
 function replaceParam(query: string, name: string, value: string): string {
-  return query.split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    const key = eq === -1 ? pair : pair.slice(0, eq);
-    return key === name ? `${name}=${encodeURIComponent(value)}` : pair;
-  }).join('&');
+  return query
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = eq === -1 ? pair : pair.slice(0, eq);
+      return key === name ? `${name}=${encodeURIComponent(value)}` : pair;
+    })
+    .join('&');
 }

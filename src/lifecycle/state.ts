@@ -10,7 +10,11 @@ type Dated = Pick<CompiledVersion, 'deprecatedAt' | 'sunsetAt' | 'brownouts'>;
  * `brownout` is the window active at `now`, when the caller has looked it up already
  * (decide() needs the window for its problem too, and looks it up once).
  */
-export function lifecycleState(v: Dated, now: number, brownout: BrownoutWindow | undefined = v.brownouts.length ? activeBrownout(v, now) : undefined): LifecycleState {
+export function lifecycleState(
+  v: Dated,
+  now: number,
+  brownout: BrownoutWindow | undefined = v.brownouts.length ? activeBrownout(v, now) : undefined,
+): LifecycleState {
   if (v.sunsetAt !== undefined && now >= v.sunsetAt) return 'sunset';
   if (brownout) return 'brownout';
   if (v.deprecatedAt !== undefined && now >= v.deprecatedAt) return 'deprecated';

@@ -18,7 +18,10 @@ export class HistogramSeries {
   count = 0;
   /** Observations per bucket, not cumulative; the last slot is +Inf. */
   readonly counts: Float64Array;
-  constructor(readonly labels: Labels, private readonly bounds: readonly number[]) {
+  constructor(
+    readonly labels: Labels,
+    private readonly bounds: readonly number[],
+  ) {
     this.counts = new Float64Array(bounds.length + 1);
   }
   observe(value: number): void {
@@ -36,7 +39,13 @@ export class SeriesHistogram {
   readonly aggregator = 'sum';
   private readonly series = new Map<string, HistogramSeries>();
 
-  constructor(readonly name: string, readonly help: string, readonly labelNames: readonly string[], readonly bounds: readonly number[], registry: Registry) {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+    readonly bounds: readonly number[],
+    registry: Registry,
+  ) {
     registry.registerMetric(this as never);
   }
 
@@ -84,7 +93,12 @@ export class SeriesCounter {
   readonly aggregator = 'sum';
   private readonly series = new Map<string, CounterSeries>();
 
-  constructor(readonly name: string, readonly help: string, readonly labelNames: readonly string[], registry: Registry) {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+    registry: Registry,
+  ) {
     registry.registerMetric(this as never);
   }
 
@@ -104,7 +118,13 @@ export class SeriesCounter {
   }
 
   async get() {
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: [...this.series.values()].map((s) => ({ value: s.value, labels: { ...s.labels } })) };
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values: [...this.series.values()].map((s) => ({ value: s.value, labels: { ...s.labels } })),
+    };
   }
 
   reset(): void {

@@ -3,7 +3,11 @@
 import type { FastifyInstance } from 'fastify';
 import { TrafficRecorder, type HistogramValue } from './traffic.js';
 
-export function registerTrafficAdmin(app: FastifyInstance, read: () => Promise<readonly HistogramValue[]>, options: { intervalMs?: number; windowMs?: number } = {}): TrafficRecorder {
+export function registerTrafficAdmin(
+  app: FastifyInstance,
+  read: () => Promise<readonly HistogramValue[]>,
+  options: { intervalMs?: number; windowMs?: number } = {},
+): TrafficRecorder {
   const recorder = new TrafficRecorder(read, options);
   app.addHook('onReady', async () => recorder.start());
   app.addHook('onClose', async () => recorder.stop());

@@ -63,7 +63,9 @@ export function snapshotOf(values: readonly HistogramValue[], at: number): Traff
   const index = new Map(bounds.map((b, i) => [b, i]));
   const series = new Map<string, SeriesTotals>();
   const totals = (l: HistogramValue['labels']) => {
-    const route = String(l.route), version = String(l.version), arm = String(l.arm ?? 'none');
+    const route = String(l.route),
+      version = String(l.version),
+      arm = String(l.arm ?? 'none');
     const key = seriesKey(route, version, arm);
     let s = series.get(key);
     if (!s) series.set(key, (s = { route, version, arm, requests: 0, errors: 0, buckets: new Array(bounds.length + 1).fill(0) }));
@@ -85,13 +87,23 @@ export function snapshotOf(values: readonly HistogramValue[], at: number): Traff
 
 /** The q-quantile of cumulative bucket counts (bounds in order, +Inf last), or null when empty. */
 export function quantile(bounds: readonly number[], cumulative: readonly number[], q: number): number | null {
-  return histogramQuantile(q, cumulative.map((c, i): [number, number] => [i < bounds.length ? bounds[i] : Infinity, c])) ?? null;
+  return (
+    histogramQuantile(
+      q,
+      cumulative.map((c, i): [number, number] => [i < bounds.length ? bounds[i] : Infinity, c]),
+    ) ?? null
+  );
 }
 
 const EMPTY: SeriesTotals = { route: '', version: '', arm: '', requests: 0, errors: 0, buckets: [] };
 
 /** The figures between two snapshots of one series; a counter that went down restarted. */
-export function figuresBetween(before: SeriesTotals | undefined, after: SeriesTotals, bounds: readonly number[], seconds: number): TrafficFigures & { requests: number } {
+export function figuresBetween(
+  before: SeriesTotals | undefined,
+  after: SeriesTotals,
+  bounds: readonly number[],
+  seconds: number,
+): TrafficFigures & { requests: number } {
   const b = before && before.requests <= after.requests ? before : EMPTY;
   const requests = after.requests - b.requests;
   const errors = after.errors - b.errors;
@@ -116,12 +128,18 @@ export function trafficReport(snapshots: readonly TrafficSnapshot[], intervalMs:
       for (let i = 1; i < snapshots.length; i++) {
         const after = snapshots[i].series.get(key);
         if (!after) continue;
-        const { requests: _r, ...f } = figuresBetween(snapshots[i - 1].series.get(key), after, snapshots[i].bounds, (snapshots[i].at - snapshots[i - 1].at) / 1000);
+        const { requests: _r, ...f } = figuresBetween(
+          snapshots[i - 1].series.get(key),
+          after,
+          snapshots[i].bounds,
+          (snapshots[i].at - snapshots[i - 1].at) / 1000,
+        );
         points.push({ at: new Date(snapshots[i].at).toISOString(), ...f });
       }
-      const lastMinute = minuteAgo === latest
-        ? { requests: 0, rate: 0, errorRate: null, p99: null }
-        : figuresBetween(minuteAgo.series.get(key), s, latest.bounds, (now - minuteAgo.at) / 1000);
+      const lastMinute =
+        minuteAgo === latest
+          ? { requests: 0, rate: 0, errorRate: null, p99: null }
+          : figuresBetween(minuteAgo.series.get(key), s, latest.bounds, (now - minuteAgo.at) / 1000);
       series.push({ route: s.route, version: s.version, arm: s.arm, lastMinute, points });
     }
   }
@@ -142,9 +160,15 @@ export class TrafficRecorder {
     private readonly options: { intervalMs?: number; windowMs?: number; clock?: () => number } = {},
   ) {}
 
-  private get intervalMs() { return this.options.intervalMs ?? 5_000; }
-  private get windowMs() { return this.options.windowMs ?? 10 * 60_000; }
-  private now() { return (this.options.clock ?? Date.now)(); }
+  private get intervalMs() {
+    return this.options.intervalMs ?? 5_000;
+  }
+  private get windowMs() {
+    return this.options.windowMs ?? 10 * 60_000;
+  }
+  private now() {
+    return (this.options.clock ?? Date.now)();
+  }
 
   start(): void {
     if (this.timer) return;

@@ -33,11 +33,16 @@ export async function migrationFiles(dir: string): Promise<string[]> {
   } catch (err) {
     throw ERR_MIGRATE_FILE(dir, (err as Error).message);
   }
-  return names.filter((n) => /\.(ya?ml|json)$/i.test(n)).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => /\.(ya?ml|json)$/i.test(n))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 export async function applyDirectory(
-  client: pg.ClientBase, dir: string, options: EngineInput & { complete?: boolean; onApplied?: (s: ApplyStep) => void } = {},
+  client: pg.ClientBase,
+  dir: string,
+  options: EngineInput & { complete?: boolean; onApplied?: (s: ApplyStep) => void } = {},
 ): Promise<ApplyResult> {
   const schema = options.schema ?? 'public';
   // Every file is read and checked first: a typo in the fifth file stops the run before the first.
@@ -61,9 +66,7 @@ export async function applyDirectory(
     try {
       const wasActive = active?.name === m.name;
       // A migration a previous run left active and ready only needs its complete.
-      const r = wasActive && active!.phase === 'ready'
-        ? { version: active!.version_schema, resumed: true }
-        : await startMigration(client, m, options);
+      const r = wasActive && active!.phase === 'ready' ? { version: active!.version_schema, resumed: true } : await startMigration(client, m, options);
       if (finish) {
         await completeMigration(client, options);
         note({ name: m.name, file: m.source, action: wasActive ? 'completed' : 'started and completed', version: r.version });
@@ -73,8 +76,13 @@ export async function applyDirectory(
       }
     } catch (err) {
       const reason = err instanceof SundialError ? `${err.code}: ${err.message}` : (err as Error).message;
-      throw ERR_MIGRATE_APPLY_STOPPED(m.source, i + 1, pending.length, applied.map((a) => a.name).join(', ') || 'none', reason +
-        `\nThe files after it were not touched. Fix the cause and re-run \`sundial migrate apply ${dir}\`: it picks up from this file.`);
+      throw ERR_MIGRATE_APPLY_STOPPED(
+        m.source,
+        i + 1,
+        pending.length,
+        applied.map((a) => a.name).join(', ') || 'none',
+        reason + `\nThe files after it were not touched. Fix the cause and re-run \`sundial migrate apply ${dir}\`: it picks up from this file.`,
+      );
     }
   }
   return { applied, skipped };

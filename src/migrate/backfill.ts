@@ -75,8 +75,13 @@ async function estimateRows(client: pg.ClientBase, schema: string, table: string
 }
 
 export async function runBackfill(
-  client: pg.ClientBase, schema: string, migrationId: number, target: BackfillTarget,
-  options: BackfillOptions, locks: LockOptions, onEvent: EventSink,
+  client: pg.ClientBase,
+  schema: string,
+  migrationId: number,
+  target: BackfillTarget,
+  options: BackfillOptions,
+  locks: LockOptions,
+  onEvent: EventSink,
 ): Promise<void> {
   await client.query(`INSERT INTO ${BACKFILL} (migration_id, tbl) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [migrationId, target.table]);
   const p = await client.query(`SELECT last_key, rows_done, batches, done FROM ${BACKFILL} WHERE migration_id = $1 AND tbl = $2`, [migrationId, target.table]);

@@ -94,7 +94,9 @@ export async function readModel(db: Queryable, schema: string): Promise<SchemaMo
     [schema],
   );
   for (const r of plain.rows) {
-    model.tables.get(r.tbl)?.indexes.push({ name: r.idx, unique: r.uniq, method: r.method, columns: r.cols, predicate: r.predicate, expression: r.expr, definition: r.def });
+    model.tables
+      .get(r.tbl)
+      ?.indexes.push({ name: r.idx, unique: r.uniq, method: r.method, columns: r.cols, predicate: r.predicate, expression: r.expr, definition: r.def });
   }
   return model;
 }

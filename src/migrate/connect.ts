@@ -37,7 +37,7 @@ export function checkDatabaseUrl(url: string): void {
   } catch {
     parsed = undefined;
   }
-  if (!parsed || !/^postgres(ql)?:$/.test(parsed.protocol) || !parsed.hostname && !parsed.searchParams.has('host')) {
+  if (!parsed || !/^postgres(ql)?:$/.test(parsed.protocol) || (!parsed.hostname && !parsed.searchParams.has('host'))) {
     throw ERR_MIGRATE_USAGE(`"${redactUrl(url)}" is not a PostgreSQL URL: expected postgres://USER:PASSWORD@HOST:5432/DATABASE`);
   }
 }
@@ -53,7 +53,12 @@ const CONNECT_ERRORS: Record<string, string> = {
 
 export async function openDatabase(o: ConnectOptions): Promise<Connection> {
   // A seed file is read before anything starts, so a wrong path fails fast and clearly.
-  const seed = o.seed === undefined ? undefined : await readFile(o.seed, 'utf8').catch((err: Error) => { throw ERR_MIGRATE_FILE(`${o.seed} (--seed)`, err.message); });
+  const seed =
+    o.seed === undefined
+      ? undefined
+      : await readFile(o.seed, 'utf8').catch((err: Error) => {
+          throw ERR_MIGRATE_FILE(`${o.seed} (--seed)`, err.message);
+        });
   const given = o.url ?? process.env.DATABASE_URL;
   if (!o.embedded && given) checkDatabaseUrl(given);
   const embedded = o.embedded ? await startEmbedded() : undefined;

@@ -23,8 +23,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   if (changed.length) {
     (options.notice ?? ((line) => process.stderr.write(`${line}\n`)))(
       `running as root, the embedded PostgreSQL runs as the postgres user, which must reach its binaries: ` +
-      `gave others traverse permission (o+x, not read) on ${changed.join(', ')}. ` +
-      `To avoid this, run as a normal user or keep the checkout in a folder others can traverse.`);
+        `gave others traverse permission (o+x, not read) on ${changed.join(', ')}. ` +
+        `To avoid this, run as a normal user or keep the checkout in a folder others can traverse.`,
+    );
   }
   // Its data lives in a folder of its own under the temp dir, created here: initdb runs as
   // the postgres user when we are root, so that folder (and only it) is opened to others.

@@ -2,7 +2,15 @@
 // (alone before, one transaction, alone after), records progress in sundial_migrate and
 // turns every failure into an error that says what state the schema is in and what to do.
 import type pg from 'pg';
-import { ERR_MIGRATE_ACTIVE, ERR_MIGRATE_INVALID, ERR_MIGRATE_MISMATCH, ERR_MIGRATE_NONE_ACTIVE, ERR_MIGRATE_NOT_READY, ERR_MIGRATE_STEP_FAILED, SundialError } from '../errors.js';
+import {
+  ERR_MIGRATE_ACTIVE,
+  ERR_MIGRATE_INVALID,
+  ERR_MIGRATE_MISMATCH,
+  ERR_MIGRATE_NONE_ACTIVE,
+  ERR_MIGRATE_NOT_READY,
+  ERR_MIGRATE_STEP_FAILED,
+  SundialError,
+} from '../errors.js';
 import { type BackfillOptions, defaultBackfillOptions, runBackfill } from './backfill.js';
 import { readModel, schemaExists } from './catalog.js';
 import { type EventSink, ignoreEvents } from './events.js';
@@ -87,7 +95,14 @@ async function runAlone(client: pg.ClientBase, phase: string, step: Step, o: Eng
   }
 }
 
-async function runTransaction(client: pg.ClientBase, phase: string, steps: Step[], o: EngineOptions, advice: string, more?: () => Promise<void>): Promise<void> {
+async function runTransaction(
+  client: pg.ClientBase,
+  phase: string,
+  steps: Step[],
+  o: EngineOptions,
+  advice: string,
+  more?: () => Promise<void>,
+): Promise<void> {
   let current: Step | undefined;
   try {
     await transaction(client, `${phase} (${steps.length} statements)`, o.locks, o.onEvent, async () => {
@@ -99,7 +114,7 @@ async function runTransaction(client: pg.ClientBase, phase: string, steps: Step[
       await more?.();
     });
   } catch (err) {
-    throw stepFailed(phase, current ?? { sql: '(bookkeeping)' } as Step, err, advice);
+    throw stepFailed(phase, current ?? ({ sql: '(bookkeeping)' } as Step), err, advice);
   }
 }
 
@@ -144,8 +159,15 @@ export async function startMigration(client: pg.ClientBase, migration: Migration
     const r = await client.query(
       `INSERT INTO ${MIGRATIONS} (schema, name, migration, parent, status, phase, version_schema, old_version_schema, steps)
        VALUES ($1, $2, $3, $4, 'active', 'expanded', $5, $6, $7) RETURNING *`,
-      [o.schema, migration.name, JSON.stringify({ name: migration.name, operations: migration.raw }), parent?.name ?? null,
-        steps.version, oldVersion, JSON.stringify(stored)],
+      [
+        o.schema,
+        migration.name,
+        JSON.stringify({ name: migration.name, operations: migration.raw }),
+        parent?.name ?? null,
+        steps.version,
+        oldVersion,
+        JSON.stringify(stored),
+      ],
     );
     record = r.rows[0];
   });

@@ -27,8 +27,14 @@ export interface Migration {
 }
 
 const fileShape = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'use letters, digits and _ (at most 40): it becomes part of a schema name').optional(),
-  version_schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a schema name: letters, digits and _ (at most 63)').optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,40}$/, 'use letters, digits and _ (at most 40): it becomes part of a schema name')
+    .optional(),
+  version_schema: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a schema name: letters, digits and _ (at most 63)')
+    .optional(),
   operations: z.array(z.record(z.string(), z.unknown())).min(1),
 });
 
@@ -39,7 +45,11 @@ export function parseMigration(source: string, doc: unknown): Migration {
     for (const i of shape.error.issues) issues.push(`${source}: ${formatPath(i.path) || '(file)'}: ${i.message}`);
     throw ERR_MIGRATE_INVALID(issues.join('\n'));
   }
-  const name = shape.data.name ?? basename(source, extname(source)).replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
+  const name =
+    shape.data.name ??
+    basename(source, extname(source))
+      .replace(/[^A-Za-z0-9_]/g, '_')
+      .slice(0, 40);
   const ops: MigrationOp[] = [];
   shape.data.operations.forEach((entry, i) => {
     const keys = Object.keys(entry);

@@ -23,9 +23,7 @@ export function isLockTimeout(err: unknown): boolean {
 }
 
 /** Runs `attempt` until it succeeds, retrying only when a lock was not granted. */
-export async function withLockRetry<T>(
-  what: string, options: LockOptions, onEvent: EventSink, attempt: (n: number) => Promise<T>,
-): Promise<T> {
+export async function withLockRetry<T>(what: string, options: LockOptions, onEvent: EventSink, attempt: (n: number) => Promise<T>): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);
@@ -40,9 +38,7 @@ export async function withLockRetry<T>(
 }
 
 /** One transaction, retried as a whole: a refused lock rolls back everything done so far in it. */
-export async function transaction(
-  client: pg.ClientBase, what: string, options: LockOptions, onEvent: EventSink, body: () => Promise<void>,
-): Promise<void> {
+export async function transaction(client: pg.ClientBase, what: string, options: LockOptions, onEvent: EventSink, body: () => Promise<void>): Promise<void> {
   await withLockRetry(what, options, onEvent, async () => {
     await client.query('BEGIN');
     try {

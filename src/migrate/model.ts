@@ -72,7 +72,9 @@ export function cloneModel(model: SchemaModel): SchemaModel {
   const tables = new Map<string, TableModel>();
   for (const [name, t] of model.tables) {
     tables.set(name, {
-      ...t, columns: t.columns.map((c) => ({ ...c })), primaryKey: [...t.primaryKey],
+      ...t,
+      columns: t.columns.map((c) => ({ ...c })),
+      primaryKey: [...t.primaryKey],
       constraints: new Map([...t.constraints].map(([k, c]) => [k, { ...c, columns: [...c.columns] }])),
       indexes: t.indexes.map((i) => ({ ...i, columns: [...i.columns] })),
     });

@@ -5,15 +5,7 @@ import type { z } from 'zod';
 import type { SchemaModel } from './model.js';
 
 /** PostgreSQL table lock modes, weakest to strongest (see "Explicit Locking" in the docs). */
-export const LOCK_LEVELS = [
-  'none',
-  'ACCESS SHARE',
-  'ROW EXCLUSIVE',
-  'SHARE UPDATE EXCLUSIVE',
-  'SHARE',
-  'SHARE ROW EXCLUSIVE',
-  'ACCESS EXCLUSIVE',
-] as const;
+export const LOCK_LEVELS = ['none', 'ACCESS SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'ACCESS EXCLUSIVE'] as const;
 export type LockLevel = (typeof LOCK_LEVELS)[number];
 
 /** What a statement does to the table's data besides the catalog change. */

@@ -9,7 +9,11 @@ import { oldVersionSchema } from './state.js';
 import { buildSteps } from './steps.js';
 
 export async function planInput(
-  db: pg.ClientBase | undefined, migration: Migration, schema: string, batchSize: number, lockTimeoutMs: number,
+  db: pg.ClientBase | undefined,
+  migration: Migration,
+  schema: string,
+  batchSize: number,
+  lockTimeoutMs: number,
 ): Promise<PlanInput> {
   const before = db ? await readModel(db, schema) : emptyModel(schema, false);
   const { oldVersion } = db ? await oldVersionSchema(db, schema) : { oldVersion: schema };

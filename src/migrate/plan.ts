@@ -68,11 +68,22 @@ function cell(s: string): string {
 function checklist(steps: Step[], phase: string): string[] {
   const out: string[] = [];
   for (const s of steps) {
-    const where = s.stage === 'before' ? ' (alone, before the transaction)' : s.stage === 'after' ? ' (alone, outside any transaction)'
-      : s.stage === 'backfilled' ? ' (alone, once the backfill is done)' : '';
-    out.push(`- [ ] ${phase}${where}: ${s.why}`, '  ```sql', ...s.sql.split('\n').map((l) => `  ${l}`), '  ```',
+    const where =
+      s.stage === 'before'
+        ? ' (alone, before the transaction)'
+        : s.stage === 'after'
+          ? ' (alone, outside any transaction)'
+          : s.stage === 'backfilled'
+            ? ' (alone, once the backfill is done)'
+            : '';
+    out.push(
+      `- [ ] ${phase}${where}: ${s.why}`,
+      '  ```sql',
+      ...s.sql.split('\n').map((l) => `  ${l}`),
+      '  ```',
       `  Lock: **${s.lock}**${s.table ? ` on \`${s.table}\`` : ''}, blocks ${LOCK_BLOCKS[s.lock]}. ` +
-      `Rewrites table: ${s.effect === 'rewrites table' ? 'yes' : 'no'}. Scans table: ${s.effect === 'scans table' ? 'yes' : 'no'}.`);
+        `Rewrites table: ${s.effect === 'rewrites table' ? 'yes' : 'no'}. Scans table: ${s.effect === 'scans table' ? 'yes' : 'no'}.`,
+    );
   }
   return out;
 }
@@ -90,8 +101,9 @@ function backfillSteps(input: PlanInput): Step[] {
     lock: 'ROW EXCLUSIVE',
     table: b.table,
     effect: 'writes rows',
-    why: `backfill of \`${b.table}\` (${rowsText(b.table, input)} rows), starting at ${input.batchSize} rows per transaction, keyed by (${b.keys.map((k) => k.name).join(', ') || 'primary key'}): ` +
-      'computes `up` in the UPDATE and locks only the batch\'s rows; batches are resized to take about 200ms; progress is recorded in the same transaction, so `start` resumes after an interruption',
+    why:
+      `backfill of \`${b.table}\` (${rowsText(b.table, input)} rows), starting at ${input.batchSize} rows per transaction, keyed by (${b.keys.map((k) => k.name).join(', ') || 'primary key'}): ` +
+      "computes `up` in the UPDATE and locks only the batch's rows; batches are resized to take about 200ms; progress is recorded in the same transaction, so `start` resumes after an interruption",
   }));
 }
 
@@ -103,7 +115,9 @@ export function renderPlan(input: PlanInput): string {
   L.push(`- Schema: \`${schema}\``);
   L.push(`- New version: \`SET search_path TO ${steps.version}\``);
   L.push(`- Old version: \`SET search_path TO ${steps.oldVersion}\``);
-  L.push(`- Every DDL statement runs with \`lock_timeout = ${input.lockTimeoutMs}ms\` and is retried with backoff when the lock is not granted (SQLSTATE 55P03).`);
+  L.push(
+    `- Every DDL statement runs with \`lock_timeout = ${input.lockTimeoutMs}ms\` and is retried with backoff when the lock is not granted (SQLSTATE 55P03).`,
+  );
   L.push('');
   L.push('## Overview', '');
   L.push('| # | Operation | Type | Strategy | Estimated impact | Rollback time |', '|---|---|---|---|---|---|');
@@ -114,7 +128,10 @@ export function renderPlan(input: PlanInput): string {
   L.push('## Backfill estimate', '');
   if (steps.backfill.length === 0) L.push('No backfill: no existing row needs new values.');
   else {
-    L.push(`Rows come from \`pg_class.reltuples\`${input.estimates ? '' : ' (unknown: no database was given)'}. Batches of ${input.batchSize}, keyed by primary key, one transaction each.`, '');
+    L.push(
+      `Rows come from \`pg_class.reltuples\`${input.estimates ? '' : ' (unknown: no database was given)'}. Batches of ${input.batchSize}, keyed by primary key, one transaction each.`,
+      '',
+    );
     L.push('| Table | Rows (estimate) | Batches |', '|---|---|---|');
     for (const b of steps.backfill) {
       const n = input.estimates?.get(b.table);
@@ -139,18 +156,28 @@ export function renderPlan(input: PlanInput): string {
   L.push('');
   L.push('## Lock analysis', '');
   L.push('| Phase | Statement | Lock | Table | Rewrites table | Scans table |', '|---|---|---|---|---|---|');
-  const rows: [string, Step[]][] = [['Expand', ordered(steps.start)], ['Migrate', [...backfillSteps(input), ...(steps.start.backfilled ?? [])]], ['Contract', ordered(steps.complete, steps.completeViews)], ['Rollback', ordered(steps.rollback)]];
+  const rows: [string, Step[]][] = [
+    ['Expand', ordered(steps.start)],
+    ['Migrate', [...backfillSteps(input), ...(steps.start.backfilled ?? [])]],
+    ['Contract', ordered(steps.complete, steps.completeViews)],
+    ['Rollback', ordered(steps.rollback)],
+  ];
   for (const [phase, list] of rows) {
     for (const s of list) {
       const stmt = s.sql.split('\n')[0];
-      L.push(`| ${phase} | \`${cell(stmt.length > 90 ? stmt.slice(0, 89) + '…' : stmt)}\` | ${s.lock} | ${s.table ? `\`${s.table}\`` : '-'} | ${s.effect === 'rewrites table' ? 'yes' : 'no'} | ${s.effect === 'scans table' ? 'yes' : 'no'} |`);
+      L.push(
+        `| ${phase} | \`${cell(stmt.length > 90 ? stmt.slice(0, 89) + '…' : stmt)}\` | ${s.lock} | ${s.table ? `\`${s.table}\`` : '-'} | ${s.effect === 'rewrites table' ? 'yes' : 'no'} | ${s.effect === 'scans table' ? 'yes' : 'no'} |`,
+      );
     }
   }
   L.push('');
   L.push('## Rollback plan', '');
-  L.push('At any time before `complete`, run `sundial migrate rollback`. Old clients never notice: their shape was not changed. ' +
-    'Rows written through the new version were also written into the old shape by the dual-write trigger, so no data is lost; ' +
-    'values that exist only in the new shape (new columns, new tables) are dropped with it.', '');
+  L.push(
+    'At any time before `complete`, run `sundial migrate rollback`. Old clients never notice: their shape was not changed. ' +
+      'Rows written through the new version were also written into the old shape by the dual-write trigger, so no data is lost; ' +
+      'values that exist only in the new shape (new columns, new tables) are dropped with it.',
+    '',
+  );
   L.push(...checklist(ordered(steps.rollback), 'Rollback'));
   if (steps.rollback.main.length + steps.rollback.before.length + steps.rollback.after.length === 0) L.push('- Nothing to undo.');
   L.push('', 'After `complete`, the old shape is gone: going back needs a new migration.');

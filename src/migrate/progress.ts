@@ -38,7 +38,11 @@ export function createReporter(out: { write(s: string): unknown }, options: Repo
         line(`dropped INVALID index ${e.index} left by an interrupted build`);
         break;
       case 'backfill-start':
-        line(e.resumedFrom ? `backfill ${e.table}: resuming after key ${JSON.stringify(e.resumedFrom)} (${e.rowsDone} rows already done)` : `backfill ${e.table}: about ${e.total} rows`);
+        line(
+          e.resumedFrom
+            ? `backfill ${e.table}: resuming after key ${JSON.stringify(e.resumedFrom)} (${e.rowsDone} rows already done)`
+            : `backfill ${e.table}: about ${e.total} rows`,
+        );
         break;
       case 'backfill-batch':
         if (options.tty) {

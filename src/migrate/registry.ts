@@ -18,7 +18,21 @@ import set_replica_identity from './operations/set_replica_identity.js';
 import sql from './operations/raw_sql.js';
 
 export const operations: ReadonlyMap<string, Operation> = new Map(
-  [create_table, drop_table, rename_table, add_column, drop_column, rename_column, alter_column, create_index, drop_index, create_constraint,
-    drop_constraint, drop_multicolumn_constraint, rename_constraint, set_replica_identity, sql]
-    .map((op) => [op.name, op as Operation]),
+  [
+    create_table,
+    drop_table,
+    rename_table,
+    add_column,
+    drop_column,
+    rename_column,
+    alter_column,
+    create_index,
+    drop_index,
+    create_constraint,
+    drop_constraint,
+    drop_multicolumn_constraint,
+    rename_constraint,
+    set_replica_identity,
+    sql,
+  ].map((op) => [op.name, op as Operation]),
 );

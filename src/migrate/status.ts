@@ -26,18 +26,24 @@ export async function migrationStatus(db: pg.ClientBase, schema: string): Promis
   const latest = active ?? [...all].reverse().find((m) => m.status === 'complete');
   return {
     schema,
-    active: active ? {
-      name: active.name,
-      phase: active.phase,
-      versionSchema: active.version_schema,
-      oldVersionSchema: active.old_version_schema,
-      startedAt: iso(active.started_at)!,
-      backfill: await backfillProgress(db, active.id),
-    } : null,
+    active: active
+      ? {
+          name: active.name,
+          phase: active.phase,
+          versionSchema: active.version_schema,
+          oldVersionSchema: active.old_version_schema,
+          startedAt: iso(active.started_at)!,
+          backfill: await backfillProgress(db, active.id),
+        }
+      : null,
     latestVersion: latest?.version_schema ?? null,
     history: all.map((m) => ({
-      name: m.name, status: m.status, parent: m.parent,
-      startedAt: iso(m.started_at)!, completedAt: iso(m.completed_at), rolledBackAt: iso(m.rolled_back_at),
+      name: m.name,
+      status: m.status,
+      parent: m.parent,
+      startedAt: iso(m.started_at)!,
+      completedAt: iso(m.completed_at),
+      rolledBackAt: iso(m.rolled_back_at),
     })),
   };
 }

@@ -20,9 +20,7 @@ export function functionName(schema: string, table: string, migration: string): 
 
 function declarations(schema: string, t: TableModel | undefined, row: 'NEW' | 'OLD'): string {
   if (!t) return '';
-  return t.columns
-    .map((c) => `      ${ident(c.name)} ${qualified(schema, t.physical)}.${ident(c.physical)}%TYPE := ${row}.${ident(c.physical)};`)
-    .join('\n');
+  return t.columns.map((c) => `      ${ident(c.name)} ${qualified(schema, t.physical)}.${ident(c.physical)}%TYPE := ${row}.${ident(c.physical)};`).join('\n');
 }
 
 /**
@@ -63,9 +61,7 @@ export function groupByTable(writes: DualWrite[]): Map<string, DualWrite[]> {
   return byTable;
 }
 
-export function dualWriteSteps(
-  schema: string, version: string, migration: string, writes: DualWrite[], before: SchemaModel, after: SchemaModel,
-): Step[] {
+export function dualWriteSteps(schema: string, version: string, migration: string, writes: DualWrite[], before: SchemaModel, after: SchemaModel): Step[] {
   const steps: Step[] = [];
   for (const [table, group] of groupByTable(writes)) {
     const oldTable = before.tables.get(table);
@@ -77,9 +73,19 @@ export function dualWriteSteps(
       // The backfill computes `up` in its own UPDATE: the trigger would only compute it again.
       `  IF current_setting('${BACKFILL_SETTING}', true) = 'on' THEN RETURN NEW; END IF;`,
       `  IF btrim(split_part(current_setting('search_path'), ',', 1), ' "') = ${literal(version)} THEN`,
-      branch(schema, physical, newTable, group.filter((w) => w.direction === 'down')),
+      branch(
+        schema,
+        physical,
+        newTable,
+        group.filter((w) => w.direction === 'down'),
+      ),
       '  ELSE',
-      branch(schema, physical, oldTable, group.filter((w) => w.direction === 'up')),
+      branch(
+        schema,
+        physical,
+        oldTable,
+        group.filter((w) => w.direction === 'up'),
+      ),
       '  END IF;',
       '  RETURN NEW;',
       'END',
@@ -87,11 +93,16 @@ export function dualWriteSteps(
     steps.push(
       {
         sql: `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $sundial$\n${body}\n$sundial$`,
-        lock: 'none', effect: 'catalog only', why: 'carries writes of either version into both shapes',
+        lock: 'none',
+        effect: 'catalog only',
+        why: 'carries writes of either version into both shapes',
       },
       {
         sql: `CREATE TRIGGER ${ident(triggerName(migration))} BEFORE INSERT OR UPDATE ON ${qualified(schema, physical)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
-        lock: 'SHARE ROW EXCLUSIVE', table: physical, effect: 'catalog only', why: 'blocks writes only for the instant of the catalog change',
+        lock: 'SHARE ROW EXCLUSIVE',
+        table: physical,
+        effect: 'catalog only',
+        why: 'blocks writes only for the instant of the catalog change',
       },
     );
   }
@@ -102,11 +113,16 @@ export function dropDualWriteSteps(schema: string, migration: string, physicalTa
   return physicalTables.flatMap((physical) => [
     {
       sql: `DROP TRIGGER IF EXISTS ${ident(triggerName(migration))} ON ${qualified(schema, physical)}`,
-      lock: 'ACCESS EXCLUSIVE' as const, table: physical, effect: 'catalog only' as const, why: 'instant',
+      lock: 'ACCESS EXCLUSIVE' as const,
+      table: physical,
+      effect: 'catalog only' as const,
+      why: 'instant',
     },
     {
       sql: `DROP FUNCTION IF EXISTS ${qualified(STATE_SCHEMA, functionName(schema, physical, migration))}()`,
-      lock: 'none' as const, effect: 'catalog only' as const, why: 'instant',
+      lock: 'none' as const,
+      effect: 'catalog only' as const,
+      why: 'instant',
     },
   ]);
 }

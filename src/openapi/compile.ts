@@ -55,7 +55,14 @@ interface Lookup {
 
 const ref = (s: OperationSpec): OperationRef => ({ method: s.method, path: s.path, operationId: s.operationId, name: operationName(s) });
 
-export function compileOpenApi(file: string, hash: string, specs: OperationSpec[], version: VersionDates, loadedAt: number, problems: ConfigProblem[]): CompiledOpenApi {
+export function compileOpenApi(
+  file: string,
+  hash: string,
+  specs: OperationSpec[],
+  version: VersionDates,
+  loadedAt: number,
+  problems: ConfigProblem[],
+): CompiledOpenApi {
   const matcher = new OperationMatcher<CompiledOperation | null>();
   const deprecated: CompiledOperation[] = [];
   const lookup: Lookup = { byId: new Map(), byName: new Map() };
@@ -83,7 +90,11 @@ function compileOperation(spec: OperationSpec, version: VersionDates, loadedAt: 
   const ownDeprecatedAt = instant('x-deprecated-at', spec.deprecatedAt);
   const sunsetAt = instant('x-sunset', spec.sunset);
   if (!spec.deprecated) {
-    for (const [field, value] of [['x-deprecated-at', spec.deprecatedAt], ['x-sunset', spec.sunset], ['x-successor', spec.successor]] as const) {
+    for (const [field, value] of [
+      ['x-deprecated-at', spec.deprecatedAt],
+      ['x-sunset', spec.sunset],
+      ['x-successor', spec.successor],
+    ] as const) {
       if (value !== undefined) problem(field, `${field} is set on an operation that is not deprecated; add deprecated: true`);
     }
     return undefined;
@@ -128,15 +139,30 @@ function resolveSuccessor(spec: OperationSpec, lookup: Lookup, problem: Problem)
 }
 
 /** An operation's lifecycle may be earlier than its version's, never later (and RFC 9745's order). */
-function checkAgainstVersion(version: VersionDates, ownDeprecatedAt: number | undefined, sunsetAt: number | undefined, deprecatedAt: number, problem: Problem): void {
+function checkAgainstVersion(
+  version: VersionDates,
+  ownDeprecatedAt: number | undefined,
+  sunsetAt: number | undefined,
+  deprecatedAt: number,
+  problem: Problem,
+): void {
   if (ownDeprecatedAt !== undefined && version.deprecatedAt !== undefined && ownDeprecatedAt > version.deprecatedAt) {
-    problem('x-deprecated-at', `the operation is deprecated at ${iso(ownDeprecatedAt)}, after its version ${version.id} (${iso(version.deprecatedAt)}); an operation's lifecycle may be earlier than its version's, never later`);
+    problem(
+      'x-deprecated-at',
+      `the operation is deprecated at ${iso(ownDeprecatedAt)}, after its version ${version.id} (${iso(version.deprecatedAt)}); an operation's lifecycle may be earlier than its version's, never later`,
+    );
   }
   if (sunsetAt !== undefined && version.sunsetAt !== undefined && sunsetAt > version.sunsetAt) {
-    problem('x-sunset', `the operation's sunset ${iso(sunsetAt)} is after its version ${version.id}'s (${iso(version.sunsetAt)}); an operation's lifecycle may be earlier than its version's, never later`);
+    problem(
+      'x-sunset',
+      `the operation's sunset ${iso(sunsetAt)} is after its version ${version.id}'s (${iso(version.sunsetAt)}); an operation's lifecycle may be earlier than its version's, never later`,
+    );
   }
   if (sunsetAt !== undefined && sunsetAt < deprecatedAt) {
-    problem('x-sunset', `the sunset ${iso(sunsetAt)} is before the deprecation date ${iso(deprecatedAt)}; RFC 9745 requires sunset not to be earlier than deprecation`);
+    problem(
+      'x-sunset',
+      `the sunset ${iso(sunsetAt)} is before the deprecation date ${iso(deprecatedAt)}; RFC 9745 requires sunset not to be earlier than deprecation`,
+    );
   }
 }
 

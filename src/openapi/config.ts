@@ -24,8 +24,15 @@ export interface OpenApiReference {
  * `loadedAt` is the load's instant from the injected clock: a deprecated operation with no
  * date of its own, in a version with none, is deprecated from then.
  */
-export function attachOpenApi(dir: string, refs: OpenApiReference[], versions: Map<string, CompiledVersion>, problems: ConfigProblem[], loadedAt: number): string[] {
-  const wanted = refs.map((r) => ({ ...r, abs: resolve(dir, r.openapi), version: [...versions.values()].find((v) => v.file === r.versionFile) }))
+export function attachOpenApi(
+  dir: string,
+  refs: OpenApiReference[],
+  versions: Map<string, CompiledVersion>,
+  problems: ConfigProblem[],
+  loadedAt: number,
+): string[] {
+  const wanted = refs
+    .map((r) => ({ ...r, abs: resolve(dir, r.openapi), version: [...versions.values()].find((v) => v.file === r.versionFile) }))
     .filter((r): r is typeof r & { version: CompiledVersion } => r.version !== undefined);
   if (wanted.length === 0) return [];
   let loads;
@@ -69,7 +76,9 @@ export function versionDocument(dir: string, name: string): VersionDocument | { 
   const folder = join(dir, 'versions');
   let files: string[];
   try {
-    files = readdirSync(folder).filter((f) => /\.ya?ml$/i.test(f)).sort();
+    files = readdirSync(folder)
+      .filter((f) => /\.ya?ml$/i.test(f))
+      .sort();
   } catch {
     return { error: `no versions/ folder in ${dir}` };
   }

@@ -40,7 +40,8 @@ export function readLevels(file: string): LevelOverrides {
   const out: LevelOverrides = new Map();
   for (const [id, level] of Object.entries(data as Record<string, unknown>)) {
     if (!RULE_BY_ID.has(id)) throw new DiffConfigError(`${file}: ${id}: no such rule (see sundial openapi rules)`);
-    if (typeof level !== 'string' || !LEVELS.includes(level)) throw new DiffConfigError(`${file}: ${id}: "${String(level)}" is not breaking, warning, info or none`);
+    if (typeof level !== 'string' || !LEVELS.includes(level))
+      throw new DiffConfigError(`${file}: ${id}: "${String(level)}" is not breaking, warning, info or none`);
     out.set(id, level as Level | 'none');
   }
   return out;
@@ -54,9 +55,11 @@ export function readIgnore(file: string): IgnoreEntry[] {
     const at = `${file}: [${i}]`;
     if (!e || typeof e !== 'object') throw new DiffConfigError(`${at}: expected { rule, operation or path, reason }`);
     const { rule, operation, path, reason } = e as Record<string, unknown>;
-    if (typeof rule !== 'string' || !RULE_BY_ID.has(rule)) throw new DiffConfigError(`${at}.rule: ${JSON.stringify(rule)} is not a rule id (see sundial openapi rules)`);
+    if (typeof rule !== 'string' || !RULE_BY_ID.has(rule))
+      throw new DiffConfigError(`${at}.rule: ${JSON.stringify(rule)} is not a rule id (see sundial openapi rules)`);
     if (operation === undefined && path === undefined) throw new DiffConfigError(`${at}: name the operation ("GET /orders/{id}") or the path it applies to`);
-    if (operation !== undefined && (typeof operation !== 'string' || !/^[A-Za-z]+\s+\S+$/.test(operation))) throw new DiffConfigError(`${at}.operation: expected "METHOD /path", such as "GET /orders/{id}"`);
+    if (operation !== undefined && (typeof operation !== 'string' || !/^[A-Za-z]+\s+\S+$/.test(operation)))
+      throw new DiffConfigError(`${at}.operation: expected "METHOD /path", such as "GET /orders/{id}"`);
     if (path !== undefined && typeof path !== 'string') throw new DiffConfigError(`${at}.path: expected a path such as /orders/{id}`);
     if (typeof reason !== 'string' || reason.trim() === '') throw new DiffConfigError(`${at}.reason: say why the change is accepted`);
     return { rule, operation: operation as string | undefined, path: path as string | undefined, reason };
@@ -64,9 +67,12 @@ export function readIgnore(file: string): IgnoreEntry[] {
 }
 
 function ignoredBy(c: Change, entries: IgnoreEntry[]): IgnoreEntry | undefined {
-  return entries.find((e) => e.rule === c.kind
-    && (e.operation === undefined || (c.method !== undefined && e.operation.replace(/\s+/, ' ').toUpperCase() === `${c.method} ${c.path}`.toUpperCase()))
-    && (e.path === undefined || e.path === c.path));
+  return entries.find(
+    (e) =>
+      e.rule === c.kind &&
+      (e.operation === undefined || (c.method !== undefined && e.operation.replace(/\s+/, ' ').toUpperCase() === `${c.method} ${c.path}`.toUpperCase())) &&
+      (e.path === undefined || e.path === c.path),
+  );
 }
 
 export interface Configured {

@@ -33,11 +33,27 @@ export function formatDiff(changes: Change[], format: DiffFormat, ctx: ReportCon
   const ignored = ctx.ignored ?? [];
   switch (format) {
     case 'json':
-      return JSON.stringify({ old: labels.old, new: labels.new, summary: summarize(changes), breaking: changes.some((c) => c.class === 'breaking'),
-        changes: changes.map((c) => (ctx.lineOf ? { ...c, line: ctx.lineOf(c.pointer) } : c)), ignored, readerWarnings: ctx.warnings ?? [] }, null, 2) + '\n';
-    case 'markdown': return markdown(changes, ctx);
-    case 'github': return github(changes, ctx);
-    case 'junit': return junit(changes, ctx);
+      return (
+        JSON.stringify(
+          {
+            old: labels.old,
+            new: labels.new,
+            summary: summarize(changes),
+            breaking: changes.some((c) => c.class === 'breaking'),
+            changes: changes.map((c) => (ctx.lineOf ? { ...c, line: ctx.lineOf(c.pointer) } : c)),
+            ignored,
+            readerWarnings: ctx.warnings ?? [],
+          },
+          null,
+          2,
+        ) + '\n'
+      );
+    case 'markdown':
+      return markdown(changes, ctx);
+    case 'github':
+      return github(changes, ctx);
+    case 'junit':
+      return junit(changes, ctx);
     default: {
       const lines = [`${labels.old} -> ${labels.new}: ${headline(changes, ignored.length)}`];
       for (const cls of CLASSES) {
@@ -62,8 +78,13 @@ function markdown(changes: Change[], ctx: ReportContext): string {
   for (const cls of CLASSES) {
     const list = changes.filter((c) => c.class === cls);
     if (!list.length) continue;
-    lines.push('', `#### ${cls === 'breaking' ? '🔴 Breaking' : cls === 'warning' ? '🟡 Warnings' : '🔵 Info'} (${list.length})`, '',
-      '| operation | rule | where | change |', '|---|---|---|---|');
+    lines.push(
+      '',
+      `#### ${cls === 'breaking' ? '🔴 Breaking' : cls === 'warning' ? '🟡 Warnings' : '🔵 Info'} (${list.length})`,
+      '',
+      '| operation | rule | where | change |',
+      '|---|---|---|---|',
+    );
     for (const c of list) lines.push(`| \`${cell(where(c))}\` | \`${c.kind}\` | \`${cell(c.pointer)}\` | ${cell(c.message)}. ${cell(c.advice)} |`);
   }
   return lines.join('\n') + '\n';
@@ -75,31 +96,52 @@ const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2
 const COMMAND: Record<ChangeClass, string> = { breaking: 'error', warning: 'warning', info: 'notice' };
 
 function github(changes: Change[], ctx: ReportContext): string {
-  return changes.map((c) => {
-    const props = [ctx.newFile ? `file=${escProp(ctx.newFile)}` : undefined, ctx.lineOf ? `line=${ctx.lineOf(c.pointer)}` : undefined,
-      `title=${escProp(`${c.kind} (${where(c)})`)}`].filter(Boolean).join(',');
-    return `::${COMMAND[c.class]} ${props}::${escData(`${c.message}. ${c.advice}`)}\n`;
-  }).join('');
+  return changes
+    .map((c) => {
+      const props = [
+        ctx.newFile ? `file=${escProp(ctx.newFile)}` : undefined,
+        ctx.lineOf ? `line=${ctx.lineOf(c.pointer)}` : undefined,
+        `title=${escProp(`${c.kind} (${where(c)})`)}`,
+      ]
+        .filter(Boolean)
+        .join(',');
+      return `::${COMMAND[c.class]} ${props}::${escData(`${c.message}. ${c.advice}`)}\n`;
+    })
+    .join('');
 }
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
-  // Characters XML 1.0 cannot carry at all.
-  // eslint-disable-next-line no-control-regex -- these are exactly the characters to remove
-  .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+const xml = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    // Characters XML 1.0 cannot carry at all.
+    // eslint-disable-next-line no-control-regex -- these are exactly the characters to remove
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 
 function junit(changes: Change[], ctx: ReportContext): string {
   const failures = changes.filter((c) => c.class === 'breaking').length;
   const name = `${ctx.labels.old} -> ${ctx.labels.new}`;
   const cases = changes.map((c) => {
     const at = `${c.pointer}${ctx.lineOf ? ` (${ctx.newFile ?? ctx.labels.new}:${ctx.lineOf(c.pointer)})` : ''}`;
-    const body = c.class === 'breaking'
-      ? `<failure type="${c.kind}" message="${xml(c.message)}">${xml(`${c.message}. ${c.advice}\nat ${at}`)}</failure>`
-      : `<system-out>${xml(`${c.class}: ${c.message}\nat ${at}`)}</system-out>`;
+    const body =
+      c.class === 'breaking'
+        ? `<failure type="${c.kind}" message="${xml(c.message)}">${xml(`${c.message}. ${c.advice}\nat ${at}`)}</failure>`
+        : `<system-out>${xml(`${c.class}: ${c.message}\nat ${at}`)}</system-out>`;
     return `    <testcase classname="${xml(where(c))}" name="${xml(`${c.kind} ${c.pointer}`)}">${body}</testcase>`;
   });
   if (!cases.length) cases.push(`    <testcase classname="openapi" name="${xml('no changes')}"/>`);
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="sundial openapi diff" tests="${Math.max(1, changes.length)}" failures="${failures}">`,
-    `  <testsuite name="${xml(name)}" tests="${Math.max(1, changes.length)}" failures="${failures}" errors="0">`, ...cases, '  </testsuite>', '</testsuites>', ''].join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="sundial openapi diff" tests="${Math.max(1, changes.length)}" failures="${failures}">`,
+    `  <testsuite name="${xml(name)}" tests="${Math.max(1, changes.length)}" failures="${failures}" errors="0">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
 }
 
 /** A changelog for people: one section per operation, breaking changes first. */
@@ -112,7 +154,8 @@ export function formatChangelog(changes: Change[], labels: { old: string; new: s
   const keys = [...groups.keys()].sort((a, b) => Math.min(...groups.get(a)!.map(rank)) - Math.min(...groups.get(b)!.map(rank)) || a.localeCompare(b));
   for (const k of keys) {
     lines.push(`## ${k}`, '');
-    for (const c of groups.get(k)!.sort((a, b) => rank(a) - rank(b))) lines.push(`- ${c.class === 'breaking' ? '**Breaking:** ' : c.class === 'warning' ? '**Warning:** ' : ''}${c.message}.`);
+    for (const c of groups.get(k)!.sort((a, b) => rank(a) - rank(b)))
+      lines.push(`- ${c.class === 'breaking' ? '**Breaking:** ' : c.class === 'warning' ? '**Warning:** ' : ''}${c.message}.`);
     lines.push('');
   }
   return lines.join('\n');
@@ -122,7 +165,13 @@ export function formatChangelog(changes: Change[], labels: { old: string; new: s
 export function formatRules(format: 'text' | 'markdown' | 'json'): string {
   if (format === 'json') return JSON.stringify(RULES, null, 2) + '\n';
   if (format === 'markdown') {
-    return ['| id | level | description | advice |', '|---|---|---|---|', ...RULES.map((r) => `| \`${r.id}\` | ${r.level} | ${cell(r.description)} | ${cell(r.advice)} |`)].join('\n') + '\n';
+    return (
+      [
+        '| id | level | description | advice |',
+        '|---|---|---|---|',
+        ...RULES.map((r) => `| \`${r.id}\` | ${r.level} | ${cell(r.description)} | ${cell(r.advice)} |`),
+      ].join('\n') + '\n'
+    );
   }
   const w = Math.max(...RULES.map((r) => r.id.length));
   return RULES.map((r) => `${r.id.padEnd(w)}  ${r.level.padEnd(8)}  ${r.description}`).join('\n') + '\n';

@@ -75,14 +75,16 @@ export function sunsetChanges(before: Lifecycle, after: Lifecycle, stability: St
   if (!after.deprecated) return [];
   const out: SunsetChange[] = [];
   if (after.sunset.kind === 'unreadable') {
-    if (before.sunset.kind !== 'unreadable' || String(before.sunset.raw) !== String(after.sunset.raw)) out.push({ id: 'sunset-unreadable', raw: after.sunset.raw });
-  }
-  else if (before.deprecated && before.sunset.kind === 'date') {
+    if (before.sunset.kind !== 'unreadable' || String(before.sunset.raw) !== String(after.sunset.raw))
+      out.push({ id: 'sunset-unreadable', raw: after.sunset.raw });
+  } else if (before.deprecated && before.sunset.kind === 'date') {
     if (after.sunset.kind === 'none') out.push({ id: 'sunset-deleted', old: before.sunset.at });
     else if (after.sunset.at < before.sunset.at) out.push({ id: 'sunset-moved-earlier', old: before.sunset.at, new: after.sunset.at });
   }
-  const changed = !before.deprecated || before.sunset.kind !== after.sunset.kind
-    || (before.sunset.kind === 'date' && after.sunset.kind === 'date' && before.sunset.at !== after.sunset.at);
+  const changed =
+    !before.deprecated ||
+    before.sunset.kind !== after.sunset.kind ||
+    (before.sunset.kind === 'date' && after.sunset.kind === 'date' && before.sunset.at !== after.sunset.at);
   const days = noticeDays(stability, opts);
   if (changed && days > 0 && after.sunset.kind !== 'unreadable') {
     const at = after.sunset.kind === 'date' ? after.sunset.at : undefined;

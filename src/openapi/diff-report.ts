@@ -57,8 +57,12 @@ export function stable(v: unknown): string {
     if (x === null || typeof x !== 'object') return JSON.stringify(x) ?? 'undefined';
     if (stack.has(x)) return '"<cycle>"';
     stack.add(x);
-    const out = Array.isArray(x) ? `[${x.map(walk).join(',')}]`
-      : `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${walk((x as Record<string, unknown>)[k])}`).join(',')}}`;
+    const out = Array.isArray(x)
+      ? `[${x.map(walk).join(',')}]`
+      : `{${Object.keys(x)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${walk((x as Record<string, unknown>)[k])}`)
+          .join(',')}}`;
     stack.delete(x);
     return out;
   };

@@ -21,7 +21,11 @@ export class SchemaDiff {
   /** Schema pairs already compared under the current root, so that recursive schemas end. */
   private seen = new WeakMap<object, WeakSet<object>>();
 
-  constructor(private readonly report: Report, private readonly opts: LifecycleOptions, private readonly stability: () => Stability | undefined) {}
+  constructor(
+    private readonly report: Report,
+    private readonly opts: LifecycleOptions,
+    private readonly stability: () => Stability | undefined,
+  ) {}
 
   root(dir: Dir, loc: Loc, at: Segments, a: unknown, b: unknown, field: string): void {
     this.seen = new WeakMap();
@@ -53,7 +57,13 @@ export class SchemaDiff {
     if (isObj(o.s.items) && isObj(n.s.items)) this.compare(dir, loc, [...at, 'items'], o.s.items, n.s.items, `${field}[]`);
     this.prefixItems(dir, loc, at, o.s, n.s, field);
     for (const k of ['oneOf', 'anyOf'] as const) this.alternatives(dir, loc, at, k, o.s[k], n.s[k], field);
-    if (o.allOfParts !== n.allOfParts) this.report.add('all-of-changed', loc, [...at, 'allOf'], `${name} has ${n.allOfParts} allOf parts instead of ${o.allOfParts}; the merged schemas were compared`);
+    if (o.allOfParts !== n.allOfParts)
+      this.report.add(
+        'all-of-changed',
+        loc,
+        [...at, 'allOf'],
+        `${name} has ${n.allOfParts} allOf parts instead of ${o.allOfParts}; the merged schemas were compared`,
+      );
     this.discriminator(dir, loc, at, o.s.discriminator, n.s.discriminator, name);
   }
 
@@ -64,9 +74,15 @@ export class SchemaDiff {
     const to = [...n.types].join(' | ');
     if (dir === 'request') {
       if (subset(o.types, n.types)) this.add(dir, 'type-widened', loc, [...at, 'type'], `${name} in requests accepts ${to}, where it accepted ${from}`);
-      else { this.add(dir, 'type-changed', loc, [...at, 'type'], `The type of ${name} in requests changed from ${from} to ${to}`); return false; }
+      else {
+        this.add(dir, 'type-changed', loc, [...at, 'type'], `The type of ${name} in requests changed from ${from} to ${to}`);
+        return false;
+      }
     } else if (subset(n.types, o.types)) this.add(dir, 'type-narrowed', loc, [...at, 'type'], `${name} in responses is ${to}, where it was ${from}`);
-    else { this.add(dir, 'type-changed', loc, [...at, 'type'], `The type of ${name} in responses changed from ${from} to ${to}`); return false; }
+    else {
+      this.add(dir, 'type-changed', loc, [...at, 'type'], `The type of ${name} in responses changed from ${from} to ${to}`);
+      return false;
+    }
     return true;
   }
 
@@ -107,17 +123,23 @@ export class SchemaDiff {
     const px = [...at, 'x-extensible-enum'];
     const gone = ox.filter((v) => !nx.some((w) => stable(w) === stable(v)));
     const come = nx.filter((v) => !ox.some((w) => stable(w) === stable(v)));
-    if (dir === 'request' && gone.length) this.report.add('request-extensible-enum-value-removed', loc, px, `${name} (x-extensible-enum) no longer lists ${gone.map(show).join(', ')} in requests`);
-    if (dir === 'response' && come.length) this.report.add('response-extensible-enum-value-added', loc, px, `${name} (x-extensible-enum) may now be ${come.map(show).join(', ')} in responses`);
-    if ((dir === 'request' && come.length) || (dir === 'response' && gone.length)) this.report.add('extensible-enum-value-added', loc, px, `${name} (x-extensible-enum) changed its known values compatibly`);
+    if (dir === 'request' && gone.length)
+      this.report.add('request-extensible-enum-value-removed', loc, px, `${name} (x-extensible-enum) no longer lists ${gone.map(show).join(', ')} in requests`);
+    if (dir === 'response' && come.length)
+      this.report.add('response-extensible-enum-value-added', loc, px, `${name} (x-extensible-enum) may now be ${come.map(show).join(', ')} in responses`);
+    if ((dir === 'request' && come.length) || (dir === 'response' && gone.length))
+      this.report.add('extensible-enum-value-added', loc, px, `${name} (x-extensible-enum) changed its known values compatibly`);
   }
 
   private constAndDefault(dir: Dir, loc: Loc, at: Segments, a: Obj, b: Obj, name: string): void {
     if ('const' in a || 'const' in b) {
       const p = [...at, 'const'];
-      if (!('const' in b)) this.add(dir, dir === 'request' ? 'const-removed' : 'const-changed', loc, p, `${name} in ${dir}s is no longer fixed to ${show(a.const)}`);
-      else if (!('const' in a)) this.add(dir, dir === 'request' ? 'const-changed' : 'const-added', loc, p, `${name} in ${dir}s is now fixed to ${show(b.const)}`);
-      else if (stable(a.const) !== stable(b.const)) this.add(dir, 'const-changed', loc, p, `${name} in ${dir}s is fixed to ${show(b.const)}, where it was ${show(a.const)}`);
+      if (!('const' in b))
+        this.add(dir, dir === 'request' ? 'const-removed' : 'const-changed', loc, p, `${name} in ${dir}s is no longer fixed to ${show(a.const)}`);
+      else if (!('const' in a))
+        this.add(dir, dir === 'request' ? 'const-changed' : 'const-added', loc, p, `${name} in ${dir}s is now fixed to ${show(b.const)}`);
+      else if (stable(a.const) !== stable(b.const))
+        this.add(dir, 'const-changed', loc, p, `${name} in ${dir}s is fixed to ${show(b.const)}, where it was ${show(a.const)}`);
     }
     if ('default' in a || 'default' in b) {
       const p = [...at, 'default'];
@@ -125,7 +147,8 @@ export class SchemaDiff {
         if (stable(a.default) !== stable(b.default)) this.add(dir, 'default-changed', loc, p, `The default of ${name} in responses changed`);
       } else if (!('default' in b)) this.add(dir, 'default-removed', loc, p, `${name} no longer defaults to ${show(a.default)} when a request leaves it out`);
       else if (!('default' in a)) this.add(dir, 'default-added', loc, p, `${name} now defaults to ${show(b.default)}`);
-      else if (stable(a.default) !== stable(b.default)) this.add(dir, 'default-changed', loc, p, `The default of ${name} changed from ${show(a.default)} to ${show(b.default)}`);
+      else if (stable(a.default) !== stable(b.default))
+        this.add(dir, 'default-changed', loc, p, `The default of ${name} changed from ${show(a.default)} to ${show(b.default)}`);
     }
   }
 
@@ -166,7 +189,13 @@ export class SchemaDiff {
     }
     const was = x === undefined ? 'none' : show(x);
     const now = y === undefined ? 'none' : show(y);
-    this.add(dir, `${spec.name}-${tightened ? 'tightened' : 'loosened'}`, loc, [...at, k], `The ${spec.what} of ${name} in ${dir}s changed from ${was} to ${now}`);
+    this.add(
+      dir,
+      `${spec.name}-${tightened ? 'tightened' : 'loosened'}`,
+      loc,
+      [...at, k],
+      `The ${spec.what} of ${name} in ${dir}s changed from ${was} to ${now}`,
+    );
   }
 
   private assertion(dir: Dir, loc: Loc, at: Segments, k: AssertionKeyword, a: Obj, b: Obj, name: string): void {
@@ -196,55 +225,122 @@ export class SchemaDiff {
 
     for (const [p, s] of Object.entries(op)) {
       if (!visible(s)) {
-        if (p in np && visible(np[p]) && dir === 'request') this.report.add('property-access-relaxed', loc, [...at, 'properties', p], `Request property ${code(child(p))} is no longer readOnly`);
+        if (p in np && visible(np[p]) && dir === 'request')
+          this.report.add('property-access-relaxed', loc, [...at, 'properties', p], `Request property ${code(child(p))} is no longer readOnly`);
         continue;
       }
       const pointer = [...at, 'properties', p];
       if (!(p in np)) {
-        this.removedProperty(dir, loc, pointer, s, p, child, oreq.has(p), b.additionalProperties === false, added.filter((x) => sameType(np[x], s)));
+        this.removedProperty(
+          dir,
+          loc,
+          pointer,
+          s,
+          p,
+          child,
+          oreq.has(p),
+          b.additionalProperties === false,
+          added.filter((x) => sameType(np[x], s)),
+        );
         continue;
       }
       const t = np[p];
       if (!visible(t)) {
-        if (dir === 'request') this.report.add('request-property-became-read-only', loc, [...pointer, 'readOnly'], `Request property ${code(child(p))} is now readOnly`);
-        else this.report.add('response-property-became-write-only', loc, [...pointer, 'writeOnly'], `Response property ${code(child(p))} is now writeOnly, so responses leave it out`);
+        if (dir === 'request')
+          this.report.add('request-property-became-read-only', loc, [...pointer, 'readOnly'], `Request property ${code(child(p))} is now readOnly`);
+        else
+          this.report.add(
+            'response-property-became-write-only',
+            loc,
+            [...pointer, 'writeOnly'],
+            `Response property ${code(child(p))} is now writeOnly, so responses leave it out`,
+          );
         continue;
       }
       if (oreq.has(p) !== nreq.has(p)) {
         const nowRequired = nreq.has(p);
-        this.add(dir, `property-became-${nowRequired ? 'required' : 'optional'}`, loc, [...at, 'required'], `${dir === 'request' ? 'Request' : 'Response'} property ${code(child(p))} is ${nowRequired ? 'now required' : 'no longer required'}`);
+        this.add(
+          dir,
+          `property-became-${nowRequired ? 'required' : 'optional'}`,
+          loc,
+          [...at, 'required'],
+          `${dir === 'request' ? 'Request' : 'Response'} property ${code(child(p))} is ${nowRequired ? 'now required' : 'no longer required'}`,
+        );
       }
       if (isObj(s) && isObj(t)) {
         const before = lifecycleOf(s);
         const after = lifecycleOf(t);
-        if (!before.deprecated && after.deprecated) this.report.add('property-deprecated', loc, [...pointer, 'deprecated'], `Property ${code(child(p))} is now deprecated`);
-        for (const c of sunsetChanges(before, after, this.stability(), this.opts)) this.report.add(c.id, loc, [...pointer, 'x-sunset'], sunsetMessage(`property ${code(child(p))}`, c));
+        if (!before.deprecated && after.deprecated)
+          this.report.add('property-deprecated', loc, [...pointer, 'deprecated'], `Property ${code(child(p))} is now deprecated`);
+        for (const c of sunsetChanges(before, after, this.stability(), this.opts))
+          this.report.add(c.id, loc, [...pointer, 'x-sunset'], sunsetMessage(`property ${code(child(p))}`, c));
       }
       this.compare(dir, loc, pointer, s, t, child(p));
     }
     for (const p of added) {
       const pointer = [...at, 'properties', p];
-      if (dir === 'request') this.add(dir, nreq.has(p) ? 'property-added-required' : 'property-added', loc, pointer, `${nreq.has(p) ? 'Required' : 'Optional'} request property ${code(child(p))} was added`);
-      else this.add(dir, closed ? 'property-added-closed' : 'property-added', loc, pointer, `Response property ${code(child(p))} was added${closed ? ' where additionalProperties is false' : ''}`);
+      if (dir === 'request')
+        this.add(
+          dir,
+          nreq.has(p) ? 'property-added-required' : 'property-added',
+          loc,
+          pointer,
+          `${nreq.has(p) ? 'Required' : 'Optional'} request property ${code(child(p))} was added`,
+        );
+      else
+        this.add(
+          dir,
+          closed ? 'property-added-closed' : 'property-added',
+          loc,
+          pointer,
+          `Response property ${code(child(p))} was added${closed ? ' where additionalProperties is false' : ''}`,
+        );
     }
   }
 
-  private removedProperty(dir: Dir, loc: Loc, pointer: Segments, s: unknown, p: string, child: (p: string) => string, required: boolean, closed: boolean, twins: string[]): void {
+  private removedProperty(
+    dir: Dir,
+    loc: Loc,
+    pointer: Segments,
+    s: unknown,
+    p: string,
+    child: (p: string) => string,
+    required: boolean,
+    closed: boolean,
+    twins: string[],
+  ): void {
     const name = code(child(p));
     const verdict = removalVerdict(lifecycleOf(isObj(s) ? s : undefined), this.opts, false);
-    if (verdict === 'after-sunset') return this.report.add('property-removed-after-sunset', loc, pointer, `Deprecated property ${name} was removed after its sunset`);
-    if (verdict === 'before-sunset') return this.report.add('property-removed-before-sunset', loc, pointer, `Deprecated property ${name} was removed before its sunset`);
-    if (dir === 'request') return this.add(dir, closed ? 'property-removed-closed' : 'property-removed', loc, pointer, `Request property ${name} was removed${closed ? ' and additionalProperties is false' : ''}`);
+    if (verdict === 'after-sunset')
+      return this.report.add('property-removed-after-sunset', loc, pointer, `Deprecated property ${name} was removed after its sunset`);
+    if (verdict === 'before-sunset')
+      return this.report.add('property-removed-before-sunset', loc, pointer, `Deprecated property ${name} was removed before its sunset`);
+    if (dir === 'request')
+      return this.add(
+        dir,
+        closed ? 'property-removed-closed' : 'property-removed',
+        loc,
+        pointer,
+        `Request property ${name} was removed${closed ? ' and additionalProperties is false' : ''}`,
+      );
     const hint = twins.length === 1 ? ` (renamed to ${code(child(twins[0]))}?)` : '';
-    this.add(dir, required ? 'property-removed' : 'optional-property-removed', loc, pointer, `${required ? 'Required r' : 'Optional r'}esponse property ${name} was removed${hint}`);
+    this.add(
+      dir,
+      required ? 'property-removed' : 'optional-property-removed',
+      loc,
+      pointer,
+      `${required ? 'Required r' : 'Optional r'}esponse property ${name} was removed${hint}`,
+    );
   }
 
   private additional(dir: Dir, loc: Loc, at: Segments, a: Obj, b: Obj, field: string): void {
     const x = a.additionalProperties;
     const y = b.additionalProperties;
     const p = [...at, 'additionalProperties'];
-    if (dir === 'request' && x !== false && y === false) this.report.add('request-additional-properties-closed', loc, p, `${code(field)} no longer allows additional properties in requests`);
-    if (dir === 'response' && x === false && y !== false && y !== undefined) this.report.add('response-additional-properties-opened', loc, p, `${code(field)} now allows additional properties in responses`);
+    if (dir === 'request' && x !== false && y === false)
+      this.report.add('request-additional-properties-closed', loc, p, `${code(field)} no longer allows additional properties in requests`);
+    if (dir === 'response' && x === false && y !== false && y !== undefined)
+      this.report.add('response-additional-properties-opened', loc, p, `${code(field)} now allows additional properties in responses`);
     if (isObj(x) && isObj(y)) this.compare(dir, loc, p, x, y, `${field}.*`);
   }
 
@@ -252,8 +348,10 @@ export class SchemaDiff {
     const x: unknown[] = Array.isArray(a.prefixItems) ? a.prefixItems : [];
     const y: unknown[] = Array.isArray(b.prefixItems) ? b.prefixItems : [];
     for (let i = 0; i < Math.min(x.length, y.length); i++) this.compare(dir, loc, [...at, 'prefixItems', i], x[i], y[i], `${field}[${i}]`);
-    if (y.length > x.length && x.length > 0) this.add(dir, 'prefix-items-added', loc, [...at, 'prefixItems', x.length], `${code(field)} has ${y.length} tuple positions instead of ${x.length}`);
-    if (y.length < x.length && y.length > 0) this.report.add('prefix-items-removed', loc, [...at, 'prefixItems', y.length], `${code(field)} has ${y.length} tuple positions instead of ${x.length}`);
+    if (y.length > x.length && x.length > 0)
+      this.add(dir, 'prefix-items-added', loc, [...at, 'prefixItems', x.length], `${code(field)} has ${y.length} tuple positions instead of ${x.length}`);
+    if (y.length < x.length && y.length > 0)
+      this.report.add('prefix-items-removed', loc, [...at, 'prefixItems', y.length], `${code(field)} has ${y.length} tuple positions instead of ${x.length}`);
   }
 
   private alternatives(dir: Dir, loc: Loc, at: Segments, k: 'oneOf' | 'anyOf', a: unknown, b: unknown, field: string): void {
@@ -281,24 +379,49 @@ export class SchemaDiff {
     const p = [...at, 'discriminator'];
     if (!isObj(a)) return this.report.add('discriminator-added', loc, p, `${name} gained a discriminator on ${show((b as Obj).propertyName)}`);
     if (!isObj(b)) return this.report.add('discriminator-removed', loc, p, `${name} lost its discriminator on ${show(a.propertyName)}`);
-    if (a.propertyName !== b.propertyName) return this.report.add('discriminator-property-changed', loc, [...p, 'propertyName'], `${name} is told apart by ${show(b.propertyName)}, where it was ${show(a.propertyName)}`);
+    if (a.propertyName !== b.propertyName)
+      return this.report.add(
+        'discriminator-property-changed',
+        loc,
+        [...p, 'propertyName'],
+        `${name} is told apart by ${show(b.propertyName)}, where it was ${show(a.propertyName)}`,
+      );
     const om: Obj = isObj(a.mapping) ? a.mapping : {};
     const nm: Obj = isObj(b.mapping) ? b.mapping : {};
     const removed = Object.keys(om).filter((k) => !(k in nm));
     const added = Object.keys(nm).filter((k) => !(k in om));
-    if (removed.length && dir === 'request') this.report.add('request-discriminator-mapping-removed', loc, [...p, 'mapping'], `${name} no longer accepts discriminator values ${removed.map(show).join(', ')}`);
-    else if (added.length && dir === 'response') this.report.add('response-discriminator-mapping-added', loc, [...p, 'mapping'], `${name} may now carry discriminator values ${added.map(show).join(', ')}`);
-    else if (removed.length || added.length) this.report.add('discriminator-mapping-changed', loc, [...p, 'mapping'], `The discriminator mapping of ${name} changed compatibly`);
+    if (removed.length && dir === 'request')
+      this.report.add(
+        'request-discriminator-mapping-removed',
+        loc,
+        [...p, 'mapping'],
+        `${name} no longer accepts discriminator values ${removed.map(show).join(', ')}`,
+      );
+    else if (added.length && dir === 'response')
+      this.report.add(
+        'response-discriminator-mapping-added',
+        loc,
+        [...p, 'mapping'],
+        `${name} may now carry discriminator values ${added.map(show).join(', ')}`,
+      );
+    else if (removed.length || added.length)
+      this.report.add('discriminator-mapping-changed', loc, [...p, 'mapping'], `The discriminator mapping of ${name} changed compatibly`);
   }
 }
 
 export function sunsetMessage(what: string, c: ReturnType<typeof sunsetChanges>[number]): string {
   const day = (ms: number) => new Date(ms).toISOString();
   switch (c.id) {
-    case 'sunset-deleted': return `The sunset of ${what} (${day(c.old)}) was deleted`;
-    case 'sunset-moved-earlier': return `The sunset of ${what} moved earlier, from ${day(c.old)} to ${day(c.new)}`;
-    case 'sunset-unreadable': return `The sunset of ${what} is not a date: ${show(c.raw)}`;
-    case 'sunset-too-soon': return c.new === undefined ? `${what} is deprecated without an x-sunset; at least ${c.days} days of notice are required` : `The sunset of ${what} (${day(c.new)}) is less than ${c.days} days away`;
+    case 'sunset-deleted':
+      return `The sunset of ${what} (${day(c.old)}) was deleted`;
+    case 'sunset-moved-earlier':
+      return `The sunset of ${what} moved earlier, from ${day(c.old)} to ${day(c.new)}`;
+    case 'sunset-unreadable':
+      return `The sunset of ${what} is not a date: ${show(c.raw)}`;
+    case 'sunset-too-soon':
+      return c.new === undefined
+        ? `${what} is deprecated without an x-sunset; at least ${c.days} days of notice are required`
+        : `The sunset of ${what} (${day(c.new)}) is less than ${c.days} days away`;
   }
 }
 
@@ -310,7 +433,9 @@ function signature(s: unknown): string {
   if (!isObj(s)) return show(s);
   if (typeof s.title === 'string') return `title:${s.title}`;
   const v = view(s);
-  return `${[...(v.types ?? [])].sort().join('|')}:${Object.keys(isObj(v.s.properties) ? v.s.properties : {}).sort().join(',')}`;
+  return `${[...(v.types ?? [])].sort().join('|')}:${Object.keys(isObj(v.s.properties) ? v.s.properties : {})
+    .sort()
+    .join(',')}`;
 }
 
 function describe(s: unknown): string {
@@ -358,10 +483,16 @@ export function view(raw: Obj): View {
       allOfParts = Math.max(allOfParts, inner.allOfParts);
     }
   }
-  for (const [flag, bound] of [['exclusiveMaximum', 'maximum'], ['exclusiveMinimum', 'minimum']] as const) {
+  for (const [flag, bound] of [
+    ['exclusiveMaximum', 'maximum'],
+    ['exclusiveMinimum', 'minimum'],
+  ] as const) {
     if (typeof s[flag] === 'boolean') {
       s = { ...s };
-      if (s[flag] && typeof s[bound] === 'number') { s[flag] = s[bound]; delete s[bound]; } else delete s[flag];
+      if (s[flag] && typeof s[bound] === 'number') {
+        s[flag] = s[bound];
+        delete s[bound];
+      } else delete s[flag];
     }
   }
   let types: string[] | undefined;

@@ -25,14 +25,22 @@ export function diffDocuments(oldDoc: OpenApiDocument, newDoc: OpenApiDocument, 
   return new Differ(oldDoc as Obj, newDoc as Obj, options).run();
 }
 
-interface Param { param: Obj; at: Segments; index: number }
+interface Param {
+  param: Obj;
+  at: Segments;
+  index: number;
+}
 
 class Differ {
   private readonly report = new Report();
   private stability: Stability | undefined;
   private readonly schemas: SchemaDiff;
 
-  constructor(private readonly oldDoc: Obj, private readonly newDoc: Obj, private readonly opts: DiffOptions) {
+  constructor(
+    private readonly oldDoc: Obj,
+    private readonly newDoc: Obj,
+    private readonly opts: DiffOptions,
+  ) {
     this.schemas = new SchemaDiff(this.report, opts, () => this.stability);
   }
 
@@ -53,7 +61,13 @@ class Differ {
         continue;
       }
       const [newPath, newItem] = next;
-      if (newPath !== path) this.report.add('path-parameter-renamed', { path: newPath }, ['paths', newPath], `Path ${path} is now written ${newPath}; the parameter names changed, the URLs did not`);
+      if (newPath !== path)
+        this.report.add(
+          'path-parameter-renamed',
+          { path: newPath },
+          ['paths', newPath],
+          `Path ${path} is now written ${newPath}; the parameter names changed, the URLs did not`,
+        );
       this.pathItem({ path: newPath }, ['paths', newPath], path, item, newItem, false);
     }
     for (const [key, [path]] of newPaths) if (!oldPaths.has(key)) this.report.add('path-added', { path }, ['paths', path], `Path ${path} was added`);
@@ -73,9 +87,17 @@ class Differ {
   private removedOperation(loc: Loc, at: Segments, op: Obj): void {
     const name = `${loc.method} ${loc.path}`;
     switch (removalVerdict(lifecycleOf(op), this.opts, true)) {
-      case 'after-sunset': return this.report.add('operation-removed-after-sunset', loc, at, `Deprecated ${name} was removed after its sunset`);
-      case 'before-sunset': return this.report.add('operation-removed-before-sunset', loc, at, `Deprecated ${name} was removed before its sunset${op['x-sunset'] ? ` (${String(op['x-sunset'])})` : ', and it had none'}`);
-      default: return this.report.add('operation-removed', loc, at, `${name} was removed without being deprecated first`);
+      case 'after-sunset':
+        return this.report.add('operation-removed-after-sunset', loc, at, `Deprecated ${name} was removed after its sunset`);
+      case 'before-sunset':
+        return this.report.add(
+          'operation-removed-before-sunset',
+          loc,
+          at,
+          `Deprecated ${name} was removed before its sunset${op['x-sunset'] ? ` (${String(op['x-sunset'])})` : ', and it had none'}`,
+        );
+      default:
+        return this.report.add('operation-removed', loc, at, `${name} was removed without being deprecated first`);
     }
   }
 
@@ -103,7 +125,8 @@ class Differ {
       if (!isObj(b[name])) this.report.add('webhook-removed', loc, ['webhooks', name], `Webhook ${name} was removed`);
       else if (isObj(item)) this.pathItem(loc, ['webhooks', name], name, item, b[name], true);
     }
-    for (const name of Object.keys(b)) if (!isObj(a[name])) this.report.add('webhook-added', { path: `webhook:${name}` }, ['webhooks', name], `Webhook ${name} was added`);
+    for (const name of Object.keys(b))
+      if (!isObj(a[name])) this.report.add('webhook-added', { path: `webhook:${name}` }, ['webhooks', name], `Webhook ${name} was added`);
   }
 
   private operation(loc: Loc, at: Segments, oldPath: string, oldItem: Obj, oldOp: Obj, newItem: Obj, newOp: Obj, webhook: boolean): void {
@@ -111,7 +134,12 @@ class Differ {
     this.stability = stabilityOf(newOp['x-stability-level']);
     this.lifecycle(loc, at, oldOp, newOp, name);
     if (typeof oldOp.operationId === 'string' && typeof newOp.operationId === 'string' && oldOp.operationId !== newOp.operationId) {
-      this.report.add('operation-id-changed', loc, [...at, 'operationId'], `The operationId of ${name} changed from ${oldOp.operationId} to ${newOp.operationId}`);
+      this.report.add(
+        'operation-id-changed',
+        loc,
+        [...at, 'operationId'],
+        `The operationId of ${name} changed from ${oldOp.operationId} to ${newOp.operationId}`,
+      );
     }
     // A webhook's request is sent to the client, and the client writes its response.
     const sent: Dir = webhook ? 'response' : 'request';
@@ -120,22 +148,37 @@ class Differ {
     this.requestBody(sent, loc, [...at, 'requestBody'], oldOp.requestBody, newOp.requestBody);
     this.responses(received, loc, [...at, 'responses'], isObj(oldOp.responses) ? oldOp.responses : {}, isObj(newOp.responses) ? newOp.responses : {});
     if (!webhook) {
-      diffSecurity(this.report, loc, at, oldOp.security ?? this.oldDoc.security ?? [], newOp.security ?? this.newDoc.security ?? [], newOp.security !== undefined);
+      diffSecurity(
+        this.report,
+        loc,
+        at,
+        oldOp.security ?? this.oldDoc.security ?? [],
+        newOp.security ?? this.newDoc.security ?? [],
+        newOp.security !== undefined,
+      );
     }
   }
 
   private lifecycle(loc: Loc, at: Segments, oldOp: Obj, newOp: Obj, name: string): void {
     const before = lifecycleOf(oldOp);
     const after = lifecycleOf(newOp);
-    if (!before.deprecated && after.deprecated) this.report.add('operation-deprecated', loc, [...at, 'deprecated'], `${name} is now deprecated${newOp['x-sunset'] ? `, with a sunset on ${String(newOp['x-sunset'])}` : ''}`);
+    if (!before.deprecated && after.deprecated)
+      this.report.add(
+        'operation-deprecated',
+        loc,
+        [...at, 'deprecated'],
+        `${name} is now deprecated${newOp['x-sunset'] ? `, with a sunset on ${String(newOp['x-sunset'])}` : ''}`,
+      );
     if (before.deprecated && !after.deprecated) this.report.add('operation-reactivated', loc, [...at, 'deprecated'], `${name} is no longer deprecated`);
     for (const c of sunsetChanges(before, after, this.stability, this.opts)) this.report.add(c.id, loc, [...at, 'x-sunset'], sunsetMessage(name, c));
     const was = oldOp['x-stability-level'];
     const is = newOp['x-stability-level'];
-    if (is !== undefined && is !== was && stabilityOf(is) === undefined) this.report.add('stability-level-unreadable', loc, [...at, 'x-stability-level'], `x-stability-level of ${name} is ${JSON.stringify(is)}`);
+    if (is !== undefined && is !== was && stabilityOf(is) === undefined)
+      this.report.add('stability-level-unreadable', loc, [...at, 'x-stability-level'], `x-stability-level of ${name} is ${JSON.stringify(is)}`);
     const a = stabilityOf(was);
     const b = stabilityOf(is);
-    if (a && b && STABILITY_RANK[b] < STABILITY_RANK[a]) this.report.add('stability-level-decreased', { ...loc, unstable: undefined }, [...at, 'x-stability-level'], `${name} went from ${a} to ${b}`);
+    if (a && b && STABILITY_RANK[b] < STABILITY_RANK[a])
+      this.report.add('stability-level-decreased', { ...loc, unstable: undefined }, [...at, 'x-stability-level'], `${name} went from ${a} to ${b}`);
   }
 
   private parameters(loc: Loc, at: Segments, oldParams: Map<string, Param>, newParams: Map<string, Param>): void {
@@ -152,7 +195,12 @@ class Differ {
     for (const p of added) {
       if (renamed.has(p)) continue;
       const what = `${p.param.in} parameter ${code(p.param.name)}`;
-      this.report.add(p.param.required ? 'parameter-added-required' : 'parameter-added', loc, p.at, `New ${p.param.required ? 'required' : 'optional'} ${what}`);
+      this.report.add(
+        p.param.required ? 'parameter-added-required' : 'parameter-added',
+        loc,
+        p.at,
+        `New ${p.param.required ? 'required' : 'optional'} ${what}`,
+      );
     }
     for (const p of removed) {
       if (renamed.has(p)) continue;
@@ -167,30 +215,57 @@ class Differ {
       if (!old) continue;
       const what = `${p.param.in} parameter ${code(p.param.name)}`;
       if (!!old.param.required !== !!p.param.required) {
-        this.report.add(p.param.required ? 'parameter-became-required' : 'parameter-became-optional', loc, [...p.at, 'required'], `The ${what} is ${p.param.required ? 'now required' : 'now optional'}`);
+        this.report.add(
+          p.param.required ? 'parameter-became-required' : 'parameter-became-optional',
+          loc,
+          [...p.at, 'required'],
+          `The ${what} is ${p.param.required ? 'now required' : 'now optional'}`,
+        );
       }
       const before = lifecycleOf(old.param);
       const after = lifecycleOf(p.param);
       if (!before.deprecated && after.deprecated) this.report.add('parameter-deprecated', loc, [...p.at, 'deprecated'], `The ${what} is now deprecated`);
-      for (const c of sunsetChanges(before, after, this.stability, this.opts)) this.report.add(c.id, loc, [...p.at, 'x-sunset'], sunsetMessage(`the ${what}`, c));
-      const style = (x: Obj) => `${x.style ?? (x.in === 'query' || x.in === 'cookie' ? 'form' : 'simple')}/${x.explode ?? ((x.style ?? (x.in === 'query' || x.in === 'cookie' ? 'form' : 'simple')) === 'form')}`;
-      if (style(old.param) !== style(p.param)) this.report.add('parameter-serialization-changed', loc, p.at, `The ${what} is serialised as ${style(p.param)}, where it was ${style(old.param)}`);
-      if (isObj(old.param.schema) || isObj(p.param.schema)) this.schemas.root('request', loc, [...p.at, 'schema'], old.param.schema, p.param.schema, p.param.name);
-      else if (isObj(old.param.content) && isObj(p.param.content)) this.content('request', loc, [...p.at, 'content'], old.param.content, p.param.content, `the ${what}`);
+      for (const c of sunsetChanges(before, after, this.stability, this.opts))
+        this.report.add(c.id, loc, [...p.at, 'x-sunset'], sunsetMessage(`the ${what}`, c));
+      const style = (x: Obj) =>
+        `${x.style ?? (x.in === 'query' || x.in === 'cookie' ? 'form' : 'simple')}/${x.explode ?? (x.style ?? (x.in === 'query' || x.in === 'cookie' ? 'form' : 'simple')) === 'form'}`;
+      if (style(old.param) !== style(p.param))
+        this.report.add('parameter-serialization-changed', loc, p.at, `The ${what} is serialised as ${style(p.param)}, where it was ${style(old.param)}`);
+      if (isObj(old.param.schema) || isObj(p.param.schema))
+        this.schemas.root('request', loc, [...p.at, 'schema'], old.param.schema, p.param.schema, p.param.name);
+      else if (isObj(old.param.content) && isObj(p.param.content))
+        this.content('request', loc, [...p.at, 'content'], old.param.content, p.param.content, `the ${what}`);
     }
   }
 
   private requestBody(dir: Dir, loc: Loc, at: Segments, oldBody: unknown, newBody: unknown): void {
     if (!isObj(oldBody) && isObj(newBody)) {
-      this.report.add(newBody.required ? 'request-body-added-required' : 'request-body-added', loc, at, `A${newBody.required ? ' required' : 'n optional'} request body was added`);
+      this.report.add(
+        newBody.required ? 'request-body-added-required' : 'request-body-added',
+        loc,
+        at,
+        `A${newBody.required ? ' required' : 'n optional'} request body was added`,
+      );
       return;
     }
     if (isObj(oldBody) && !isObj(newBody)) return this.report.add('request-body-removed', loc, at, 'The request body was removed');
     if (!isObj(oldBody) || !isObj(newBody)) return;
     if (!!oldBody.required !== !!newBody.required) {
-      this.report.add(newBody.required ? 'request-body-became-required' : 'request-body-became-optional', loc, [...at, 'required'], `The request body is ${newBody.required ? 'now required' : 'now optional'}`);
+      this.report.add(
+        newBody.required ? 'request-body-became-required' : 'request-body-became-optional',
+        loc,
+        [...at, 'required'],
+        `The request body is ${newBody.required ? 'now required' : 'now optional'}`,
+      );
     }
-    this.content(dir, loc, [...at, 'content'], isObj(oldBody.content) ? oldBody.content : {}, isObj(newBody.content) ? newBody.content : {}, 'the request body');
+    this.content(
+      dir,
+      loc,
+      [...at, 'content'],
+      isObj(oldBody.content) ? oldBody.content : {},
+      isObj(newBody.content) ? newBody.content : {},
+      'the request body',
+    );
   }
 
   private content(dir: Dir, loc: Loc, at: Segments, oldContent: Obj, newContent: Obj, what: string): void {
@@ -200,7 +275,10 @@ class Differ {
     const left: string[] = [];
     for (const type of Object.keys(oldContent)) {
       const same = [...unmatchedNew].find((t) => essence(t) === essence(type));
-      if (same !== undefined) { pairs.push([type, same]); unmatchedNew.delete(same); } else left.push(type);
+      if (same !== undefined) {
+        pairs.push([type, same]);
+        unmatchedNew.delete(same);
+      } else left.push(type);
     }
     for (const type of left) {
       const specific = [...unmatchedNew].find((t) => specialises(type, t));
@@ -211,7 +289,12 @@ class Differ {
         continue;
       }
       unmatchedNew.delete(match);
-      this.report.add(`${dir}-media-type-${specific !== undefined ? 'specialised' : 'generalised'}`, loc, [...at, match], `${what} is ${match}, where it was ${type}`);
+      this.report.add(
+        `${dir}-media-type-${specific !== undefined ? 'specialised' : 'generalised'}`,
+        loc,
+        [...at, match],
+        `${what} is ${match}, where it was ${type}`,
+      );
       pairs.push([type, match]);
     }
     for (const [a, b] of pairs) {
@@ -219,7 +302,8 @@ class Differ {
       const y = newContent[b];
       if (isObj(x) && isObj(y)) this.schemas.root(dir, loc, [...at, b, 'schema'], x.schema, y.schema, field);
     }
-    for (const type of unmatchedNew) this.report.add(`${dir}-media-type-added`, loc, [...at, type], `${what} is now also ${dir === 'request' ? 'accepted' : 'offered'} as ${type}`);
+    for (const type of unmatchedNew)
+      this.report.add(`${dir}-media-type-added`, loc, [...at, type], `${what} is now also ${dir === 'request' ? 'accepted' : 'offered'} as ${type}`);
   }
 
   private responses(dir: Dir, loc: Loc, at: Segments, oldResponses: Obj, newResponses: Obj): void {
@@ -229,14 +313,21 @@ class Differ {
       if (target === undefined) {
         const range = `${status[0]}XX`;
         const wider = /^\d{3}$/.test(status) ? Object.keys(newResponses).find((s) => s.toUpperCase() === range) : undefined;
-        const narrower = /^\dXX$/i.test(status) ? Object.keys(newResponses).find((s) => s[0] === status[0] && /^\d{3}$/.test(s) && !(s in oldResponses)) : undefined;
+        const narrower = /^\dXX$/i.test(status)
+          ? Object.keys(newResponses).find((s) => s[0] === status[0] && /^\d{3}$/.test(s) && !(s in oldResponses))
+          : undefined;
         if (wider) this.report.add('response-status-generalised', loc, [...at, wider], `Response ${status} is now documented as ${wider}`);
         else if (narrower) this.report.add('response-status-specialised', loc, [...at, narrower], `Response ${status} is now documented as ${narrower}`);
         target = wider ?? narrower;
       }
       if (target === undefined) {
         const success = /^2/.test(status);
-        this.report.add(success ? 'response-success-status-removed' : 'response-status-removed', loc, [...at, status], `Response ${status} is no longer documented`);
+        this.report.add(
+          success ? 'response-success-status-removed' : 'response-status-removed',
+          loc,
+          [...at, status],
+          `Response ${status} is no longer documented`,
+        );
         continue;
       }
       matched.add(target);
@@ -259,12 +350,18 @@ class Differ {
       const next = b.get(key);
       const required = isObj(header) && header.required === true;
       if (!next) {
-        this.report.add(required ? 'response-header-removed' : 'response-optional-header-removed', loc, [...at, name], `The ${what} no longer carries the ${required ? 'required ' : ''}header ${name}`);
+        this.report.add(
+          required ? 'response-header-removed' : 'response-optional-header-removed',
+          loc,
+          [...at, name],
+          `The ${what} no longer carries the ${required ? 'required ' : ''}header ${name}`,
+        );
         continue;
       }
       const [newName, newHeader] = next;
       if (!isObj(newHeader)) continue;
-      if (required && newHeader.required !== true) this.report.add('response-header-became-optional', loc, [...at, newName, 'required'], `The header ${newName} of the ${what} is no longer required`);
+      if (required && newHeader.required !== true)
+        this.report.add('response-header-became-optional', loc, [...at, newName, 'required'], `The header ${newName} of the ${what} is no longer required`);
       if (isObj(header)) this.schemas.root('response', loc, [...at, newName, 'schema'], header.schema, newHeader.schema, `header ${newName}`);
     }
     for (const [key, [name]] of b) if (!a.has(key)) this.report.add('response-header-added', loc, [...at, name], `The ${what} now carries the header ${name}`);

@@ -17,9 +17,7 @@ export interface DocumentProblem {
   missing?: boolean;
 }
 
-export type DocumentResult =
-  | { ok: true; document: OpenApiDocument }
-  | { ok: false; problems: DocumentProblem[] };
+export type DocumentResult = { ok: true; document: OpenApiDocument } | { ok: false; problems: DocumentProblem[] };
 
 const SUPPORTED = /^3\.(0|1)\.\d+$/;
 
@@ -27,7 +25,10 @@ const SUPPORTED = /^3\.(0|1)\.\d+$/;
 export function pointerSegments(pointer: string): string[] {
   const p = pointer.replace(/^#/, '');
   if (p === '' || p === '/') return [];
-  return p.slice(1).split('/').map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+  return p
+    .slice(1)
+    .split('/')
+    .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Builds a JSON pointer from segments, escaping "~" and "/" (RFC 6901). */
@@ -44,7 +45,12 @@ export function parseDocumentText(text: string): { ok: true; value: unknown } | 
       // The first syntax error only: the ones after it are usually its consequences.
       problems: doc.errors.slice(0, 1).map((e) => {
         const at = e.linePos?.[0];
-        return { path: [], message: at ? `line ${at.line}, column ${at.col}: syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` : `syntax error: ${e.message}` };
+        return {
+          path: [],
+          message: at
+            ? `line ${at.line}, column ${at.col}: syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`
+            : `syntax error: ${e.message}`,
+        };
       }),
     };
   }
@@ -85,7 +91,11 @@ function findRef(raw: unknown, target: string): (string | number)[] | undefined 
   return walk(raw, []);
 }
 
-interface AjvDetail { instancePath?: string; message?: string; params?: Record<string, unknown> }
+interface AjvDetail {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
 
 /** Turns a swagger-parser failure into problems that name a place in the document. */
 function describeFailure(err: unknown, raw: unknown): DocumentProblem[] {
@@ -121,7 +131,10 @@ export async function loadOpenApiDocument(file: string): Promise<DocumentResult>
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, problems: [{ path: [], missing: true, message: code === 'ENOENT' ? 'file not found' : `cannot read the file: ${(err as Error).message}` }] };
+    return {
+      ok: false,
+      problems: [{ path: [], missing: true, message: code === 'ENOENT' ? 'file not found' : `cannot read the file: ${(err as Error).message}` }],
+    };
   }
   const parsed = parseDocumentText(text);
   if (!parsed.ok) return parsed;
@@ -129,10 +142,14 @@ export async function loadOpenApiDocument(file: string): Promise<DocumentResult>
   if (wrong) return { ok: false, problems: [wrong] };
   try {
     // swagger-parser dereferences in place; the raw copy is kept to locate a bad $ref.
-    const document = await SwaggerParser.validate(file, structuredClone(parsed.value) as OpenApiDocument, {
-      resolve: { http: false },
-      dereference: { circular: true },
-    } as SwaggerParser.Options);
+    const document = await SwaggerParser.validate(
+      file,
+      structuredClone(parsed.value) as OpenApiDocument,
+      {
+        resolve: { http: false },
+        dereference: { circular: true },
+      } as SwaggerParser.Options,
+    );
     return { ok: true, document: document as OpenApiDocument };
   } catch (err) {
     return { ok: false, problems: describeFailure(err, parsed.value) };

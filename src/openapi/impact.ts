@@ -25,7 +25,13 @@ export function impactOf(changes: Change[], report: VersionConsumers): ImpactRow
   for (const [operation, list] of byOperation) {
     const own = report.operations.find((o) => o.operation === operation);
     const tally = own ?? report;
-    rows.push({ operation, kinds: [...new Set(list.map((c) => c.kind))], scope: own ? 'operation' : 'version', requests: tally.requests, consumers: tally.consumers });
+    rows.push({
+      operation,
+      kinds: [...new Set(list.map((c) => c.kind))],
+      scope: own ? 'operation' : 'version',
+      requests: tally.requests,
+      consumers: tally.consumers,
+    });
   }
   return rows.sort((a, b) => b.requests - a.requests || a.operation.localeCompare(b.operation));
 }

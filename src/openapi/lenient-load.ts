@@ -9,9 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { loadOpenApiDocument, notOpenApi, parseDocumentText, type DocumentProblem, type OpenApiDocument } from './document.js';
 import { HTTP_METHODS } from './operations.js';
 
-export type LenientResult =
-  | { ok: true; document: OpenApiDocument; text: string; warnings: DocumentProblem[] }
-  | { ok: false; problems: DocumentProblem[] };
+export type LenientResult = { ok: true; document: OpenApiDocument; text: string; warnings: DocumentProblem[] } | { ok: false; problems: DocumentProblem[] };
 
 type Obj = Record<string, any>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -32,10 +30,12 @@ export function lintViolations(doc: Obj): DocumentProblem[] {
       if (!isObj(p) || '$ref' in p) return;
       const here = [...base, 'parameters', i];
       if (typeof p.name !== 'string') at(here, 'a parameter has no `name`');
-      if (!['query', 'header', 'path', 'cookie'].includes(p.in)) at([...here, 'in'], `a parameter has \`in: ${String(p.in)}\`, not query, header, path or cookie`);
+      if (!['query', 'header', 'path', 'cookie'].includes(p.in))
+        at([...here, 'in'], `a parameter has \`in: ${String(p.in)}\`, not query, header, path or cookie`);
       if (p.schema === undefined && p.content === undefined) at(here, `parameter ${String(p.name)} has neither \`schema\` nor \`content\``);
       if (p.in === 'path' && p.required !== true) at([...here, 'required'], `path parameter ${String(p.name)} is not marked required: true`);
-      if (p.in === 'path' && template !== undefined && !template.includes(`{${String(p.name)}}`)) at(here, `path parameter ${String(p.name)} is not in the path ${template}`);
+      if (p.in === 'path' && template !== undefined && !template.includes(`{${String(p.name)}}`))
+        at(here, `path parameter ${String(p.name)} is not in the path ${template}`);
     });
   };
   const operations = (items: unknown, root: string) => {
@@ -50,14 +50,19 @@ export function lintViolations(doc: Obj): DocumentProblem[] {
         parameters(op.parameters, base, root === 'paths' ? path : undefined);
         // OpenAPI 3.1 made `responses` optional; 3.0 requires at least one.
         const v30 = typeof doc.openapi === 'string' && doc.openapi.startsWith('3.0');
-        if (!isObj(op.responses)) { if (v30) at(base, 'an operation has no `responses`'); } else {
+        if (!isObj(op.responses)) {
+          if (v30) at(base, 'an operation has no `responses`');
+        } else {
           if (Object.keys(op.responses).length === 0 && v30) at([...base, 'responses'], '`responses` is empty');
           for (const [status, r] of Object.entries(op.responses)) {
-            if (isObj(r) && !('$ref' in r) && typeof r.description !== 'string') at([...base, 'responses', status], `response ${status} has no \`description\``);
-            if (!/^([1-5](\d\d|XX)|default)$/i.test(status)) at([...base, 'responses', status], `${status} is not a status code, a range such as 4XX, or default`);
+            if (isObj(r) && !('$ref' in r) && typeof r.description !== 'string')
+              at([...base, 'responses', status], `response ${status} has no \`description\``);
+            if (!/^([1-5](\d\d|XX)|default)$/i.test(status))
+              at([...base, 'responses', status], `${status} is not a status code, a range such as 4XX, or default`);
           }
         }
-        if (isObj(op.requestBody) && !('$ref' in op.requestBody) && !isObj(op.requestBody.content)) at([...base, 'requestBody'], 'a request body has no `content`');
+        if (isObj(op.requestBody) && !('$ref' in op.requestBody) && !isObj(op.requestBody.content))
+          at([...base, 'requestBody'], 'a request body has no `content`');
       }
     }
   };
@@ -73,7 +78,10 @@ export async function readForDiff(file: string, strict: boolean): Promise<Lenien
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, problems: [{ path: [], missing: true, message: code === 'ENOENT' ? 'file not found' : `cannot read the file: ${(err as Error).message}` }] };
+    return {
+      ok: false,
+      problems: [{ path: [], missing: true, message: code === 'ENOENT' ? 'file not found' : `cannot read the file: ${(err as Error).message}` }],
+    };
   }
   if (strict) {
     const loaded = await loadOpenApiDocument(file);
@@ -85,10 +93,14 @@ export async function readForDiff(file: string, strict: boolean): Promise<Lenien
   if (wrong) return { ok: false, problems: [wrong] };
   const warnings = lintViolations(parsed.value as Obj);
   try {
-    const document = await SwaggerParser.dereference(file, structuredClone(parsed.value) as OpenApiDocument, {
-      resolve: { http: false },
-      dereference: { circular: true },
-    } as SwaggerParser.Options);
+    const document = await SwaggerParser.dereference(
+      file,
+      structuredClone(parsed.value) as OpenApiDocument,
+      {
+        resolve: { http: false },
+        dereference: { circular: true },
+      } as SwaggerParser.Options,
+    );
     return { ok: true, document: document as OpenApiDocument, text, warnings };
   } catch (err) {
     return { ok: false, problems: [{ path: [], message: `cannot resolve the document: ${(err as Error).message.split('\n')[0]}` }] };

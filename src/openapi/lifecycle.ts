@@ -47,8 +47,9 @@ export function operationResponseHeaders(cfg: CompiledConfig, w: Where): Record<
   const op = w.operation.value;
   const out: Record<string, string> = { deprecation: op.headers.deprecation };
   if (op.headers.sunset) out.sunset = op.headers.sunset;
-  const successor = successorOperationLink(cfg, w)
-    ?? (!op.successor && w.version.successor
+  const successor =
+    successorOperationLink(cfg, w) ??
+    (!op.successor && w.version.successor
       ? successorLink(cfg.versioning, w.version.successor, w.source === 'default' ? undefined : w.source, w.forwardPath, w.query)
       : undefined);
   const link = [op.headers.link, successor].filter(Boolean).join(', ');
@@ -59,14 +60,17 @@ export function operationResponseHeaders(cfg: CompiledConfig, w: Where): Record<
 /** The 410 problem of an operation past its sunset, naming its successor operation. */
 export function operationSunsetProblem(version: CompiledVersion, op: CompiledOperation): Problem {
   const sunset = new Date(op.sunsetAt!).toISOString();
-  const use = op.successor ? ` Use ${op.successor.name}${op.successor.operationId ? ` (${op.successor.operationId})` : ''} instead.` : version.successor ? ` Use API version ${version.successor} instead.` : '';
-  return problem(ERR_OPERATION_SUNSET, `${op.name} of API version ${version.id} was retired on ${sunset}.${use}`,
-    {
-      version: version.id,
-      operation: { method: op.method, path: op.path, operationId: op.operationId },
-      sunset,
-      successor: op.successor ? { method: op.successor.method, path: op.successor.path, operationId: op.successor.operationId } : undefined,
-      successorVersion: op.successor ? undefined : version.successor,
-      docs: op.docs,
-    });
+  const use = op.successor
+    ? ` Use ${op.successor.name}${op.successor.operationId ? ` (${op.successor.operationId})` : ''} instead.`
+    : version.successor
+      ? ` Use API version ${version.successor} instead.`
+      : '';
+  return problem(ERR_OPERATION_SUNSET, `${op.name} of API version ${version.id} was retired on ${sunset}.${use}`, {
+    version: version.id,
+    operation: { method: op.method, path: op.path, operationId: op.operationId },
+    sunset,
+    successor: op.successor ? { method: op.successor.method, path: op.successor.path, operationId: op.successor.operationId } : undefined,
+    successorVersion: op.successor ? undefined : version.successor,
+    docs: op.docs,
+  });
 }

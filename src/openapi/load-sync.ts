@@ -6,9 +6,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { DocumentProblem } from './document.js';
 import type { OperationSpec } from './operations.js';
 
-export type DocumentLoad =
-  | { file: string; ok: true; hash: string; operations: OperationSpec[] }
-  | { file: string; ok: false; problems: DocumentProblem[] };
+export type DocumentLoad = { file: string; ok: true; hash: string; operations: OperationSpec[] } | { file: string; ok: false; problems: DocumentProblem[] };
 
 const TIMEOUT_MS = 60_000;
 

@@ -22,10 +22,12 @@ async function loadAll(): Promise<DocumentLoad[]> {
   return out;
 }
 
-loadAll().then(
-  (results) => port.postMessage({ results }),
-  (err: unknown) => port.postMessage({ error: err instanceof Error ? err.stack ?? err.message : String(err) }),
-).finally(() => {
-  Atomics.store(signal, 0, 1);
-  Atomics.notify(signal, 0);
-});
+loadAll()
+  .then(
+    (results) => port.postMessage({ results }),
+    (err: unknown) => port.postMessage({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+  )
+  .finally(() => {
+    Atomics.store(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  });

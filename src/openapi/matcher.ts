@@ -55,12 +55,18 @@ export class OperationMatcher<T> {
         names.push(whole[1]);
         node = node.param ??= newNode<T>();
       } else if (segment.includes('{')) {
-        const source = '^' + segment.split(/(\{[^{}]+\})/).map((part) => {
-          const m = WHOLE_PARAM.exec(part);
-          if (!m) return escapeRegex(part);
-          names.push(m[1]);
-          return '([^/]+?)';
-        }).join('') + '$';
+        const source =
+          '^' +
+          segment
+            .split(/(\{[^{}]+\})/)
+            .map((part) => {
+              const m = WHOLE_PARAM.exec(part);
+              if (!m) return escapeRegex(part);
+              names.push(m[1]);
+              return '([^/]+?)';
+            })
+            .join('') +
+          '$';
         let child: PatternChild<T> | undefined = node.patterns.find((p) => p.regex.source === source);
         if (!child) node.patterns.push((child = { regex: new RegExp(source), node: newNode<T>() }));
         node = child.node;
@@ -88,7 +94,9 @@ function walk<T>(node: TrieNode<T>, segments: string[], i: number, captures: str
   if (i === segments.length) {
     if (!node.leaf) return undefined;
     const params: Record<string, string> = {};
-    node.leaf.names.forEach((name, k) => { params[name] = captures[k]; });
+    node.leaf.names.forEach((name, k) => {
+      params[name] = captures[k];
+    });
     return { value: node.leaf.value, params };
   }
   const segment = segments[i];

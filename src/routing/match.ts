@@ -18,7 +18,7 @@ export function matchRoute(routes: readonly CompiledRoute[], path: string, hostH
 function prefixMatches(prefix: string, path: string): boolean {
   if (prefix === '/') return true;
   if (!path.startsWith(prefix)) return false;
-  return path.length === prefix.length || path.charCodeAt(prefix.length) === 47 /* / */;
+  return path.length === prefix.length || path.charCodeAt(prefix.length) === 47; /* / */
 }
 
 function hostName(header: string | undefined): string {

@@ -92,7 +92,10 @@ export class BufferedBody {
   readonly state: CaptureState = 'complete';
   readonly settled: Promise<CaptureState> = Promise.resolve('complete');
   readonly overflowed: boolean;
-  constructor(private readonly buffer: Buffer, cap: number) {
+  constructor(
+    private readonly buffer: Buffer,
+    cap: number,
+  ) {
     this.overflowed = buffer.length > cap;
   }
   body(): Buffer | undefined {

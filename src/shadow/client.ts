@@ -7,9 +7,7 @@ import { classifyUpstreamError } from '../gateway/upstream-errors.js';
 import type { CapturedResponse } from './flatten.js';
 import type { ShadowTarget } from './types.js';
 
-export type MirrorResult =
-  | { ok: true; response: CapturedResponse }
-  | { ok: false; error: 'timeout' | 'refused' | 'reset' | 'other' | 'too-large' | 'misfit' };
+export type MirrorResult = { ok: true; response: CapturedResponse } | { ok: false; error: 'timeout' | 'refused' | 'reset' | 'other' | 'too-large' | 'misfit' };
 
 export interface MirrorRequest {
   method: string;

@@ -137,7 +137,10 @@ export class ShadowExchange {
 
   private compare([candidate, secondary]: Mirrored): ExchangeResult | { skipped: SkipReason } {
     const { cfg, state } = this.ctx;
-    for (const [side, result] of [['candidate', candidate], ['secondary', secondary]] as const) {
+    for (const [side, result] of [
+      ['candidate', candidate],
+      ['secondary', secondary],
+    ] as const) {
       if (!result || result.ok) continue;
       if (result.error === 'too-large') return { skipped: 'response-too-large' };
       state.error(`${side}-${result.error}`);

@@ -123,7 +123,10 @@ function canonical(value: unknown, state: MatchState): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) {
     const elementState = step(state, '*');
-    return `[${value.map((v) => canonical(v, elementState)).sort().join(',')}]`;
+    return `[${value
+      .map((v) => canonical(v, elementState))
+      .sort()
+      .join(',')}]`;
   }
   const parts: string[] = [];
   for (const key of Object.keys(value).sort()) {

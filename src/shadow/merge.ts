@@ -18,7 +18,12 @@ export function mergeShadowReports(parts: readonly ShadowReportJson[]): ShadowRe
   const errorKinds: Record<string, number> = {};
   const skipped: Record<string, number> = {};
   const counts = new Map<string, { differences: number; noise: number }>();
-  let compared = 0, matched = 0, mismatched = 0, errors = 0, inFlight = 0, fieldsDropped = 0;
+  let compared = 0,
+    matched = 0,
+    mismatched = 0,
+    errors = 0,
+    inFlight = 0,
+    fieldsDropped = 0;
   for (const p of parts) {
     compared += p.compared;
     matched += p.matched;
@@ -41,7 +46,13 @@ export function mergeShadowReports(parts: readonly ShadowReportJson[]): ShadowRe
   return {
     ...first,
     since: parts.map((p) => p.since).sort()[0],
-    inFlight, compared, matched, mismatched, errors, errorKinds, skipped,
+    inFlight,
+    compared,
+    matched,
+    mismatched,
+    errors,
+    errorKinds,
+    skipped,
     fields: Object.fromEntries(fields.map(({ path, differences, noise, real }) => [path, { differences, noise, real } satisfies FieldReport])),
     fieldsDropped,
     samples: samples.slice(Math.max(0, samples.length - sampleLimit)),

@@ -83,7 +83,11 @@ export class ShadowState {
   private fieldsDropped = 0;
   private samples: Sample[] = [];
 
-  constructor(readonly route: string, readonly version: string, private readonly clock: () => number = Date.now) {
+  constructor(
+    readonly route: string,
+    readonly version: string,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.since = clock();
   }
 

@@ -3,7 +3,6 @@
 import { alignColumns } from '../text-table.js';
 import type { ShadowReportDocument } from './service.js';
 
-
 function pct(n: number, of: number): string {
   return of > 0 ? `${((100 * n) / of).toFixed(n === of || n === 0 ? 0 : 1)}%` : '-';
 }

@@ -21,7 +21,8 @@ export function checkTransforms(versions: ReadonlyMap<string, CompiledVersion>, 
     const t = v.transform;
     if (!t) continue;
     if (t.to === v.id) problems.push({ file: v.file, path: ['transform', 'to'], message: 'a version cannot transform to itself' });
-    else if (!versions.has(t.to)) problems.push({ file: v.file, path: ['transform', 'to'], message: `version "${t.to}" does not exist (known: ${[...versions.keys()].join(', ')})` });
+    else if (!versions.has(t.to))
+      problems.push({ file: v.file, path: ['transform', 'to'], message: `version "${t.to}" does not exist (known: ${[...versions.keys()].join(', ')})` });
     const seen = new Set([v.id]);
     for (let next = versions.get(t.to); next?.transform; next = versions.get(next.transform.to)) {
       if (seen.has(next.id)) {
@@ -39,7 +40,12 @@ export function checkTransformTargets(versions: ReadonlyMap<string, CompiledVers
     const t = v.transform;
     if (!t) continue;
     for (const r of t.routeNames) {
-      if (!routeNames.has(r)) problems.push({ file: v.file, path: ['transform', 'routes', r], message: `route "${r}" does not exist (known: ${[...routeNames].join(', ') || 'none'})` });
+      if (!routeNames.has(r))
+        problems.push({
+          file: v.file,
+          path: ['transform', 'routes', r],
+          message: `route "${r}" does not exist (known: ${[...routeNames].join(', ') || 'none'})`,
+        });
     }
     // With an OpenAPI document, an operation's rules must name one of its operations.
     if (!v.openapi) continue;
@@ -68,8 +74,10 @@ export function buildChain(versions: ReadonlyMap<string, CompiledVersion>, route
   while (current && current.id !== via) {
     const t = current.transform;
     if (!t) {
-      return `${current.id} has no transform: add transform: { to: ..., request: [...], response: [...] } to ${current.file}` +
-        (path.length > 1 ? ` (the chain so far: ${path.join(' → ')})` : '');
+      return (
+        `${current.id} has no transform: add transform: { to: ..., request: [...], response: [...] } to ${current.file}` +
+        (path.length > 1 ? ` (the chain so far: ${path.join(' → ')})` : '')
+      );
     }
     owner ??= t;
     steps.push(t.stepFor(route));

@@ -53,7 +53,9 @@ function slots(doc: unknown, path: FieldPath, op: string, optional: boolean): Sl
 }
 
 function has(slot: Slot): boolean {
-  return Array.isArray(slot.holder) ? true : Object.prototype.hasOwnProperty.call(slot.holder, slot.key) && (slot.holder as Record<string, unknown>)[slot.key as string] !== undefined;
+  return Array.isArray(slot.holder)
+    ? true
+    : Object.prototype.hasOwnProperty.call(slot.holder, slot.key) && (slot.holder as Record<string, unknown>)[slot.key as string] !== undefined;
 }
 
 function get(slot: Slot): unknown {
@@ -111,25 +113,31 @@ function compileOp(op: LensOpFile, i: number, problems: LensProblem[], lowerCase
     const src = fieldPath(name(from), problems, [i, 'rename', 'from']);
     // `to` is a name in the same object, or a path with the same parent as `from`.
     const dst = src && fieldPath(to.includes('.') ? name(to) : [...src.text.split('.').slice(0, -1), name(to)].join('.'), problems, [i, 'rename', 'to']);
-    if (!src || !dst || !requireKeyLeaf(src, 'rename', problems, [i, 'rename', 'from']) || !requireKeyLeaf(dst, 'rename', problems, [i, 'rename', 'to'])) return undefined;
+    if (!src || !dst || !requireKeyLeaf(src, 'rename', problems, [i, 'rename', 'from']) || !requireKeyLeaf(dst, 'rename', problems, [i, 'rename', 'to']))
+      return undefined;
     if (!sameParent(src, dst)) {
-      problems.push({ path: [i, 'rename', 'to'], message: `rename stays within one object: "${to}" is not beside "${from}"; use hoist or plunge to move a field between levels` });
+      problems.push({
+        path: [i, 'rename', 'to'],
+        message: `rename stays within one object: "${to}" is not beside "${from}"; use hoist or plunge to move a field between levels`,
+      });
       return undefined;
     }
     const fromKey = src.leaf.key;
     const toKey = dst.leaf.key;
-    const run = (a: string, b: string, inverse: string): Apply => (doc) => {
-      for (const c of containers(doc, src, inverse, optional)) {
-        const obj = c.value as Record<string, unknown>;
-        const at = (k: string) => (c.at ? `${c.at}.${k}` : k);
-        if (!(a in obj)) {
-          if (optional) continue;
-          throw new TransformMisfit(at(a), inverse, 'missing');
+    const run =
+      (a: string, b: string, inverse: string): Apply =>
+      (doc) => {
+        for (const c of containers(doc, src, inverse, optional)) {
+          const obj = c.value as Record<string, unknown>;
+          const at = (k: string) => (c.at ? `${c.at}.${k}` : k);
+          if (!(a in obj)) {
+            if (optional) continue;
+            throw new TransformMisfit(at(a), inverse, 'missing');
+          }
+          if (b in obj) throw new TransformMisfit(at(b), inverse, 'already present');
+          renameKey(obj, a, b);
         }
-        if (b in obj) throw new TransformMisfit(at(b), inverse, 'already present');
-        renameKey(obj, a, b);
-      }
-    };
+      };
     return { name: label, forward: run(fromKey, toKey, label), backward: run(toKey, fromKey, `${label} (backward)`) };
   }
   if ('remove' in op || 'add' in op) {
@@ -163,22 +171,24 @@ function compileOp(op: LensOpFile, i: number, problems: LensProblem[], lowerCase
     const fieldKey = name(spec.field);
     const optional = spec.optional;
     // up: <host>.<field> -> <field> beside the host; down: the other way.
-    const run = (up: boolean, label: string): Apply => (doc) => {
-      for (const c of containers(doc, host, label, optional)) {
-        const parent = c.value as Record<string, unknown>;
-        const at = c.at ? `${c.at}.${hostKey}` : hostKey;
-        const inner = parent[hostKey];
-        if (!isObject(inner)) {
-          if (optional && inner === undefined) continue;
-          throw new TransformMisfit(at, label, inner === undefined ? 'missing' : `expected an object, found ${kind(inner)}`);
+    const run =
+      (up: boolean, label: string): Apply =>
+      (doc) => {
+        for (const c of containers(doc, host, label, optional)) {
+          const parent = c.value as Record<string, unknown>;
+          const at = c.at ? `${c.at}.${hostKey}` : hostKey;
+          const inner = parent[hostKey];
+          if (!isObject(inner)) {
+            if (optional && inner === undefined) continue;
+            throw new TransformMisfit(at, label, inner === undefined ? 'missing' : `expected an object, found ${kind(inner)}`);
+          }
+          const innerSlot: Slot = { holder: inner, key: fieldKey, at: `${at}.${fieldKey}` };
+          const outerSlot: Slot = { holder: parent, key: fieldKey, at: c.at ? `${c.at}.${fieldKey}` : fieldKey };
+          const [from, to] = up ? [innerSlot, outerSlot] : [outerSlot, innerSlot];
+          if (optional && !has(from)) continue;
+          move(from, to, label);
         }
-        const innerSlot: Slot = { holder: inner, key: fieldKey, at: `${at}.${fieldKey}` };
-        const outerSlot: Slot = { holder: parent, key: fieldKey, at: c.at ? `${c.at}.${fieldKey}` : fieldKey };
-        const [from, to] = up ? [innerSlot, outerSlot] : [outerSlot, innerSlot];
-        if (optional && !has(from)) continue;
-        move(from, to, label);
-      }
-    };
+      };
     return {
       name: label,
       forward: run(hoisting, label),
@@ -193,29 +203,33 @@ function compileOp(op: LensOpFile, i: number, problems: LensProblem[], lowerCase
     if (!path) return undefined;
     const optional = spec.optional;
     // wrap: a scalar (or object) becomes a one-item array, null an empty one.
-    const wrap = (label: string): Apply => (doc) => {
-      for (const s of slots(doc, path, label, optional)) {
-        if (!has(s)) {
-          if (optional) continue;
-          throw new TransformMisfit(s.at, label, 'missing');
+    const wrap =
+      (label: string): Apply =>
+      (doc) => {
+        for (const s of slots(doc, path, label, optional)) {
+          if (!has(s)) {
+            if (optional) continue;
+            throw new TransformMisfit(s.at, label, 'missing');
+          }
+          const v = get(s);
+          if (Array.isArray(v)) throw new TransformMisfit(s.at, label, 'expected a single value, found an array');
+          set(s, v === null ? [] : [v]);
         }
-        const v = get(s);
-        if (Array.isArray(v)) throw new TransformMisfit(s.at, label, 'expected a single value, found an array');
-        set(s, v === null ? [] : [v]);
-      }
-    };
+      };
     // head: an array becomes its first item, an empty one null.
-    const head = (label: string): Apply => (doc) => {
-      for (const s of slots(doc, path, label, optional)) {
-        if (!has(s)) {
-          if (optional) continue;
-          throw new TransformMisfit(s.at, label, 'missing');
+    const head =
+      (label: string): Apply =>
+      (doc) => {
+        for (const s of slots(doc, path, label, optional)) {
+          if (!has(s)) {
+            if (optional) continue;
+            throw new TransformMisfit(s.at, label, 'missing');
+          }
+          const v = get(s);
+          if (!Array.isArray(v)) throw new TransformMisfit(s.at, label, `expected an array, found ${kind(v)}`);
+          set(s, v.length ? v[0] : null);
         }
-        const v = get(s);
-        if (!Array.isArray(v)) throw new TransformMisfit(s.at, label, `expected an array, found ${kind(v)}`);
-        set(s, v.length ? v[0] : null);
-      }
-    };
+      };
     return wrapping
       ? { name: label, forward: wrap(label), backward: head(`${label} (backward)`) }
       : { name: label, forward: head(label), backward: wrap(`${label} (backward)`) };
@@ -231,21 +245,24 @@ function compileOp(op: LensOpFile, i: number, problems: LensProblem[], lowerCase
       const backward = new Map<string, unknown>();
       spec.mapping.forEach((m, k) => {
         if (forward.has(keyOf(m.from))) problems.push({ path: [i, 'convert', 'mapping', k, 'from'], message: `${keyOf(m.from)} is mapped twice` });
-        if (backward.has(keyOf(m.to))) problems.push({ path: [i, 'convert', 'mapping', k, 'to'], message: `${keyOf(m.to)} is mapped to twice, so the table cannot be read backwards` });
+        if (backward.has(keyOf(m.to)))
+          problems.push({ path: [i, 'convert', 'mapping', k, 'to'], message: `${keyOf(m.to)} is mapped to twice, so the table cannot be read backwards` });
         forward.set(keyOf(m.from), m.to);
         backward.set(keyOf(m.to), m.from);
       });
-      const run = (table: Map<string, unknown>, label: string): Apply => (doc) => {
-        for (const s of slots(doc, path, label, optional)) {
-          if (!has(s)) {
-            if (optional) continue;
-            throw new TransformMisfit(s.at, label, 'missing');
+      const run =
+        (table: Map<string, unknown>, label: string): Apply =>
+        (doc) => {
+          for (const s of slots(doc, path, label, optional)) {
+            if (!has(s)) {
+              if (optional) continue;
+              throw new TransformMisfit(s.at, label, 'missing');
+            }
+            const k = keyOf(get(s));
+            if (!table.has(k)) throw new TransformMisfit(s.at, label, `${k} is not in the mapping table`);
+            set(s, clone(table.get(k)));
           }
-          const k = keyOf(get(s));
-          if (!table.has(k)) throw new TransformMisfit(s.at, label, `${k} is not in the mapping table`);
-          set(s, clone(table.get(k)));
-        }
-      };
+        };
       return { name: label, forward: run(forward, label), backward: run(backward, `${label} (backward)`) };
     }
     const fwd = compileExpression(spec.forward!);
@@ -253,22 +270,24 @@ function compileOp(op: LensOpFile, i: number, problems: LensProblem[], lowerCase
     if (typeof fwd === 'string') problems.push({ path: [i, 'convert', 'forward'], message: fwd });
     if (typeof bwd === 'string') problems.push({ path: [i, 'convert', 'backward'], message: bwd });
     if (typeof fwd === 'string' || typeof bwd === 'string') return undefined;
-    const run = (expr: CompiledExpression, label: string): Apply => async (doc) => {
-      for (const s of slots(doc, path, label, optional)) {
-        if (!has(s)) {
-          if (optional) continue;
-          throw new TransformMisfit(s.at, label, 'missing');
+    const run =
+      (expr: CompiledExpression, label: string): Apply =>
+      async (doc) => {
+        for (const s of slots(doc, path, label, optional)) {
+          if (!has(s)) {
+            if (optional) continue;
+            throw new TransformMisfit(s.at, label, 'missing');
+          }
+          let out: unknown;
+          try {
+            out = await expr.evaluate(get(s));
+          } catch (err) {
+            throw new TransformMisfit(s.at, label, `expression failed: ${(err as Error).message}`);
+          }
+          if (out === undefined) throw new TransformMisfit(s.at, label, `expression ${JSON.stringify(expr.text)} gave no value`);
+          set(s, plainJson(out));
         }
-        let out: unknown;
-        try {
-          out = await expr.evaluate(get(s));
-        } catch (err) {
-          throw new TransformMisfit(s.at, label, `expression failed: ${(err as Error).message}`);
-        }
-        if (out === undefined) throw new TransformMisfit(s.at, label, `expression ${JSON.stringify(expr.text)} gave no value`);
-        set(s, plainJson(out));
-      }
-    };
+      };
     return { name: label, forward: run(fwd, label), backward: run(bwd, `${label} (backward)`) };
   }
   return undefined;

@@ -11,7 +11,10 @@ export interface PathRewrite {
 type Segment = { literal: string } | { param: string };
 
 function segments(template: string): Segment[] {
-  return template.split('/').slice(1).map((s) => (s.startsWith(':') && s.length > 1 ? { param: s.slice(1) } : { literal: s }));
+  return template
+    .split('/')
+    .slice(1)
+    .map((s) => (s.startsWith(':') && s.length > 1 ? { param: s.slice(1) } : { literal: s }));
 }
 
 function rewriter(from: Segment[], to: Segment[]): (path: string) => string | undefined {

@@ -19,11 +19,17 @@ export interface TransformObserver {
 }
 
 /** Counts a misfit and logs it: the hook the gateway gives this module. */
-export function misfitObserver(metrics: { transformMisfits: { inc(labels: Record<string, string>): void } }, log: { warn(obj: object, msg: string): void }): TransformObserver {
+export function misfitObserver(
+  metrics: { transformMisfits: { inc(labels: Record<string, string>): void } },
+  log: { warn(obj: object, msg: string): void },
+): TransformObserver {
   return {
     misfit(chain, r, behaviour) {
       metrics.transformMisfits.inc({ route: chain.route, version: chain.from, step: r.step, direction: r.direction, behaviour });
-      log.warn({ route: chain.route, version: chain.from, via: chain.to, step: r.step, direction: r.direction, part: r.part, at: r.at, op: r.op, behaviour }, `transform misfit: ${r.message}`);
+      log.warn(
+        { route: chain.route, version: chain.from, via: chain.to, step: r.step, direction: r.direction, part: r.part, at: r.at, op: r.op, behaviour },
+        `transform misfit: ${r.message}`,
+      );
     },
   };
 }
@@ -67,9 +73,13 @@ export type Prepared = { ok: true; request: UpstreamRequest } | { ok: false; pro
 
 function misfitProblem(chain: CompiledChain, r: MisfitReport): Problem {
   const what = r.part === 'json' ? `${r.direction} body` : `${r.direction} ${r.part}`;
-  return problem(ERR_TRANSFORM_MISFIT,
-    `The ${what} does not fit the transform ${r.step} that serves ${chain.from} from ${chain.to}'s upstream: ${r.message}`,
-    { route: chain.route, version: chain.from, step: r.step, direction: r.direction, at: r.at || undefined });
+  return problem(ERR_TRANSFORM_MISFIT, `The ${what} does not fit the transform ${r.step} that serves ${chain.from} from ${chain.to}'s upstream: ${r.message}`, {
+    route: chain.route,
+    version: chain.from,
+    step: r.step,
+    direction: r.direction,
+    at: r.at || undefined,
+  });
 }
 
 const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
@@ -84,8 +94,21 @@ export async function prepareRequest(chain: CompiledChain, req: ClientRequest, o
     // A stream cut by the gateway's own body limit throws its 413 error to the caller.
     const read = await readCapped(req.body as Readable, chain.maxBodyBytes);
     if (read === 'too-large') {
-      observer.misfit(chain, { step: chain.label, direction: 'request', part: 'body', at: '', op: 'limits', message: `larger than ${chain.maxBodyBytes} bytes` }, 'too-large');
-      return { ok: false, problem: { ...problem(ERR_TRANSFORM_REQUEST_TOO_LARGE, `The request body is larger than the ${chain.maxBodyBytes} bytes the transform ${chain.label} will read.`), limit: chain.maxBodyBytes } };
+      observer.misfit(
+        chain,
+        { step: chain.label, direction: 'request', part: 'body', at: '', op: 'limits', message: `larger than ${chain.maxBodyBytes} bytes` },
+        'too-large',
+      );
+      return {
+        ok: false,
+        problem: {
+          ...problem(
+            ERR_TRANSFORM_REQUEST_TOO_LARGE,
+            `The request body is larger than the ${chain.maxBodyBytes} bytes the transform ${chain.label} will read.`,
+          ),
+          limit: chain.maxBodyBytes,
+        },
+      };
     }
     body = read;
   }
@@ -113,12 +136,16 @@ export interface UpstreamResponse {
   stream: Readable;
 }
 
-export type Answer =
-  | { kind: 'response'; statusCode: number; headers: Headers; body: Buffer | Readable }
-  | { kind: 'problem'; problem: Problem };
+export type Answer = { kind: 'response'; statusCode: number; headers: Headers; body: Buffer | Readable } | { kind: 'problem'; problem: Problem };
 
 /** Transforms the successor's answer back into the client's version. */
-export async function answerResponse(chain: CompiledChain, plan: readonly StepRules[], method: string, res: UpstreamResponse, observer: TransformObserver): Promise<Answer> {
+export async function answerResponse(
+  chain: CompiledChain,
+  plan: readonly StepRules[],
+  method: string,
+  res: UpstreamResponse,
+  observer: TransformObserver,
+): Promise<Answer> {
   if (!responseNeedsBody(plan, res.statusCode, method)) {
     // No body change: status and headers only, and the body streams through untouched.
     const out = await transformResponse(chain, plan, { statusCode: res.statusCode, headers: res.headers }, method);
@@ -130,8 +157,18 @@ export async function answerResponse(chain: CompiledChain, plan: readonly StepRu
   }
   const body = await readCapped(res.stream, chain.maxBodyBytes);
   if (body === 'too-large') {
-    observer.misfit(chain, { step: chain.label, direction: 'response', part: 'body', at: '', op: 'limits', message: `larger than ${chain.maxBodyBytes} bytes` }, 'too-large');
-    return { kind: 'problem', problem: { ...problem(ERR_TRANSFORM_TOO_LARGE, `The upstream's answer is larger than the ${chain.maxBodyBytes} bytes the transform ${chain.label} will read.`), limit: chain.maxBodyBytes } };
+    observer.misfit(
+      chain,
+      { step: chain.label, direction: 'response', part: 'body', at: '', op: 'limits', message: `larger than ${chain.maxBodyBytes} bytes` },
+      'too-large',
+    );
+    return {
+      kind: 'problem',
+      problem: {
+        ...problem(ERR_TRANSFORM_TOO_LARGE, `The upstream's answer is larger than the ${chain.maxBodyBytes} bytes the transform ${chain.label} will read.`),
+        limit: chain.maxBodyBytes,
+      },
+    };
   }
   const out = await transformResponse(chain, plan, { statusCode: res.statusCode, headers: res.headers, body }, method);
   if (!out.ok) {

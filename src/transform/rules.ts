@@ -113,7 +113,10 @@ export function compileVersionTransform(from: string, file: string, t: Transform
         const [method, template] = name.split(' ');
         step.operations.add(method, template, compileRules({ ...merged, ...pick(opRules) }, [...at, 'operations', name], problems));
       }
-      operationNames.set(route, ops.map(([n]) => n));
+      operationNames.set(
+        route,
+        ops.map(([n]) => n),
+      );
     }
     routes.set(route, step);
   }

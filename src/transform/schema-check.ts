@@ -36,8 +36,12 @@ function shapeOf(schema: unknown, depth = 0): Shape {
   return { kind: 'any' };
 }
 
-const shapeOfValue = (v: unknown): Shape => Array.isArray(v) ? { kind: 'array', items: v.length ? shapeOfValue(v[0]) : { kind: 'any' } }
-  : v && typeof v === 'object' ? { kind: 'object', props: new Map(Object.entries(v).map(([k, x]) => [k, shapeOfValue(x)])) } : { kind: 'scalar' };
+const shapeOfValue = (v: unknown): Shape =>
+  Array.isArray(v)
+    ? { kind: 'array', items: v.length ? shapeOfValue(v[0]) : { kind: 'any' } }
+    : v && typeof v === 'object'
+      ? { kind: 'object', props: new Map(Object.entries(v).map(([k, x]) => [k, shapeOfValue(x)])) }
+      : { kind: 'scalar' };
 
 /** The object shapes a path's leaf lives in; pushes a message when the path leaves the schema. */
 function holders(root: Shape, path: FieldPath, notes: string[]): Map<string, Shape>[] {
@@ -69,7 +73,11 @@ function applyOp(root: Shape, op: LensOpFile, forward: boolean, notes: string[])
     const p = path(op.rename.from);
     const to = op.rename.to.split('.').pop()!;
     const [a, b] = forward ? [(p.leaf as { key: string }).key, to] : [to, (p.leaf as { key: string }).key];
-    for (const props of holders(root, p, notes)) if (need(props, a, op.rename.from)) { props.set(b, props.get(a)!); props.delete(a); }
+    for (const props of holders(root, p, notes))
+      if (need(props, a, op.rename.from)) {
+        props.set(b, props.get(a)!);
+        props.delete(a);
+      }
   } else if ('add' in op || 'remove' in op) {
     const spec = 'add' in op ? op.add : op.remove;
     const adding = 'add' in op === forward;
@@ -86,9 +94,15 @@ function applyOp(root: Shape, op: LensOpFile, forward: boolean, notes: string[])
     const hostKey = (p.leaf as { key: string }).key;
     for (const props of holders(root, p, notes)) {
       const host = props.get(hostKey);
-      if (!host || host.kind !== 'object') { notes.push(`"${spec.host}": the schema has no object ${hostKey}`); continue; }
+      if (!host || host.kind !== 'object') {
+        notes.push(`"${spec.host}": the schema has no object ${hostKey}`);
+        continue;
+      }
       const [from, to] = up ? [host.props, props] : [props, host.props];
-      if (need(from, spec.field, `${spec.host}.${spec.field}`)) { to.set(spec.field, from.get(spec.field)!); from.delete(spec.field); }
+      if (need(from, spec.field, `${spec.host}.${spec.field}`)) {
+        to.set(spec.field, from.get(spec.field)!);
+        from.delete(spec.field);
+      }
     }
   } else if ('wrap' in op || 'head' in op) {
     const spec = 'wrap' in op ? op.wrap : op.head;
@@ -98,7 +112,10 @@ function applyOp(root: Shape, op: LensOpFile, forward: boolean, notes: string[])
     const key = p.leaf.key;
     for (const props of holders(root, p, notes)) {
       const s = props.get(key);
-      if (!s) { notes.push(`"${spec.field}": the schema has no property ${key}`); continue; }
+      if (!s) {
+        notes.push(`"${spec.field}": the schema has no property ${key}`);
+        continue;
+      }
       if (wrapping) props.set(key, { kind: 'array', items: s });
       else if (s.kind === 'array') props.set(key, s.items);
       else if (s.kind !== 'any') notes.push(`"${spec.field}": the schema's ${key} is not an array`);
@@ -134,7 +151,12 @@ function unmapped(got: Shape, want: Shape, at: string, out: string[]): void {
   } else if (got.kind === 'array' && want.kind === 'array') unmapped(got.items, want.items, `${at}[*]`, out);
 }
 
-interface Op { method: string; path: string; request?: unknown; response?: unknown }
+interface Op {
+  method: string;
+  path: string;
+  request?: unknown;
+  response?: unknown;
+}
 
 function operations(doc: OpenApiDocument): Op[] {
   const out: Op[] = [];
@@ -143,7 +165,12 @@ function operations(doc: OpenApiDocument): Op[] {
       const op = (item as Record<string, unknown> | undefined)?.[m] as Record<string, any> | undefined;
       if (!op) continue;
       const ok = Object.entries(op.responses ?? {}).find(([code]) => /^2/.test(code))?.[1] as any;
-      out.push({ method: m.toUpperCase(), path, request: op.requestBody?.content?.['application/json']?.schema, response: ok?.content?.['application/json']?.schema });
+      out.push({
+        method: m.toUpperCase(),
+        path,
+        request: op.requestBody?.content?.['application/json']?.schema,
+        response: ok?.content?.['application/json']?.schema,
+      });
     }
   }
   return out;
@@ -177,7 +204,10 @@ export async function checkTransformSchemas(cfg: CompiledConfig): Promise<Schema
       const specific = raw.routes?.[route.name]?.operations?.[name];
       const routeRules = raw.routes?.[route.name];
       const opsFor = (field: 'request' | 'response') => specific?.[field] ?? routeRules?.[field] ?? raw[field];
-      for (const [field, oldSchema, newSchema, lens] of [['request', op.request, target.request, rules.request], ['response', op.response, target.response, rules.response]] as const) {
+      for (const [field, oldSchema, newSchema, lens] of [
+        ['request', op.request, target.request, rules.request],
+        ['response', op.response, target.response, rules.response],
+      ] as const) {
         if (!oldSchema || !newSchema) continue;
         const notes: string[] = [];
         const forward = runLens(shapeOf(oldSchema), lens, opsFor(field), true, notes);
@@ -188,8 +218,10 @@ export async function checkTransformSchemas(cfg: CompiledConfig): Promise<Schema
         unmapped(forward, shapeOf(newSchema), '', missingNew);
         const missingOld: string[] = [];
         unmapped(backward, shapeOf(oldSchema), '', missingOld);
-        for (const p of missingNew) findings.push({ severity: 'unmapped', file: v.file, message: `${name} ${field}: ${next.id}'s ${p} is mapped from nothing in ${v.id}` });
-        for (const p of missingOld) findings.push({ severity: 'unmapped', file: v.file, message: `${name} ${field}: ${v.id}'s ${p} is mapped from nothing in ${next.id}` });
+        for (const p of missingNew)
+          findings.push({ severity: 'unmapped', file: v.file, message: `${name} ${field}: ${next.id}'s ${p} is mapped from nothing in ${v.id}` });
+        for (const p of missingOld)
+          findings.push({ severity: 'unmapped', file: v.file, message: `${name} ${field}: ${v.id}'s ${p} is mapped from nothing in ${next.id}` });
       }
     }
   }

@@ -10,11 +10,13 @@ const optional = z.boolean().default(false);
 
 const renameOp = z.strictObject({ rename: z.strictObject({ from: field, to: field, optional }) });
 const removeOp = z.strictObject({
-  remove: z.strictObject({ field, default: z.unknown() })
+  remove: z
+    .strictObject({ field, default: z.unknown() })
     .refine((o) => o.default !== undefined, { message: 'remove needs the default to restore on the way back (null is allowed)', path: ['default'] }),
 });
 const addOp = z.strictObject({
-  add: z.strictObject({ field, default: z.unknown() })
+  add: z
+    .strictObject({ field, default: z.unknown() })
     .refine((o) => o.default !== undefined, { message: 'add needs the default value to add (null is allowed)', path: ['default'] }),
 });
 const hoistOp = z.strictObject({ hoist: z.strictObject({ host: field, field: z.string().regex(/^[^.[\]]+$/, 'Expected one field name'), optional }) });
@@ -23,18 +25,24 @@ const wrapOp = z.strictObject({ wrap: z.strictObject({ field, optional }) });
 const headOp = z.strictObject({ head: z.strictObject({ field, optional }) });
 const mappingEntry = z.strictObject({ from: z.unknown(), to: z.unknown() });
 const convertOp = z.strictObject({
-  convert: z.strictObject({
-    field,
-    optional,
-    // A table: old value -> new value; read backwards on the way back.
-    mapping: z.array(mappingEntry).min(1).optional(),
-    // JSONata expressions over the field's value ($): old -> new, and new -> old.
-    forward: z.string().min(1).optional(),
-    backward: z.string().min(1).optional(),
-  }).refine((c) => (c.mapping !== undefined) !== (c.forward !== undefined || c.backward !== undefined),
-    'convert takes either a mapping table or forward and backward expressions')
-    .refine((c) => c.mapping !== undefined || (c.forward !== undefined && c.backward !== undefined),
-      'an expression convert needs both forward (old to new) and backward (new to old)'),
+  convert: z
+    .strictObject({
+      field,
+      optional,
+      // A table: old value -> new value; read backwards on the way back.
+      mapping: z.array(mappingEntry).min(1).optional(),
+      // JSONata expressions over the field's value ($): old -> new, and new -> old.
+      forward: z.string().min(1).optional(),
+      backward: z.string().min(1).optional(),
+    })
+    .refine(
+      (c) => (c.mapping !== undefined) !== (c.forward !== undefined || c.backward !== undefined),
+      'convert takes either a mapping table or forward and backward expressions',
+    )
+    .refine(
+      (c) => c.mapping !== undefined || (c.forward !== undefined && c.backward !== undefined),
+      'an expression convert needs both forward (old to new) and backward (new to old)',
+    ),
 });
 
 export const lensOpSchema = z.union([renameOp, removeOp, addOp, hoistOp, plungeOp, wrapOp, headOp, convertOp], {
@@ -74,14 +82,22 @@ export const transformSchema = z.strictObject({
   ...rulesShape,
   to: z.string().min(1, 'Name the successor version this transform leads to'),
   // What a body that does not fit gets: passed through unchanged, or a 502 problem.
-  onMisfit: z.union([z.literal('passthrough'), z.literal('502'), z.literal(502)]).transform((v) => (v === 'passthrough' ? 'passthrough' : '502') as 'passthrough' | '502').default('502'),
+  onMisfit: z
+    .union([z.literal('passthrough'), z.literal('502'), z.literal(502)])
+    .transform((v) => (v === 'passthrough' ? 'passthrough' : '502') as 'passthrough' | '502')
+    .default('502'),
   limits: z.strictObject({ maxBodyBytes: byteSize.default(1024 * 1024) }).default({ maxBodyBytes: 1024 * 1024 }),
-  routes: z.record(z.string(), z.strictObject({
-    ...rulesShape,
-    // Per operation of the old version, named "GET /orders/{id}"; replaces the route's rules
-    // field by field.
-    operations: z.record(z.string().regex(/^[A-Z]+ \/\S*$/, 'Name an operation as METHOD /path/{param}'), transformRulesSchema).optional(),
-  })).optional(),
+  routes: z
+    .record(
+      z.string(),
+      z.strictObject({
+        ...rulesShape,
+        // Per operation of the old version, named "GET /orders/{id}"; replaces the route's rules
+        // field by field.
+        operations: z.record(z.string().regex(/^[A-Z]+ \/\S*$/, 'Name an operation as METHOD /path/{param}'), transformRulesSchema).optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type LensOpFile = z.output<typeof lensOpSchema>;

@@ -7,7 +7,13 @@ import type { ShadowTarget } from '../shadow/types.js';
 import { transformRequest, transformResponse, type CompiledChain } from './chain.js';
 
 export async function sendThroughTransform(
-  chain: CompiledChain, client: ShadowClient, target: ShadowTarget, req: MirrorRequest, maxBytes: number, timeout: number, signal: AbortSignal,
+  chain: CompiledChain,
+  client: ShadowClient,
+  target: ShadowTarget,
+  req: MirrorRequest,
+  maxBytes: number,
+  timeout: number,
+  signal: AbortSignal,
 ): Promise<MirrorResult> {
   const q = req.path.indexOf('?');
   const path = q === -1 ? req.path : req.path.slice(0, q);
@@ -20,9 +26,20 @@ export async function sendThroughTransform(
   const sent: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(out.headers)) if (v !== undefined) sent[k] = typeof v === 'number' ? String(v) : v;
   if (out.body && out.body.length) sent['content-length'] = String(out.body.length);
-  const result = await client.send(target, { method: req.method, path: out.query ? `${out.path}?${out.query}` : out.path, headers: sent, body: out.body }, maxBytes, timeout, signal);
+  const result = await client.send(
+    target,
+    { method: req.method, path: out.query ? `${out.path}?${out.query}` : out.path, headers: sent, body: out.body },
+    maxBytes,
+    timeout,
+    signal,
+  );
   if (!result.ok) return result;
-  const back = await transformResponse(chain, out.plan, { statusCode: result.response.status, headers: result.response.headers, body: result.response.body }, req.method);
+  const back = await transformResponse(
+    chain,
+    out.plan,
+    { statusCode: result.response.status, headers: result.response.headers, body: result.response.body },
+    req.method,
+  );
   if (!back.ok) return { ok: false, error: 'misfit' };
   return { ok: true, response: { status: back.value.statusCode, headers: back.value.headers, body: back.value.body ?? result.response.body } };
 }
@@ -41,9 +58,23 @@ export interface TransformVerdict {
 }
 
 /** The verdict on a transform, from a shadow report's counts and fields. */
-export function transformVerdict(chain: CompiledChain, report: { compared: number; errorKinds: Record<string, number>; fields: Record<string, { real: boolean }> }): TransformVerdict {
-  const unfaithful = Object.entries(report.fields).filter(([, f]) => f.real).map(([k]) => k);
-  const noise = Object.entries(report.fields).filter(([, f]) => !f.real).map(([k]) => k);
+export function transformVerdict(
+  chain: CompiledChain,
+  report: { compared: number; errorKinds: Record<string, number>; fields: Record<string, { real: boolean }> },
+): TransformVerdict {
+  const unfaithful = Object.entries(report.fields)
+    .filter(([, f]) => f.real)
+    .map(([k]) => k);
+  const noise = Object.entries(report.fields)
+    .filter(([, f]) => !f.real)
+    .map(([k]) => k);
   const misfits = report.errorKinds['candidate-misfit'] ?? 0;
-  return { chain: chain.label, faithful: report.compared > 0 && unfaithful.length === 0 && misfits === 0, compared: report.compared, misfits, unfaithful, noise };
+  return {
+    chain: chain.label,
+    faithful: report.compared > 0 && unfaithful.length === 0 && misfits === 0,
+    compared: report.compared,
+    misfits,
+    unfaithful,
+    noise,
+  };
 }

@@ -46,10 +46,11 @@ export async function rawUpstream(answer: (socket: Socket, line: string, onConne
     get connections() {
       return connections;
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -57,7 +58,10 @@ export async function rawUpstream(answer: (socket: Socket, line: string, onConne
 export function expectContinue(url: string, method: string, body: Buffer): Promise<{ status: number; continued: boolean; text: string }> {
   return new Promise((resolve, reject) => {
     let continued = false;
-    const req = httpRequest(url, { method, headers: { expect: '100-continue', 'content-length': String(body.length), 'content-type': 'application/octet-stream' } });
+    const req = httpRequest(url, {
+      method,
+      headers: { expect: '100-continue', 'content-length': String(body.length), 'content-type': 'application/octet-stream' },
+    });
     req.on('continue', () => {
       continued = true;
       req.end(body);

@@ -35,17 +35,26 @@ t.test('smuggling attempts get a 4xx or a close, and never a second request upst
   const { url, up, host } = await setup(t);
   const smuggled = `GET /v2/orders/smuggled HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
   const attempts: [string, string][] = [
-    ['Content-Length and Transfer-Encoding', `POST /v2/orders HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled}`],
+    [
+      'Content-Length and Transfer-Encoding',
+      `POST /v2/orders HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled}`,
+    ],
     ['two Content-Lengths', `POST /v2/orders HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 3\r\nContent-Length: 60\r\n\r\nabc${smuggled}`],
     ['an invalid chunk size', `POST /v2/orders HTTP/1.1\r\nHost: ${host}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n${smuggled}`],
-    ['an obfuscated Transfer-Encoding', `POST /v2/orders HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 4\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n${smuggled}`],
+    [
+      'an obfuscated Transfer-Encoding',
+      `POST /v2/orders HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 4\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n${smuggled}`,
+    ],
   ];
   for (const [what, bytes] of attempts) {
     const res = await rawRequest(url, bytes);
     t.ok(res.status === 0 || (res.status >= 400 && res.status < 500), `${what}: ${res.status || 'closed'}`);
   }
   await sleep(100);
-  t.notOk(up.requests.some((r) => r.url.includes('smuggled')), 'no smuggled request reached the upstream');
+  t.notOk(
+    up.requests.some((r) => r.url.includes('smuggled')),
+    'no smuggled request reached the upstream',
+  );
 });
 
 t.test('slow clients are cut by the header and request timeouts, while normal clients are served', async (t) => {
@@ -88,7 +97,11 @@ t.test('slow clients are cut by the header and request timeouts, while normal cl
     await res.body.dump();
     openWhenServed.push(slow.filter((s) => !s.closed).length);
   }
-  t.same(statuses.filter((s) => s !== 200), [], 'every normal request was served');
+  t.same(
+    statuses.filter((s) => s !== 200),
+    [],
+    'every normal request was served',
+  );
   // More slow clients than upstream connections were open when the first was answered.
   t.ok(openWhenServed[0] > 2, `slow clients were open while normal ones were served (${openWhenServed[0]} of ${slow.length})`);
 

@@ -19,13 +19,19 @@ t.test('SIGTERM: every request in flight completes, within the drain timeout', a
   const { child, waitFor, exited } = startCli(t, ['--dir', dir.dir, '--port', '0', '--admin-port', '0']);
   const url = (await waitFor((l) => l.msg === 'sundial is serving')).proxy as string;
 
-  const inFlight = Array.from({ length: 8 }, (_, i) => request(`${url}/v2/orders/slow?ms=${600 + i * 50}`).then(async (r) => ({ status: r.statusCode, body: await r.body.json() })));
+  const inFlight = Array.from({ length: 8 }, (_, i) =>
+    request(`${url}/v2/orders/slow?ms=${600 + i * 50}`).then(async (r) => ({ status: r.statusCode, body: await r.body.json() })),
+  );
   await eventually(() => arrived === 8, 'the requests to reach the upstream');
   const signalled = performance.now();
   child.kill('SIGTERM');
   const results = await Promise.all(inFlight);
   const answered = performance.now();
-  t.same(results.map((r) => r.status), Array(8).fill(200), 'every request in flight was answered');
+  t.same(
+    results.map((r) => r.status),
+    Array(8).fill(200),
+    'every request in flight was answered',
+  );
   t.equal(await exited, 0);
   const took = performance.now() - signalled;
   const lingered = performance.now() - answered;
@@ -44,7 +50,10 @@ t.test('SIGTERM with a request that never finishes: cut at the drain timeout, no
   t.teardown(() => dir.remove());
   const { child, waitFor, exited } = startCli(t, ['--dir', dir.dir, '--port', '0', '--admin-port', '0']);
   const url = (await waitFor((l) => l.msg === 'sundial is serving')).proxy as string;
-  const stuck = request(`${url}/v2/orders/hang`).then((r) => r.statusCode, () => 'cut');
+  const stuck = request(`${url}/v2/orders/hang`).then(
+    (r) => r.statusCode,
+    () => 'cut',
+  );
   await eventually(() => arrived === 1, 'the request to reach the upstream');
   const signalled = performance.now();
   child.kill('SIGTERM');

@@ -212,7 +212,11 @@ t.test('a keep-alive socket the upstream closes is retried once on a new connect
     statuses.push(res.statusCode);
     await res.body.dump();
   }
-  t.same(statuses.filter((s) => s !== 200), [], 'every GET is answered');
+  t.same(
+    statuses.filter((s) => s !== 200),
+    [],
+    'every GET is answered',
+  );
   t.ok(up.requests.length > 30, 'some were sent twice: once on the dead socket, once on a new one');
   t.ok(up.requests.length <= 60, 'never more than once again');
 

@@ -13,8 +13,13 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumMissing: string | false = existsSync(CHROMIUM) ? false : 'Chromium is not installed (apt-get install chromium); CI installs it';
 
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ];
 
 export async function launchChromium(t: Test, options: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {

@@ -11,7 +11,9 @@ type LogLine = Record<string, any>;
 
 export function startCli(t: Test, args: string[]) {
   const child = spawn(process.execPath, [CLI, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) as unknown as ChildProcessWithoutNullStreams;
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
   const logs: LogLine[] = [];
   const waiters: { test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -22,13 +24,18 @@ export function startCli(t: Test, args: string[]) {
       return;
     }
     logs.push(entry);
-    for (const w of [...waiters]) if (w.test(entry)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(entry); }
+    for (const w of [...waiters])
+      if (w.test(entry)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(entry);
+      }
   });
-  const waitFor = (test: (l: LogLine) => boolean) => new Promise<LogLine>((resolve) => {
-    const seen = logs.find(test);
-    if (seen) resolve(seen);
-    else waiters.push({ test, resolve });
-  });
+  const waitFor = (test: (l: LogLine) => boolean) =>
+    new Promise<LogLine>((resolve) => {
+      const seen = logs.find(test);
+      if (seen) resolve(seen);
+      else waiters.push({ test, resolve });
+    });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, waitFor, exited };
 }

@@ -33,7 +33,13 @@ export function orderFiles(upstreams: { v1: string; v2: string }, gateway: Recor
     'config/gateway.yaml': {
       listen: { host: '127.0.0.1', port: 0 },
       admin: { host: '127.0.0.1', port: 0, token: 'test-admin-token' },
-      versioning: { sources: ['path', 'header', 'accept', 'query'], header: 'Api-Version', query: 'version', accept: 'application/vnd.acme+json', default: 'v2' },
+      versioning: {
+        sources: ['path', 'header', 'accept', 'query'],
+        header: 'Api-Version',
+        query: 'version',
+        accept: 'application/vnd.acme+json',
+        default: 'v2',
+      },
       upstream: { connectTimeout: '1s', timeout: '2s' },
       reload: { watch: false },
       metrics: { processMetrics: false },

@@ -31,12 +31,11 @@ export async function startPrometheus(t: Test, binary: string, port: number, tar
     scrape_configs: [{ job_name: 'sundial', authorization: { type: 'Bearer', credentials: bearer }, static_configs: [{ targets }] }],
   };
   writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config));
-  const child = spawn(binary, [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--log.level=error',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    binary,
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=error'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -50,7 +49,13 @@ export async function startPrometheus(t: Test, binary: string, port: number, tar
   const url = `http://127.0.0.1:${port}`;
   await eventually(async () => {
     if (child.exitCode !== null) throw new Error(`prometheus exited: ${stderr}`);
-    return request(`${url}/-/ready`).then(async (r) => { await r.body.dump(); return r.statusCode === 200; }, () => false);
+    return request(`${url}/-/ready`).then(
+      async (r) => {
+        await r.body.dump();
+        return r.statusCode === 200;
+      },
+      () => false,
+    );
   }, 'Prometheus to be ready');
   return {
     url,

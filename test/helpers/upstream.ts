@@ -77,7 +77,7 @@ export async function startUpstream(name = 'upstream', extra?: (req: IncomingMes
         res.writeHead(status ? Number(status[1]) : 200, {
           'content-type': 'application/json',
           'x-upstream': name,
-          'connection': 'keep-alive, x-hop',
+          connection: 'keep-alive, x-hop',
           'keep-alive': 'timeout=5',
           'x-hop': 'named by Connection, so hop-by-hop',
           ...(url.searchParams.has('link') ? { link: '<https://upstream.example/a>; rel="help"' } : {}),
@@ -97,10 +97,11 @@ export async function startUpstream(name = 'upstream', extra?: (req: IncomingMes
     port,
     server,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

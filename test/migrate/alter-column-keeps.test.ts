@@ -42,10 +42,16 @@ interface Catalog {
 async function catalog(db: pg.ClientBase): Promise<Catalog> {
   const q = async (sql: string) => Object.fromEntries((await db.query(sql)).rows.map((r) => [r.k, r.v]));
   return {
-    constraints: await q(`SELECT conname AS k, pg_get_constraintdef(oid) || CASE WHEN convalidated THEN '' ELSE ' (not valid)' END AS v FROM pg_constraint WHERE conrelid = 'public.t'::regclass`),
+    constraints: await q(
+      `SELECT conname AS k, pg_get_constraintdef(oid) || CASE WHEN convalidated THEN '' ELSE ' (not valid)' END AS v FROM pg_constraint WHERE conrelid = 'public.t'::regclass`,
+    ),
     indexes: await q(`SELECT indexname AS k, indexdef AS v FROM pg_indexes WHERE schemaname = 'public' AND tablename = 't'`),
-    comments: await q(`SELECT a.attname AS k, col_description(a.attrelid, a.attnum) AS v FROM pg_attribute a WHERE a.attrelid = 'public.t'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND col_description(a.attrelid, a.attnum) IS NOT NULL`),
-    columns: await q(`SELECT column_name AS k, data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '-') AS v FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 't'`),
+    comments: await q(
+      `SELECT a.attname AS k, col_description(a.attrelid, a.attnum) AS v FROM pg_attribute a WHERE a.attrelid = 'public.t'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND col_description(a.attrelid, a.attnum) IS NOT NULL`,
+    ),
+    columns: await q(
+      `SELECT column_name AS k, data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '-') AS v FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 't'`,
+    ),
   };
 }
 
@@ -64,14 +70,18 @@ const rename = (defs: Record<string, string>, from: string, to: string) =>
 
 const cases: Case[] = [
   {
-    name: 'SET NOT NULL (the issue\'s case)',
+    name: "SET NOT NULL (the issue's case)",
     op: { table: 't', column: 'a', nullable: false, up: `coalesce(a, 'id' || id)`, down: 'a' },
-    expect: (c) => { c.columns.a = `text NO 'zz'::text`; },
+    expect: (c) => {
+      c.columns.a = `text NO 'zz'::text`;
+    },
   },
   {
-    name: 'type int to bigint (the issue\'s case)',
+    name: "type int to bigint (the issue's case)",
     op: { table: 't', column: 'p', type: 'bigint', up: 'p', down: 'p::int' },
-    expect: (c) => { c.columns.p = 'bigint YES -'; },
+    expect: (c) => {
+      c.columns.p = 'bigint YES -';
+    },
   },
   {
     name: 'type text to varchar',
@@ -84,12 +94,16 @@ const cases: Case[] = [
   {
     name: 'a new CHECK',
     op: { table: 't', column: 'a', check: { name: 'a_not_blank', constraint: `a <> ''` }, up: `coalesce(a, 'id' || id)`, down: 'a' },
-    expect: (c) => { c.constraints.a_not_blank = `CHECK ((a <> ''::text))`; },
+    expect: (c) => {
+      c.constraints.a_not_blank = `CHECK ((a <> ''::text))`;
+    },
   },
   {
     name: 'a new FOREIGN KEY',
     op: { table: 't', column: 'r', references: { name: 't_r_fk', table: 'parent', column: 'id', on_delete: 'SET NULL' }, up: 'r', down: 'r' },
-    expect: (c) => { c.constraints.t_r_fk = 'FOREIGN KEY (r) REFERENCES parent(id) ON DELETE SET NULL'; },
+    expect: (c) => {
+      c.constraints.t_r_fk = 'FOREIGN KEY (r) REFERENCES parent(id) ON DELETE SET NULL';
+    },
   },
   {
     name: 'a new UNIQUE',
@@ -102,19 +116,25 @@ const cases: Case[] = [
   {
     name: 'default only (instant)',
     op: { table: 't', column: 'a', default: `'yy'` },
-    expect: (c) => { c.columns.a = `text YES 'yy'::text`; },
+    expect: (c) => {
+      c.columns.a = `text YES 'yy'::text`;
+    },
     instant: true,
   },
   {
     name: 'comment only (instant)',
     op: { table: 't', column: 'a', comment: 'new words' },
-    expect: (c) => { c.comments.a = 'new words'; },
+    expect: (c) => {
+      c.comments.a = 'new words';
+    },
     instant: true,
   },
   {
     name: 'DROP NOT NULL (instant)',
     op: { table: 't', column: 'b', nullable: true, down: `coalesce(b, 'none')` },
-    expect: (c) => { c.columns.b = 'text YES -'; },
+    expect: (c) => {
+      c.columns.b = 'text YES -';
+    },
     instant: true,
   },
   {
@@ -150,7 +170,16 @@ function writer(db: pg.Client, names: Record<string, string>, firstId: number) {
       await sleep(2);
     }
   })();
-  return { errors, get written() { return written; }, stop: async () => { running = false; await done; } };
+  return {
+    errors,
+    get written() {
+      return written;
+    },
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
 }
 
 for (const c of cases) {
@@ -165,8 +194,13 @@ for (const c of cases) {
     const old = writer(oldDb, {}, 10_000);
     const events: MigrateEvent[] = [];
     await startMigration(db, migration, { backfill: { batchSize: 7 }, onEvent: (e) => events.push(e) });
-    t.equal(events.some((e) => e.type === 'backfill-start'), !c.instant, c.instant ? 'no backfill' : 'a backfill');
-    const temp = (await db.query(`SELECT attname FROM pg_attribute WHERE attrelid = 'public.t'::regclass AND attname LIKE '_sundial_%' AND NOT attisdropped`)).rows;
+    t.equal(
+      events.some((e) => e.type === 'backfill-start'),
+      !c.instant,
+      c.instant ? 'no backfill' : 'a backfill',
+    );
+    const temp = (await db.query(`SELECT attname FROM pg_attribute WHERE attrelid = 'public.t'::regclass AND attname LIKE '_sundial_%' AND NOT attisdropped`))
+      .rows;
     t.equal(temp.length, c.instant ? 0 : 1, c.instant ? 'no shadow column' : 'one shadow column');
     const newDb = await pgt.connect(url, 'public_m');
     const fresh = writer(newDb, c.names ?? {}, 20_000);
@@ -203,7 +237,9 @@ t.test('rollback of a rebuilt column leaves the catalogue exactly as before', as
   const db = await pgt.connect(url);
   await db.query(SETUP);
   const before = await catalog(db);
-  await startMigration(db, parseMigration('m.yaml', { name: 'm', operations: [{ alter_column: cases[0].op }, { alter_column: cases[1].op }] }), { backfill: { batchSize: 50 } });
+  await startMigration(db, parseMigration('m.yaml', { name: 'm', operations: [{ alter_column: cases[0].op }, { alter_column: cases[1].op }] }), {
+    backfill: { batchSize: 50 },
+  });
   await rollbackMigration(db);
   t.same(await catalog(db), before);
 });
@@ -216,7 +252,10 @@ t.test('plan lists every kept constraint and index with its lock', async (t) => 
   const text = renderPlan(await planInput(db, migration, 'public', 1000, 500));
   t.match(text, /keeps UNIQUE constraint t_a_key \(UNIQUE \(a\)\)[\s\S]*?Lock: \*\*SHARE UPDATE EXCLUSIVE\*\*/);
   t.match(text, /keeps CHECK constraint a_len \(CHECK \(\(length\(a\) > 1\)\)\)[\s\S]*?Lock: \*\*ACCESS EXCLUSIVE\*\*/);
-  t.match(text, /keeps FOREIGN KEY t_p_fk \(FOREIGN KEY \(p\) REFERENCES parent\(id\) ON UPDATE RESTRICT ON DELETE CASCADE\) with its actions[\s\S]*?Lock: \*\*SHARE ROW EXCLUSIVE\*\*/);
+  t.match(
+    text,
+    /keeps FOREIGN KEY t_p_fk \(FOREIGN KEY \(p\) REFERENCES parent\(id\) ON UPDATE RESTRICT ON DELETE CASCADE\) with its actions[\s\S]*?Lock: \*\*SHARE ROW EXCLUSIVE\*\*/,
+  );
   t.match(text, /keeps index t_a_idx/);
   t.match(text, /keeps index t_p_partial/);
   t.match(text, /RENAME CONSTRAINT "_sundial_a_len" TO "a_len"/);
@@ -227,8 +266,13 @@ t.test('a column other tables point at is refused with a clear error, before any
   const url = await pgt.freshDatabase();
   const db = await pgt.connect(url);
   await db.query(SETUP);
-  await db.query(`ALTER TABLE parent ADD COLUMN code text CONSTRAINT parent_code_key UNIQUE; CREATE TABLE child (id int PRIMARY KEY, code text REFERENCES parent(code))`);
-  const m = parseMigration('m.yaml', { name: 'm', operations: [{ alter_column: { table: 'parent', column: 'code', type: 'varchar(10)', up: 'code', down: 'code' } }] });
+  await db.query(
+    `ALTER TABLE parent ADD COLUMN code text CONSTRAINT parent_code_key UNIQUE; CREATE TABLE child (id int PRIMARY KEY, code text REFERENCES parent(code))`,
+  );
+  const m = parseMigration('m.yaml', {
+    name: 'm',
+    operations: [{ alter_column: { table: 'parent', column: 'code', type: 'varchar(10)', up: 'code', down: 'code' } }],
+  });
   await t.rejects(startMigration(db, m), /operations\[0\]\.alter_column\.column: column "code" is referenced by foreign key "child_code_fkey"/);
   t.equal((await db.query(`SELECT to_regclass('sundial_migrate.migrations') AS r`)).rows[0].r, null, 'nothing was changed');
 });

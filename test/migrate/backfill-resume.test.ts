@@ -28,9 +28,14 @@ t.test('SIGKILL during backfill, then resume', async (t) => {
   `);
   const dir = tempDir('sundial-kill-');
   const file = join(dir, 'add_m.yaml');
-  writeFileSync(file, `name: add_m\noperations:\n  - add_column:\n      table: counters\n      column: { name: m, type: int, nullable: false }\n      up: touched(id, n)\n`);
+  writeFileSync(
+    file,
+    `name: add_m\noperations:\n  - add_column:\n      table: counters\n      column: { name: m, type: int, nullable: false }\n      up: touched(id, n)\n`,
+  );
 
-  const child = spawn(process.execPath, [cli, 'migrate', 'start', file, '--database-url', url, '--batch-size', '20', '--batch-delay', '25ms'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'migrate', 'start', file, '--database-url', url, '--batch-size', '20', '--batch-delay', '25ms'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

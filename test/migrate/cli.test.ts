@@ -53,13 +53,19 @@ t.test('start, status, complete, then a second migration rolled back', async (t)
   t.equal(second.code, 0, second.err);
   t.match(second.out, 'old version: SET search_path TO public_01_rename_nme', 'the previous version schema serves old clients');
   const st2 = JSON.parse((await cli(['status', '--json', ...db_])).out);
-  t.same(st2.active.backfill.map((b: { table: string; rowsDone: number; done: boolean }) => [b.table, b.rowsDone, b.done]), [['users', 5000, true]]);
+  t.same(
+    st2.active.backfill.map((b: { table: string; rowsDone: number; done: boolean }) => [b.table, b.rowsDone, b.done]),
+    [['users', 5000, true]],
+  );
   t.equal((await cli(['rollback', ...db_])).code, 0);
   const hist = JSON.parse((await cli(['status', '--json', ...db_])).out).history;
-  t.same(hist.map((h: { name: string; status: string; parent: string | null }) => [h.name, h.status, h.parent]), [
-    ['01_rename_nme', 'complete', null],
-    ['02_email_required', 'rolled_back', '01_rename_nme'],
-  ]);
+  t.same(
+    hist.map((h: { name: string; status: string; parent: string | null }) => [h.name, h.status, h.parent]),
+    [
+      ['01_rename_nme', 'complete', null],
+      ['02_email_required', 'rolled_back', '01_rename_nme'],
+    ],
+  );
   const v1 = await pgt.connect(url, 'public_01_rename_nme');
   t.equal((await v1.query('SELECT count(*)::int AS n FROM users')).rows[0].n, 5000, 'the version schema still serves after the rollback');
 });
@@ -116,6 +122,17 @@ t.test('--schema: a schema other than public', async (t) => {
   const v2 = await pgt.connect(url, 'app_title');
   t.same((await v2.query('SELECT title FROM items ORDER BY id')).rows, [{ title: 'a' }, { title: 'b' }]);
   t.equal((await cli(['complete', '--schema', 'app', '--database-url', url])).code, 0);
-  t.same((await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'app' AND table_name = 'items' ORDER BY ordinal_position`)).rows.map((x) => x.column_name), ['id', 'title']);
-  t.same((await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'items'`)).rows.map((x) => x.column_name), ['id'], 'public is untouched');
+  t.same(
+    (
+      await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'app' AND table_name = 'items' ORDER BY ordinal_position`)
+    ).rows.map((x) => x.column_name),
+    ['id', 'title'],
+  );
+  t.same(
+    (await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'items'`)).rows.map(
+      (x) => x.column_name,
+    ),
+    ['id'],
+    'public is untouched',
+  );
 });

@@ -14,7 +14,16 @@ const migration = parseMigration('v2.yaml', {
   name: 'v2',
   operations: [
     { rename_column: { table: 'accounts', from: 'name', to: 'display_name' } },
-    { alter_column: { table: 'accounts', column: 'balance_cents', name: 'balance', type: 'numeric(12,2)', up: 'balance_cents / 100.0', down: '(balance * 100)::int' } },
+    {
+      alter_column: {
+        table: 'accounts',
+        column: 'balance_cents',
+        name: 'balance',
+        type: 'numeric(12,2)',
+        up: 'balance_cents / 100.0',
+        down: '(balance * 100)::int',
+      },
+    },
   ],
 });
 
@@ -27,9 +36,10 @@ async function writer(db: pg.Client, version: 'v1' | 'v2', k: number, expected: 
   for (let i = 0; i < 60; i++) {
     const name = `${version}-w${k}-${i}`;
     const cents = k * 100_000 + i * 7 + 1;
-    const r = version === 'v1'
-      ? await db.query('INSERT INTO accounts (name, balance_cents) VALUES ($1, $2) RETURNING id', [name, cents])
-      : await db.query('INSERT INTO accounts (display_name, balance) VALUES ($1, $2) RETURNING id', [name, (cents / 100).toFixed(2)]);
+    const r =
+      version === 'v1'
+        ? await db.query('INSERT INTO accounts (name, balance_cents) VALUES ($1, $2) RETURNING id', [name, cents])
+        : await db.query('INSERT INTO accounts (display_name, balance) VALUES ($1, $2) RETURNING id', [name, (cents / 100).toFixed(2)]);
     expected.set(r.rows[0].id, { name, cents });
     if (i % 3 === 0 && mine.length) {
       const id = mine[i % mine.length];
@@ -60,9 +70,17 @@ async function scenario(t: Pick<Test, 'same' | 'equal'>, finish: 'complete' | 'r
 
   const want = [...expected].sort((a, b) => a[0] - b[0]);
   const v1 = await old1.query('SELECT id, name, balance_cents FROM accounts ORDER BY id');
-  t.same(v1.rows.map((r) => [Number(r.id), { name: r.name, cents: r.balance_cents }]), want, 'the old version sees every write in its shape');
+  t.same(
+    v1.rows.map((r) => [Number(r.id), { name: r.name, cents: r.balance_cents }]),
+    want,
+    'the old version sees every write in its shape',
+  );
   const v2 = await new1.query('SELECT id, display_name, balance FROM accounts ORDER BY id');
-  t.same(v2.rows.map((r) => [Number(r.id), { name: r.display_name, cents: Math.round(Number(r.balance) * 100) }]), want, 'the new version sees every write in its shape');
+  t.same(
+    v2.rows.map((r) => [Number(r.id), { name: r.display_name, cents: Math.round(Number(r.balance) * 100) }]),
+    want,
+    'the new version sees every write in its shape',
+  );
   t.same(
     await checksum(db, 'SELECT id, display_name, (balance * 100)::int FROM public_v2.accounts'),
     await checksum(db, 'SELECT id, name, balance_cents FROM public.accounts'),
@@ -74,14 +92,24 @@ async function scenario(t: Pick<Test, 'same' | 'equal'>, finish: 'complete' | 'r
     await completeMigration(db);
     const after = await db.query('SELECT id, display_name, balance FROM public_v2.accounts ORDER BY id');
     t.equal(after.rowCount, expected.size, 'row count after complete');
-    t.same(after.rows.map((r) => [Number(r.id), { name: r.display_name, cents: Math.round(Number(r.balance) * 100) }]), want, 'data after complete');
-    const phys = await db.query(`SELECT data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'accounts' AND column_name = 'balance'`);
+    t.same(
+      after.rows.map((r) => [Number(r.id), { name: r.display_name, cents: Math.round(Number(r.balance) * 100) }]),
+      want,
+      'data after complete',
+    );
+    const phys = await db.query(
+      `SELECT data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'accounts' AND column_name = 'balance'`,
+    );
     t.equal(phys.rows[0].data_type, 'numeric', 'the table has the new shape');
   } else {
     await rollbackMigration(db);
     const after = await db.query('SELECT id, name, balance_cents FROM public.accounts ORDER BY id');
     t.equal(after.rowCount, expected.size, 'row count after rollback');
-    t.same(after.rows.map((r) => [Number(r.id), { name: r.name, cents: r.balance_cents }]), want, 'no write of the new version is lost');
+    t.same(
+      after.rows.map((r) => [Number(r.id), { name: r.name, cents: r.balance_cents }]),
+      want,
+      'no write of the new version is lost',
+    );
   }
 }
 

@@ -23,13 +23,19 @@ async function users() {
 
 t.test('a failed concurrent index build is cleaned up, then resumed', async (t) => {
   const { db } = await users();
-  const m = parseMigration('idx.yaml', { name: 'idx', operations: [{ create_index: { name: 'users_email_key', table: 'users', columns: ['email'], unique: true } }] });
+  const m = parseMigration('idx.yaml', {
+    name: 'idx',
+    operations: [{ create_index: { name: 'users_email_key', table: 'users', columns: ['email'], unique: true } }],
+  });
   const events: MigrateEvent[] = [];
   const err = await startMigration(db, m, { onEvent: (e) => events.push(e) }).catch((e) => e);
   t.equal(err.code, 'SUNDIAL_ERR_MIGRATE_STEP_FAILED');
   t.match(err.message, /could not create unique index/);
   t.match(err.message, 'Re-run `sundial migrate start idx.yaml` to resume, or `sundial migrate rollback`');
-  t.ok(events.some((e) => e.type === 'index-cleanup' && e.index === 'users_email_key'), 'the INVALID index was dropped');
+  t.ok(
+    events.some((e) => e.type === 'index-cleanup' && e.index === 'users_email_key'),
+    'the INVALID index was dropped',
+  );
   t.equal((await db.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'users_email_key'`)).rows[0].n, 0, 'no index left behind');
   t.equal((await migrationStatus(db, 'public')).active?.phase, 'expanded');
   await t.rejects(completeMigration(db), { code: 'SUNDIAL_ERR_MIGRATE_NOT_READY' }, 'complete refuses a half-started migration');
@@ -44,10 +50,13 @@ t.test('a failed concurrent index build is cleaned up, then resumed', async (t) 
 t.test('a half-started migration rolls back to exactly the schema before', async (t) => {
   const { db } = await users();
   const before = await schemaSnapshot(db);
-  const m = parseMigration('idx.yaml', { name: 'idx', operations: [
-    { add_column: { table: 'users', column: { name: 'score', type: 'int' }, up: 'age' } },
-    { create_index: { name: 'users_email_key', table: 'users', columns: ['email'], unique: true } },
-  ] });
+  const m = parseMigration('idx.yaml', {
+    name: 'idx',
+    operations: [
+      { add_column: { table: 'users', column: { name: 'score', type: 'int' }, up: 'age' } },
+      { create_index: { name: 'users_email_key', table: 'users', columns: ['email'], unique: true } },
+    ],
+  });
   await t.rejects(startMigration(db, m), { code: 'SUNDIAL_ERR_MIGRATE_STEP_FAILED' });
   await rollbackMigration(db);
   t.same(await schemaSnapshot(db), before);
@@ -57,10 +66,16 @@ t.test('complete stops at a failed validation; both versions keep working; rollb
   const { url, db } = await users();
   await db.query(`UPDATE users SET age = -1 WHERE id = 7`);
   const before = await schemaSnapshot(db);
-  await startMigration(db, parseMigration('chk.yaml', { name: 'chk', operations: [
-    { create_constraint: { table: 'users', name: 'age_positive', type: 'check', columns: ['age'], check: 'age > 0' } },
-    { rename_column: { table: 'users', from: 'name', to: 'full_name' } },
-  ] }));
+  await startMigration(
+    db,
+    parseMigration('chk.yaml', {
+      name: 'chk',
+      operations: [
+        { create_constraint: { table: 'users', name: 'age_positive', type: 'check', columns: ['age'], check: 'age > 0' } },
+        { rename_column: { table: 'users', from: 'name', to: 'full_name' } },
+      ],
+    }),
+  );
   const err = await completeMigration(db).catch((e) => e);
   t.equal(err.code, 'SUNDIAL_ERR_MIGRATE_STEP_FAILED');
   t.match(err.message, 'VALIDATE CONSTRAINT "age_positive"');
@@ -73,7 +88,7 @@ t.test('complete stops at a failed validation; both versions keep working; rollb
   t.same(await schemaSnapshot(db), before);
 });
 
-t.test('a second migration serves old clients from the first one\'s version schema', async (t) => {
+t.test("a second migration serves old clients from the first one's version schema", async (t) => {
   const { url, db } = await users();
   await startMigration(db, parseMigration('a.yaml', { name: 'a', operations: [{ rename_column: { table: 'users', from: 'name', to: 'full_name' } }] }));
   await completeMigration(db);
@@ -83,7 +98,10 @@ t.test('a second migration serves old clients from the first one\'s version sche
   const vb = await pgt.connect(url, 'public_b');
   await va.query(`INSERT INTO users (full_name, age) VALUES ('old client', 42)`);
   await vb.query(`INSERT INTO users (full_name) VALUES ('new client')`);
-  t.same((await va.query(`SELECT full_name, age FROM users WHERE id > 30 ORDER BY id`)).rows, [{ full_name: 'old client', age: 42 }, { full_name: 'new client', age: 0 }]);
+  t.same((await va.query(`SELECT full_name, age FROM users WHERE id > 30 ORDER BY id`)).rows, [
+    { full_name: 'old client', age: 42 },
+    { full_name: 'new client', age: 0 },
+  ]);
   await va.end();
   await completeMigration(db);
   const schemas = (await db.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'public_%' ORDER BY 1`)).rows.map((x) => x.nspname);

@@ -68,14 +68,26 @@ t.test('--format sarif validates against the SARIF 2.1.0 schema', async (t) => {
   const r = sundial(['lint', root, '--format', 'sarif'], undefined, root);
   t.equal(r.code, 1);
   const log = JSON.parse(r.out);
-  const Ajv = ((AjvDraft04 as unknown as { default?: unknown }).default ?? AjvDraft04) as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } };
+  const Ajv = ((AjvDraft04 as unknown as { default?: unknown }).default ?? AjvDraft04) as new (o: object) => {
+    compile(s: object): ((d: unknown) => boolean) & { errors?: unknown };
+  };
   const ajv = new Ajv({ strict: false, validateFormats: false, unicodeRegExp: false });
   const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
   t.ok(validate(log), JSON.stringify(validate.errors));
   const results = log.runs[0].results;
-  t.same(results.filter((x: any) => x.level === 'error').map((x: any) => [x.ruleId, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region.startLine]),
-    [['renaming-column', 'drizzle/0001_x.sql', 1], ['require-concurrent-index-creation', 'drizzle/0001_x.sql', 2]]);
-  t.ok(log.runs[0].tool.driver.rules.every((d: any, i: number) => results.filter((x: any) => x.ruleIndex === i).every((x: any) => x.ruleId === d.id)), 'ruleIndex points at its rule');
+  t.same(
+    results
+      .filter((x: any) => x.level === 'error')
+      .map((x: any) => [x.ruleId, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region.startLine]),
+    [
+      ['renaming-column', 'drizzle/0001_x.sql', 1],
+      ['require-concurrent-index-creation', 'drizzle/0001_x.sql', 2],
+    ],
+  );
+  t.ok(
+    log.runs[0].tool.driver.rules.every((d: any, i: number) => results.filter((x: any) => x.ruleIndex === i).every((x: any) => x.ruleId === d.id)),
+    'ruleIndex points at its rule',
+  );
   // A broken log must fail the same schema, or the check above proves nothing.
   t.notOk(validate({ ...log, version: '3.0' }));
 });
@@ -89,19 +101,40 @@ t.test('--format github prints workflow annotations', async (t) => {
 t.test('--pg-version follows the target version', async (t) => {
   const sql = `SET lock_timeout = '1s';\nSET statement_timeout = '5s';\nALTER TABLE users ADD COLUMN plan text DEFAULT 'free';\n`;
   t.same((await lintStdin(sql)).findings, []);
-  t.same((await lintStdin(sql, { pgVersion: 10 })).findings.map((f) => f.rule), ['adding-field-with-default']);
+  t.same(
+    (await lintStdin(sql, { pgVersion: 10 })).findings.map((f) => f.rule),
+    ['adding-field-with-default'],
+  );
   t.equal(sundial(['lint', '-', '--pg-version', 'eleven'], sql).code, 2);
 });
 
 t.test('config: severities, excluded rules and paths, in .sundial-lint.yaml or a lint: block', async (t) => {
   const sql = { 'drizzle/0001_a.sql': 'ALTER TABLE users DROP COLUMN a;\n', 'drizzle/legacy/0000_b.sql': 'ALTER TABLE users RENAME TO people;\n' };
   const plain = await lintPath(project(sql));
-  t.same(plain.findings.filter((f) => f.severity === 'error').map((f) => f.rule).sort(), ['ban-drop-column', 'renaming-table']);
-  const root = project({ ...sql, '.sundial-lint.yaml': 'rules:\n  ban-drop-column: warning\n  require-statement-timeout: off\nexclude_rules: [require-lock-timeout]\nexclude_paths: ["drizzle/legacy/**"]\n' });
+  t.same(
+    plain.findings
+      .filter((f) => f.severity === 'error')
+      .map((f) => f.rule)
+      .sort(),
+    ['ban-drop-column', 'renaming-table'],
+  );
+  const root = project({
+    ...sql,
+    '.sundial-lint.yaml':
+      'rules:\n  ban-drop-column: warning\n  require-statement-timeout: off\nexclude_rules: [require-lock-timeout]\nexclude_paths: ["drizzle/legacy/**"]\n',
+  });
   const r = await lintPath(root);
-  t.same(r.findings.map((f) => `${f.rule}:${f.severity}`), ['ban-drop-column:warning'], 'no error left');
+  t.same(
+    r.findings.map((f) => `${f.rule}:${f.severity}`),
+    ['ban-drop-column:warning'],
+    'no error left',
+  );
   const block = project({ ...sql, 'config/gateway.yaml': 'listen: { port: 8080 }\nlint:\n  exclude_rules: [ban-drop-column, renaming-table]\n' });
-  t.same((await lintPath(block)).findings.filter((f) => f.severity === 'error'), [], 'a lint: block in config/gateway.yaml');
+  t.same(
+    (await lintPath(block)).findings.filter((f) => f.severity === 'error'),
+    [],
+    'a lint: block in config/gateway.yaml',
+  );
   const bad = project({ ...sql, '.sundial-lint.yaml': 'rules:\n  no-such-rule: off\n' });
   await t.rejects(lintPath(bad), /invalid lint config .*\.sundial-lint\.yaml: field rules\.no-such-rule/);
 });
@@ -111,18 +144,54 @@ t.test('transaction models: Knex transaction: false, Django atomic = False, Liqu
   const cases: [string, Record<string, string>, boolean][] = [
     ['knex default', { 'migrations/001_a.js': `exports.up = (knex) => knex.raw('${idx}');\n` }, true],
     ['knex transaction: false', { 'migrations/001_a.js': `exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('${idx}');\n` }, false],
-    ['django atomic', { 'app/migrations/0001_a.py': `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL("${idx}")]\n` }, true],
-    ['django atomic = False', { 'app/migrations/0001_a.py': `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    atomic = False\n    operations = [migrations.RunSQL("${idx}")]\n` }, false],
+    [
+      'django atomic',
+      {
+        'app/migrations/0001_a.py': `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL("${idx}")]\n`,
+      },
+      true,
+    ],
+    [
+      'django atomic = False',
+      {
+        'app/migrations/0001_a.py': `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    atomic = False\n    operations = [migrations.RunSQL("${idx}")]\n`,
+      },
+      false,
+    ],
     ['liquibase changeset', { 'changelog.xml': `<databaseChangeLog><changeSet id="1" author="a"><sql>${idx}</sql></changeSet></databaseChangeLog>` }, true],
-    ['liquibase runInTransaction="false"', { 'changelog.xml': `<databaseChangeLog><changeSet id="1" author="a" runInTransaction="false"><sql>${idx}</sql></changeSet></databaseChangeLog>` }, false],
+    [
+      'liquibase runInTransaction="false"',
+      { 'changelog.xml': `<databaseChangeLog><changeSet id="1" author="a" runInTransaction="false"><sql>${idx}</sql></changeSet></databaseChangeLog>` },
+      false,
+    ],
     ['alembic', { 'versions/a_x.py': `from alembic import op\nrevision = "a"\ndown_revision = None\n\ndef upgrade():\n    op.execute("${idx}")\n` }, true],
-    ['alembic autocommit_block', { 'versions/a_x.py': `from alembic import op\nrevision = "a"\ndown_revision = None\n\ndef upgrade():\n    with op.get_context().autocommit_block():\n        op.execute("${idx}")\n` }, false],
-    ['sequelize (no transaction)', { 'migrations/001-a.js': `module.exports = { async up(queryInterface) { await queryInterface.sequelize.query('${idx}'); } };\n` }, false],
-    ['typeorm transaction = false', { 'src/migrations/1-A.ts': `export class A1 implements MigrationInterface {\n  transaction = false;\n  async up(queryRunner: QueryRunner) { await queryRunner.query('${idx}'); }\n}\n` }, false],
+    [
+      'alembic autocommit_block',
+      {
+        'versions/a_x.py': `from alembic import op\nrevision = "a"\ndown_revision = None\n\ndef upgrade():\n    with op.get_context().autocommit_block():\n        op.execute("${idx}")\n`,
+      },
+      false,
+    ],
+    [
+      'sequelize (no transaction)',
+      { 'migrations/001-a.js': `module.exports = { async up(queryInterface) { await queryInterface.sequelize.query('${idx}'); } };\n` },
+      false,
+    ],
+    [
+      'typeorm transaction = false',
+      {
+        'src/migrations/1-A.ts': `export class A1 implements MigrationInterface {\n  transaction = false;\n  async up(queryRunner: QueryRunner) { await queryRunner.query('${idx}'); }\n}\n`,
+      },
+      false,
+    ],
   ];
   for (const [name, files, inTx] of cases) {
     const r = await lintPath(project(files));
-    t.equal(r.findings.some((f) => f.rule === 'ban-concurrent-index-creation-in-transaction'), inTx, name);
+    t.equal(
+      r.findings.some((f) => f.rule === 'ban-concurrent-index-creation-in-transaction'),
+      inTx,
+      name,
+    );
   }
 });
 
@@ -134,10 +203,20 @@ t.test('convert: zero-downtime operations, each naming the rule it answers', asy
   t.equal(r.code, 0, r.err);
   const doc = parse(r.out);
   t.equal(doc.name, '05_users');
-  t.same(doc.operations.map((o: object) => Object.keys(o)[0]), ['rename_column', 'add_column', 'create_index', 'create_constraint', 'alter_column', 'drop_column', 'sql']);
+  t.same(
+    doc.operations.map((o: object) => Object.keys(o)[0]),
+    ['rename_column', 'add_column', 'create_index', 'create_constraint', 'alter_column', 'drop_column', 'sql'],
+  );
   t.same(doc.operations[1].add_column, { table: 'users', column: { name: 'plan', type: 'text', nullable: false, default: "'free'" } });
-  t.same(doc.operations[3].create_constraint, { table: 'orders', name: 'orders_user_fk', type: 'foreign_key', columns: ['user_id'], references: { table: 'users', columns: ['id'] } });
+  t.same(doc.operations[3].create_constraint, {
+    table: 'orders',
+    name: 'orders_user_fk',
+    type: 'foreign_key',
+    columns: ['user_id'],
+    references: { table: 'users', columns: ['id'] },
+  });
   t.equal(doc.operations[6].sql.up, 'CREATE EXTENSION IF NOT EXISTS pg_trgm');
-  for (const rule of ['renaming-column', 'require-concurrent-index-creation', 'adding-foreign-key-constraint', 'adding-not-nullable-field', 'ban-drop-column']) t.match(r.out, new RegExp(`# answers ${rule}`), rule);
+  for (const rule of ['renaming-column', 'require-concurrent-index-creation', 'adding-foreign-key-constraint', 'adding-not-nullable-field', 'ban-drop-column'])
+    t.match(r.out, new RegExp(`# answers ${rule}`), rule);
   t.match(r.out, /# not converted: no sundial operation does this/);
 });

@@ -20,7 +20,10 @@ const unsafe: [string, string][] = [
   ['adding-foreign-key-constraint', `ALTER TABLE orders ADD CONSTRAINT orders_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id);`],
   ['adding-foreign-key-constraint', `ALTER TABLE orders ADD COLUMN account_id bigint REFERENCES accounts (id);`],
   ['constraint-missing-not-valid', `ALTER TABLE orders ADD CONSTRAINT qty_positive CHECK (qty > 0);`],
-  ['constraint-missing-not-valid', `BEGIN;\nALTER TABLE orders ADD CONSTRAINT qty_positive CHECK (qty > 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT qty_positive;\nCOMMIT;`],
+  [
+    'constraint-missing-not-valid',
+    `BEGIN;\nALTER TABLE orders ADD CONSTRAINT qty_positive CHECK (qty > 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT qty_positive;\nCOMMIT;`,
+  ],
   ['disallowed-unique-constraint', `ALTER TABLE accounts ADD CONSTRAINT accounts_email_key UNIQUE (email);`],
   ['disallowed-unique-constraint', `ALTER TABLE accounts ADD COLUMN handle text UNIQUE;`],
   ['changing-column-type', `ALTER TABLE accounts ALTER COLUMN id TYPE bigint;`],

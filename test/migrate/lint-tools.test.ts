@@ -11,7 +11,9 @@ const FIXTURES = fileURLToPath(new URL('../../../test/migrate/fixtures/lint', im
 
 const expected: Record<string, { detectedBy: string; files: number; safe: string; errors: string[] }> = {
   prisma: {
-    detectedBy: 'package.json (prisma)', files: 5, safe: 'prisma/migrations/20240415000000_safe_notes/migration.sql',
+    detectedBy: 'package.json (prisma)',
+    files: 5,
+    safe: 'prisma/migrations/20240415000000_safe_notes/migration.sql',
     errors: [
       // "Account" was created in the first migration of the set: changing it later is free.
       'prisma/migrations/20240205093000_add_plan/migration.sql:2:adding-required-field',
@@ -23,7 +25,9 @@ const expected: Record<string, { detectedBy: string; files: number; safe: string
     ],
   },
   drizzle: {
-    detectedBy: 'package.json (drizzle-kit)', files: 4, safe: 'drizzle/0003_quiet_rogue.sql',
+    detectedBy: 'package.json (drizzle-kit)',
+    files: 4,
+    safe: 'drizzle/0003_quiet_rogue.sql',
     errors: [
       'drizzle/0000_tidy_wolverine.sql:2:require-concurrent-index-creation',
       'drizzle/0001_brave_hulk.sql:1:renaming-column',
@@ -32,7 +36,9 @@ const expected: Record<string, { detectedBy: string; files: number; safe: string
     ],
   },
   flyway: {
-    detectedBy: 'flyway.conf', files: 7, safe: 'db/migration/V10__safe.sql',
+    detectedBy: 'flyway.conf',
+    files: 7,
+    safe: 'db/migration/V10__safe.sql',
     errors: [
       // V4's SET NOT NULL is not flagged: V2 added the CHECK NOT VALID and V3 validated it.
       'db/migration/V4__name_required.sql:4:changing-column-type',
@@ -41,7 +47,9 @@ const expected: Record<string, { detectedBy: string; files: number; safe: string
     ],
   },
   typeorm: {
-    detectedBy: 'package.json (typeorm)', files: 4, safe: 'src/migrations/1700000300000-SafeConcurrent.ts',
+    detectedBy: 'package.json (typeorm)',
+    files: 4,
+    safe: 'src/migrations/1700000300000-SafeConcurrent.ts',
     errors: [
       'src/migrations/1700000000000-AddRoleType.ts:7:adding-required-field',
       'src/migrations/1700000000000-AddRoleType.ts:9:require-concurrent-index-creation',
@@ -54,7 +62,9 @@ const expected: Record<string, { detectedBy: string; files: number; safe: string
     ],
   },
   knex: {
-    detectedBy: 'package.json (knex)', files: 4, safe: 'migrations/20240104120000_safe_concurrent.js',
+    detectedBy: 'package.json (knex)',
+    files: 4,
+    safe: 'migrations/20240104120000_safe_concurrent.js',
     errors: [
       'migrations/20240101120000_add_username.js:3:adding-required-field',
       'migrations/20240102120000_posts.js:9:changing-column-type',
@@ -64,7 +74,9 @@ const expected: Record<string, { detectedBy: string; files: number; safe: string
     ],
   },
   sequelize: {
-    detectedBy: 'package.json (sequelize)', files: 4, safe: 'migrations/20240104000000-safe-index.js',
+    detectedBy: 'package.json (sequelize)',
+    files: 4,
+    safe: 'migrations/20240104000000-safe-index.js',
     errors: [
       'migrations/20240101000000-messages-content.js:5:adding-not-nullable-field',
       'migrations/20240101000000-messages-content.js:5:changing-column-type',
@@ -78,7 +90,9 @@ const expected: Record<string, { detectedBy: string; files: number; safe: string
     ],
   },
   django: {
-    detectedBy: 'manage.py', files: 4, safe: 'shop/migrations/0004_safe_index.py',
+    detectedBy: 'manage.py',
+    files: 4,
+    safe: 'shop/migrations/0004_safe_index.py',
     errors: [
       // Coupon is created in this migration, so its AddField is free; product is an existing table.
       'shop/migrations/0001_initial.py:23:adding-required-field',
@@ -92,7 +106,9 @@ const expected: Record<string, { detectedBy: string; files: number; safe: string
     ],
   },
   alembic: {
-    detectedBy: 'alembic.ini', files: 4, safe: 'alembic/versions/ddee11ff2233_safe_autocommit.py',
+    detectedBy: 'alembic.ini',
+    files: 4,
+    safe: 'alembic/versions/ddee11ff2233_safe_autocommit.py',
     errors: [
       'alembic/versions/a1b2c3d4e5f6_add_customer_region.py:16:adding-required-field',
       'alembic/versions/a1b2c3d4e5f6_add_customer_region.py:17:require-concurrent-index-creation',
@@ -104,7 +120,9 @@ const expected: Record<string, { detectedBy: string; files: number; safe: string
     ],
   },
   liquibase: {
-    detectedBy: 'liquibase.properties', files: 4, safe: 'db/changelog/db.changelog-master.xml:29',
+    detectedBy: 'liquibase.properties',
+    files: 4,
+    safe: 'db/changelog/db.changelog-master.xml:29',
     errors: [
       'db/changelog/changes/003-yaml.yaml:7:changing-column-type',
       'db/changelog/changes/003-yaml.yaml:11:adding-not-nullable-field',
@@ -123,9 +141,16 @@ for (const [tool, want] of Object.entries(expected)) {
   t.test(tool, async (t) => {
     const root = join(FIXTURES, tool);
     const s = await lintPath(root, { config: { style: false } });
-    t.same(s.sets.map((x) => [x.tool, x.detectedBy, x.files]), [[tool, want.detectedBy, want.files]], 'found, detected from its own files, every file read');
+    t.same(
+      s.sets.map((x) => [x.tool, x.detectedBy, x.files]),
+      [[tool, want.detectedBy, want.files]],
+      'found, detected from its own files, every file read',
+    );
     t.ok(s.sets[0].statements > want.files, 'statements counted');
-    const errors = s.findings.filter((f) => f.severity === 'error').map((f) => `${relative(root, f.file)}:${f.line}:${f.rule}`).sort();
+    const errors = s.findings
+      .filter((f) => f.severity === 'error')
+      .map((f) => `${relative(root, f.file)}:${f.line}:${f.rule}`)
+      .sort();
     t.same(errors, [...want.errors].sort(), 'expected errors at the expected lines');
     const [safeFile, fromLine] = want.safe.split(':');
     // For Liquibase the safe changeset is the last one of the master changelog, from line 29.

@@ -42,7 +42,11 @@ for (const [name, op, mode] of [
     await started;
     const retries = events.filter((e) => e.type === 'lock-retry');
     t.ok(retries.length >= 3, `retried ${retries.length} times`);
-    t.same(retries.slice(0, 3).map((e) => e.type === 'lock-retry' && e.delayMs), [20, 40, 80], 'exponential backoff');
+    t.same(
+      retries.slice(0, 3).map((e) => e.type === 'lock-retry' && e.delayMs),
+      [20, 40, 80],
+      'exponential backoff',
+    );
     t.ok(released);
     const m = (await db.query(`SELECT status FROM sundial_migrate.migrations`)).rows[0];
     t.equal(m.status, 'active');
@@ -56,9 +60,14 @@ t.test('gives up after maxAttempts with nothing changed', async (t) => {
   await holder.query('LOCK TABLE t IN ACCESS SHARE MODE');
   const events: MigrateEvent[] = [];
   await t.rejects(
-    startMigration(db, parseMigration('m.yaml', { name: 'm', operations: [{ add_column: { table: 't', column: { name: 'b', type: 'int', nullable: true } } }] }), {
-      locks: { ...locks, maxAttempts: 3 }, onEvent: (e) => events.push(e),
-    }),
+    startMigration(
+      db,
+      parseMigration('m.yaml', { name: 'm', operations: [{ add_column: { table: 't', column: { name: 'b', type: 'int', nullable: true } } }] }),
+      {
+        locks: { ...locks, maxAttempts: 3 },
+        onEvent: (e) => events.push(e),
+      },
+    ),
     { code: 'SUNDIAL_ERR_MIGRATE_LOCK_TIMEOUT' },
   );
   t.equal(events.filter((e) => e.type === 'lock-retry').length, 2, 'two retries, then the third refusal is final');

@@ -37,11 +37,18 @@ const exists = async (db: pg.ClientBase, name: string) => (await one(db, 'SELECT
 const cases: Case[] = [
   {
     name: 'create_table',
-    ops: [{ create_table: { name: 'posts', columns: [
-      { name: 'id', type: 'bigserial', pk: true },
-      { name: 'title', type: 'text', nullable: false },
-      { name: 'user_id', type: 'bigint', references: { name: 'posts_user_fk', table: 'users', column: 'id' } },
-    ] } }],
+    ops: [
+      {
+        create_table: {
+          name: 'posts',
+          columns: [
+            { name: 'id', type: 'bigserial', pk: true },
+            { name: 'title', type: 'text', nullable: false },
+            { name: 'user_id', type: 'bigint', references: { name: 'posts_user_fk', table: 'users', column: 'id' } },
+          ],
+        },
+      },
+    ],
     async started(t, { v2 }) {
       await v2.query(`INSERT INTO posts (title, user_id) VALUES ('hello', 1)`);
       t.equal((await one(v2, 'SELECT count(*)::int AS n FROM posts')).n, 1, 'the new version writes the new table');
@@ -93,9 +100,13 @@ const cases: Case[] = [
       t.equal((await one(v2, `SELECT score FROM users WHERE name = 'old'`)).score, 70, 'old writes get up');
       await v2.query(`INSERT INTO users (name, age, score) VALUES ('new', 1, 5)`);
       await db.query(`UPDATE users SET email = 'touched@x' WHERE name = 'new'`);
-      t.equal((await one(v2, `SELECT score FROM users WHERE name = 'new'`)).score, 5, 'an old update that leaves up\'s inputs alone keeps the new version\'s value');
+      t.equal(
+        (await one(v2, `SELECT score FROM users WHERE name = 'new'`)).score,
+        5,
+        "an old update that leaves up's inputs alone keeps the new version's value",
+      );
       await db.query(`UPDATE users SET age = 2 WHERE name = 'new'`);
-      t.equal((await one(v2, `SELECT score FROM users WHERE name = 'new'`)).score, 20, 'an old update of up\'s inputs recomputes it');
+      t.equal((await one(v2, `SELECT score FROM users WHERE name = 'new'`)).score, 20, "an old update of up's inputs recomputes it");
       await db.query(`UPDATE users SET age = 1 WHERE name = 'new'`);
       await t.rejects(v2.query(`INSERT INTO users (name) VALUES ('no score')`), { code: '23514' }, 'NOT NULL enforced through the check');
       t.notOk((await columnsOf(db, 'public', 'users')).includes('score'), 'not under its final name yet');
@@ -144,11 +155,21 @@ const cases: Case[] = [
   },
   {
     name: 'alter_column type, NOT NULL, default, check and unique',
-    ops: [{ alter_column: {
-      table: 'users', column: 'age', type: 'text', nullable: false, default: `'0y'`,
-      check: { name: 'age_has_unit', constraint: `age LIKE '%y'` }, unique: { name: 'users_age_key' },
-      up: `coalesce(age, 0) || 'y'`, down: `rtrim(age, 'y')::int`,
-    } }],
+    ops: [
+      {
+        alter_column: {
+          table: 'users',
+          column: 'age',
+          type: 'text',
+          nullable: false,
+          default: `'0y'`,
+          check: { name: 'age_has_unit', constraint: `age LIKE '%y'` },
+          unique: { name: 'users_age_key' },
+          up: `coalesce(age, 0) || 'y'`,
+          down: `rtrim(age, 'y')::int`,
+        },
+      },
+    ],
     async started(t, { db, v2 }) {
       t.equal((await one(v2, 'SELECT age FROM users WHERE id = 3')).age, '3y');
       await v2.query(`INSERT INTO users (name, age) VALUES ('v2', '99y')`);
@@ -159,12 +180,22 @@ const cases: Case[] = [
       await t.rejects(v2.query(`INSERT INTO users (name, age) VALUES ('dup', '3y')`), { code: '23505' }, 'unique holds for new writes');
     },
     async completed(t, { db }) {
-      const c = await one(db, `SELECT data_type, is_nullable, column_default FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'age'`);
+      const c = await one(
+        db,
+        `SELECT data_type, is_nullable, column_default FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'age'`,
+      );
       t.same(c, { data_type: 'text', is_nullable: 'NO', column_default: `'0y'::text` });
       const cons = (await db.query(`SELECT conname, contype, convalidated FROM pg_constraint WHERE conrelid = 'users'::regclass ORDER BY conname`)).rows;
-      t.same(cons.map((c) => `${c.conname}:${c.contype}:${c.convalidated}`), ['age_has_unit:c:true', 'users_age_key:u:true', 'users_pkey:p:true']);
+      t.same(
+        cons.map((c) => `${c.conname}:${c.contype}:${c.convalidated}`),
+        ['age_has_unit:c:true', 'users_age_key:u:true', 'users_pkey:p:true'],
+      );
       const idx = (await one(db, `SELECT indexdef FROM pg_indexes WHERE indexname = 'users_age_name_idx'`)).indexdef;
-      t.equal(idx, `CREATE INDEX users_age_name_idx ON public.users USING btree (age, name) WHERE (name <> ''::text)`, 'the index on the old column was rebuilt on the new one');
+      t.equal(
+        idx,
+        `CREATE INDEX users_age_name_idx ON public.users USING btree (age, name) WHERE (name <> ''::text)`,
+        'the index on the old column was rebuilt on the new one',
+      );
     },
     async rolledBack(t, { db }) {
       t.equal((await one(db, `SELECT age FROM users WHERE name = 'v2'`)).age, 99);
@@ -173,20 +204,31 @@ const cases: Case[] = [
   {
     name: 'alter_column references and DROP NOT NULL',
     ops: [
-      { alter_column: {
-        table: 'memberships', column: 'user_id', references: { name: 'memberships_user_fk', table: 'users', column: 'id', on_delete: 'CASCADE' },
-        // Rows the old version writes without a valid user keep NULL in the new shape.
-        up: 'CASE WHEN EXISTS (SELECT 1 FROM users WHERE users.id = user_id) THEN user_id END',
-      } },
+      {
+        alter_column: {
+          table: 'memberships',
+          column: 'user_id',
+          references: { name: 'memberships_user_fk', table: 'users', column: 'id', on_delete: 'CASCADE' },
+          // Rows the old version writes without a valid user keep NULL in the new shape.
+          up: 'CASE WHEN EXISTS (SELECT 1 FROM users WHERE users.id = user_id) THEN user_id END',
+        },
+      },
       { alter_column: { table: 'users', column: 'name', nullable: true, down: `coalesce(name, 'anonymous')` } },
     ],
     async started(t, { db, v2 }) {
       await t.rejects(v2.query(`INSERT INTO memberships (user_id) VALUES (9999)`), { code: '23503' }, 'the new version gets the foreign key at once');
       await db.query(`INSERT INTO memberships (user_id) VALUES (9999)`);
-      t.same((await v2.query(`SELECT user_id FROM memberships ORDER BY id`)).rows.map((r) => r.user_id), ['1', '2', null], 'up maps what the constraint would refuse');
+      t.same(
+        (await v2.query(`SELECT user_id FROM memberships ORDER BY id`)).rows.map((r) => r.user_id),
+        ['1', '2', null],
+        'up maps what the constraint would refuse',
+      );
       await db.query(`DELETE FROM memberships WHERE user_id = 9999`);
       await t.rejects(v2.query(`INSERT INTO users (name) VALUES (NULL)`), { code: '23502' }, 'DROP NOT NULL waits for complete: old readers never see a NULL');
-      t.notOk((await columnsOf(db, 'public', 'users')).some((c) => c.startsWith('_sundial_')), 'DROP NOT NULL took the cheap path: no shadow column');
+      t.notOk(
+        (await columnsOf(db, 'public', 'users')).some((c) => c.startsWith('_sundial_')),
+        'DROP NOT NULL took the cheap path: no shadow column',
+      );
     },
     async completed(t, { db, v2 }) {
       t.equal((await one(db, `SELECT convalidated FROM pg_constraint WHERE conname = 'memberships_user_fk'`)).convalidated, true);
@@ -241,7 +283,17 @@ const cases: Case[] = [
   },
   {
     name: 'create_constraint foreign_key',
-    ops: [{ create_constraint: { table: 'memberships', name: 'memberships_user_fk', type: 'foreign_key', columns: ['user_id'], references: { table: 'users', columns: ['id'], on_delete: 'CASCADE' } } }],
+    ops: [
+      {
+        create_constraint: {
+          table: 'memberships',
+          name: 'memberships_user_fk',
+          type: 'foreign_key',
+          columns: ['user_id'],
+          references: { table: 'users', columns: ['id'], on_delete: 'CASCADE' },
+        },
+      },
+    ],
     async started(t, { db }) {
       await t.rejects(db.query(`INSERT INTO memberships (user_id) VALUES (9999)`), { code: '23503' });
     },
@@ -282,7 +334,10 @@ for (const c of cases) {
     await c.started?.(t, { db: s.db, v2 });
     await completeMigration(s.db);
     const snap = await schemaSnapshot(s.db);
-    t.notOk(snap.some((x) => x.includes('_sundial_')), 'no temporary columns, checks or triggers remain');
+    t.notOk(
+      snap.some((x) => x.includes('_sundial_')),
+      'no temporary columns, checks or triggers remain',
+    );
     t.ok(snap.includes('nsp public_m'), 'the version schema stays for the new version');
     await c.completed?.(t, { db: s.db, v2 });
     t.equal((await one(s.db, `SELECT status FROM sundial_migrate.migrations WHERE name = 'm'`)).status, 'complete');

@@ -15,7 +15,9 @@ import { expectations } from './pgroll-expectations.js';
 
 const pgt = await usePostgres(t);
 const dir = fileURLToPath(new URL('../../../test/migrate/fixtures/pgroll/', import.meta.url));
-const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+const files = readdirSync(dir)
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
+  .sort();
 
 const url = await pgt.freshDatabase();
 const db = await pgt.connect(url);
@@ -38,6 +40,9 @@ for (const file of files) {
     const removed = before.filter((l) => !after.includes(l));
     t.same(added, e.added, 'start + complete: lines that appear in the catalogue');
     t.same(removed, e.removed, 'start + complete: lines that leave the catalogue');
-    t.notOk(after.some((l) => l.includes('_sundial_')), 'nothing temporary is left');
+    t.notOk(
+      after.some((l) => l.includes('_sundial_')),
+      'nothing temporary is left',
+    );
   });
 }

@@ -23,7 +23,16 @@ function section(md: string, title: string): string {
 
 t.test('without a database', async (t) => {
   const md = renderPlan(await planInput(undefined, migration, 'public', 1000, 500));
-  for (const s of ['Overview', 'Backfill estimate', 'Phase 1: Expand', 'Phase 2: Migrate', 'Phase 3: Contract', 'Lock analysis', 'Rollback plan', 'Success criteria']) {
+  for (const s of [
+    'Overview',
+    'Backfill estimate',
+    'Phase 1: Expand',
+    'Phase 2: Migrate',
+    'Phase 3: Contract',
+    'Lock analysis',
+    'Rollback plan',
+    'Success criteria',
+  ]) {
     t.ok(section(md, s), `has ${s}`);
   }
   const overview = section(md, 'Overview');
@@ -32,11 +41,17 @@ t.test('without a database', async (t) => {
   t.match(overview, /\| 3 \| .* \| `create_index` \| .* \| SHARE UPDATE EXCLUSIVE; scans table without blocking writes \| seconds/);
   t.match(section(md, 'Backfill estimate'), /\| `accounts` \| unknown \| unknown \|/);
   const expand = section(md, 'Phase 1: Expand');
-  t.match(expand, /- \[ \] Expand: .*\n  ```sql\n  ALTER TABLE "public"."accounts" ADD COLUMN "_sundial_new_age" bigint\n  ```\n  Lock: \*\*ACCESS EXCLUSIVE\*\* on `accounts`/);
+  t.match(
+    expand,
+    /- \[ \] Expand: .*\n  ```sql\n  ALTER TABLE "public"."accounts" ADD COLUMN "_sundial_new_age" bigint\n  ```\n  Lock: \*\*ACCESS EXCLUSIVE\*\* on `accounts`/,
+  );
   t.match(expand, /CHECK \("_sundial_new_age" IS NOT NULL\) NOT VALID/);
   t.match(expand, /CREATE INDEX CONCURRENTLY IF NOT EXISTS "accounts_name_idx"[^]*Lock: \*\*SHARE UPDATE EXCLUSIVE\*\*/);
   const contract = section(md, 'Phase 3: Contract');
-  t.match(contract, /VALIDATE CONSTRAINT "_sundial_accounts_age_not_null"\n  ```\n  Lock: \*\*SHARE UPDATE EXCLUSIVE\*\* on `accounts`, blocks other DDL and VACUUM; reads and writes go on. Rewrites table: no. Scans table: yes./);
+  t.match(
+    contract,
+    /VALIDATE CONSTRAINT "_sundial_accounts_age_not_null"\n  ```\n  Lock: \*\*SHARE UPDATE EXCLUSIVE\*\* on `accounts`, blocks other DDL and VACUUM; reads and writes go on. Rewrites table: no. Scans table: yes./,
+  );
   t.match(contract, /SET NOT NULL[^]*Scans table: no/);
   t.match(contract, /RENAME COLUMN "nme" TO "name"/);
   const locks = section(md, 'Lock analysis');

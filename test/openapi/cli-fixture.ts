@@ -16,7 +16,10 @@ export function openapiCli(t: { teardown(fn: () => void): void }) {
   const tmp = mkdtempSync(join(tmpdir(), 'sundial-diff-cli-'));
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
   const run = (args: string[]) =>
-    promisify(execFile)(process.execPath, [CLI, 'openapi', ...args]).then((r) => ({ code: 0, ...r }), (e) => e as { code: number; stdout: string; stderr: string });
+    promisify(execFile)(process.execPath, [CLI, 'openapi', ...args]).then(
+      (r) => ({ code: 0, ...r }),
+      (e) => e as { code: number; stdout: string; stderr: string },
+    );
   let n = 0;
   const write = (d: Doc | string, ext = 'yaml') => {
     const file = join(tmp, `d${n++}.${ext}`);
@@ -32,7 +35,11 @@ export function doc(change: (d: Doc) => void = () => {}): Doc {
     info: { title: 'Items', version: '1' },
     paths: {
       '/items': {
-        get: { operationId: 'listItems', parameters: [{ name: 'q', in: 'query', schema: { type: 'string', maxLength: 50 } }], responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/Item' } } } } } },
+        get: {
+          operationId: 'listItems',
+          parameters: [{ name: 'q', in: 'query', schema: { type: 'string', maxLength: 50 } }],
+          responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/Item' } } } } },
+        },
         delete: { operationId: 'purge', deprecated: true, 'x-sunset': '2027-01-01T00:00:00Z', responses: { '204': { description: 'Gone' } } },
       },
     },

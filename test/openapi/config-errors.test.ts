@@ -21,8 +21,12 @@ function withDocs(docs: Record<string, unknown>): Files {
   return files;
 }
 
-
-const doc = (paths: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ openapi: '3.0.3', info: { title: 'x', version: '1' }, paths, ...extra });
+const doc = (paths: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  openapi: '3.0.3',
+  info: { title: 'x', version: '1' },
+  paths,
+  ...extra,
+});
 
 t.test('a valid document loads, and its operations are compiled', async (t) => {
   const dir = configDir(withDocs({ 'good.yaml': ordersDocV2() }));
@@ -30,28 +34,42 @@ t.test('a valid document loads, and its operations are compiled', async (t) => {
   const cfg = loadConfig(dir.dir);
   const compiled = cfg.versions.get('good')!.openapi!;
   t.equal(compiled.file, 'openapi/good.yaml');
-  t.same(compiled.deprecated.map((o) => o.name), ['GET /orders/{id}/summary', 'POST /orders/search']);
+  t.same(
+    compiled.deprecated.map((o) => o.name),
+    ['GET /orders/{id}/summary', 'POST /orders/search'],
+  );
   t.match(compiled.deprecated[0], { deprecatedFrom: 'operation', successor: { operationId: 'getOrder' } });
 });
 
 t.test('every kind of bad input, each named by file and place', async (t) => {
-  const problems = problemsOf(withDocs({
-    'missing.yaml': undefined,
-    'syntax.yaml': 'openapi: 3.1.0\ninfo: {title: x, version: "1"\npaths: [\n',
-    'notopenapi.yaml': { hello: 'world' },
-    'swagger.yaml': { swagger: '2.0', info: { title: 'x', version: '1' }, paths: {} },
-    'oldversion.yaml': { openapi: '2.5.0', info: { title: 'x', version: '1' }, paths: {} },
-    'invalid.json': JSON.stringify(doc({ '/orders': { get: { operationId: 'x' } } })),
-    'badref.yaml': doc({ '/orders': { get: { responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/Nope' } } } } } } } }),
-  }));
-  const has = (pattern: RegExp, what: string) => t.ok(problems.some((p) => pattern.test(p)), `${what}: ${problems.find((p) => pattern.test(p)) ?? problems.join(' | ')}`);
+  const problems = problemsOf(
+    withDocs({
+      'missing.yaml': undefined,
+      'syntax.yaml': 'openapi: 3.1.0\ninfo: {title: x, version: "1"\npaths: [\n',
+      'notopenapi.yaml': { hello: 'world' },
+      'swagger.yaml': { swagger: '2.0', info: { title: 'x', version: '1' }, paths: {} },
+      'oldversion.yaml': { openapi: '2.5.0', info: { title: 'x', version: '1' }, paths: {} },
+      'invalid.json': JSON.stringify(doc({ '/orders': { get: { operationId: 'x' } } })),
+      'badref.yaml': doc({
+        '/orders': { get: { responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/Nope' } } } } } } },
+      }),
+    }),
+  );
+  const has = (pattern: RegExp, what: string) =>
+    t.ok(
+      problems.some((p) => pattern.test(p)),
+      `${what}: ${problems.find((p) => pattern.test(p)) ?? problems.join(' | ')}`,
+    );
   has(/^versions\/missing\.yaml: openapi: openapi\/missing\.yaml: file not found$/, 'missing file');
   has(/^openapi\/syntax\.yaml: line 3, column 1: syntax error: /, 'YAML syntax error');
   has(/^openapi\/notopenapi\.yaml: not an OpenAPI document: it has no `openapi` field/, 'not OpenAPI');
   has(/^openapi\/swagger\.yaml: swagger: Swagger 2\.0 is not supported/, 'Swagger 2.0');
   has(/^openapi\/oldversion\.yaml: openapi: unsupported OpenAPI version "2\.5\.0"/, 'an unsupported version');
   has(/^openapi\/invalid\.json: paths\.\/orders\.get: invalid per the OpenAPI specification: must have required property 'responses'$/, 'invalid per the spec');
-  has(/^openapi\/badref\.yaml: paths\.\/orders\.get\.responses\.200\.content\.application\/json\.schema\.\$ref: unresolvable \$ref "#\/components\/schemas\/Nope"/, 'unresolvable $ref');
+  has(
+    /^openapi\/badref\.yaml: paths\.\/orders\.get\.responses\.200\.content\.application\/json\.schema\.\$ref: unresolvable \$ref "#\/components\/schemas\/Nope"/,
+    'unresolvable $ref',
+  );
   t.equal(problems.length, 7, 'one problem each');
 });
 
@@ -68,9 +86,13 @@ t.test('operation lifecycles that break the rules', async (t) => {
     '/not-deprecated': { get: { 'x-sunset': '2026-06-01T00:00:00Z', responses: ok } },
   });
   const problems = problemsOf(files);
-  const has = (pattern: RegExp, what: string) => t.ok(problems.some((p) => pattern.test(p)), `${what}: ${problems.find((p) => pattern.test(p)) ?? problems.join(' | ')}`);
-  has(/^openapi\/v1\.yaml: paths\.\/late-sunset\.get\.x-sunset: .*after its version v1's/, 'a sunset later than the version\'s');
-  has(/^openapi\/v1\.yaml: paths\.\/late-deprecation\.get\.x-deprecated-at: .*after its version v1/, 'a deprecation later than the version\'s');
+  const has = (pattern: RegExp, what: string) =>
+    t.ok(
+      problems.some((p) => pattern.test(p)),
+      `${what}: ${problems.find((p) => pattern.test(p)) ?? problems.join(' | ')}`,
+    );
+  has(/^openapi\/v1\.yaml: paths\.\/late-sunset\.get\.x-sunset: .*after its version v1's/, "a sunset later than the version's");
+  has(/^openapi\/v1\.yaml: paths\.\/late-deprecation\.get\.x-deprecated-at: .*after its version v1/, "a deprecation later than the version's");
   has(/^openapi\/v1\.yaml: paths\.\/sunset-first\.get\.x-sunset: .*before the deprecation date/, 'sunset before deprecation');
   has(/^openapi\/v1\.yaml: paths\.\/no-zone\.get\.x-sunset: Invalid instant/, 'an instant without a zone');
   has(/^openapi\/v1\.yaml: paths\.\/no-successor\.get\.x-successor: "getNothing" names no operation/, 'an unknown successor');
@@ -79,7 +101,10 @@ t.test('operation lifecycles that break the rules', async (t) => {
 
   const dir = configDir(files);
   t.teardown(() => dir.remove());
-  const result = await promisify(execFile)(process.execPath, [CLI, 'check', '--dir', dir.dir]).then(() => ({ code: 0, stderr: '' }), (e) => e);
+  const result = await promisify(execFile)(process.execPath, [CLI, 'check', '--dir', dir.dir]).then(
+    () => ({ code: 0, stderr: '' }),
+    (e) => e,
+  );
   t.equal(result.code, 1, 'sundial check rejects it');
   t.match(result.stderr, /paths\.\/late-sunset\.get\.x-sunset: .*never later/);
 });

@@ -17,7 +17,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'sundial-corpus-'));
 t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
 
 t.test('recall, false alarms and unreadable documents on the labelled corpus', async (t) => {
-  let breaking = 0, caught = 0, safe = 0, alarms = 0, unreadable = 0;
+  let breaking = 0,
+    caught = 0,
+    safe = 0,
+    alarms = 0,
+    unreadable = 0;
   const missed: string[] = [];
   const falseAlarms: string[] = [];
   for (const [i, pair] of CORPUS.entries()) {
@@ -33,13 +37,19 @@ t.test('recall, false alarms and unreadable documents on the labelled corpus', a
     const said = diffDocuments(a.document, b.document, { now: NOW }).some((c) => c.class === 'breaking');
     if (pair.breaking) {
       breaking++;
-      if (said) caught++; else missed.push(pair.name);
+      if (said) caught++;
+      else missed.push(pair.name);
     } else {
       safe++;
-      if (said) { alarms++; falseAlarms.push(pair.name); }
+      if (said) {
+        alarms++;
+        falseAlarms.push(pair.name);
+      }
     }
   }
-  t.comment(`${CORPUS.length} pairs: ${breaking} breaking, ${safe} not; recall ${(caught / breaking * 100).toFixed(1)}%, false alarms ${(alarms / safe * 100).toFixed(1)}%, unreadable ${unreadable}`);
+  t.comment(
+    `${CORPUS.length} pairs: ${breaking} breaking, ${safe} not; recall ${((caught / breaking) * 100).toFixed(1)}%, false alarms ${((alarms / safe) * 100).toFixed(1)}%, unreadable ${unreadable}`,
+  );
   t.ok(CORPUS.length >= 300, `a corpus of ${CORPUS.length} pairs`);
   t.ok(breaking > 100 && safe > 100, 'both labels well represented');
   t.ok(caught / breaking >= 0.95, `breaking recall ≥ 95%; missed: ${missed.join('; ')}`);

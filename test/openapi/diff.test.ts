@@ -95,52 +95,145 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'a removed path', change: (d) => delete d.paths['/orders/{id}'],
-    expect: { class: 'breaking', kind: 'path-removed', path: '/orders/{id}', pointer: '/paths/~1orders~1{id}' } },
-  { name: 'a removed operation', change: (d) => delete d.paths['/orders/{id}'].delete,
-    expect: { class: 'breaking', kind: 'operation-removed', method: 'DELETE', path: '/orders/{id}', pointer: '/paths/~1orders~1{id}/delete' } },
-  { name: 'a removed response status', change: (d) => delete d.paths['/orders/{id}'].get.responses['404'],
-    expect: { class: 'warning', kind: 'response-status-removed', method: 'GET', path: '/orders/{id}', pointer: '/paths/~1orders~1{id}/get/responses/404' } },
-  { name: 'an optional response property removed', change: (d) => delete d.components.schemas.Order.properties.note,
-    expect: { class: 'warning', kind: 'response-optional-property-removed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/note` } },
-  { name: 'a renamed response property', change: (d) => {
-    const o = d.components.schemas.Order;
-    o.properties.remark = o.properties.note;
-    delete o.properties.note;
-  }, expect: { class: 'warning', kind: 'response-optional-property-removed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/note` }, message: /renamed to `remark`\?/ },
-  { name: 'a response property made optional', change: (d) => { d.components.schemas.Order.required = ['id', 'status']; },
-    expect: { class: 'breaking', kind: 'response-property-became-optional', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/required` }, message: /`total` is no longer required/ },
-  { name: 'a response property whose type changed', change: (d) => { d.components.schemas.Order.properties.total = { type: 'string' }; },
-    expect: { class: 'breaking', kind: 'response-type-changed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/total/type` }, message: /from integer to string/ },
-  { name: 'a property type changed deep inside a recursive $ref', change: (d) => { d.components.schemas.Item.properties.sku = { type: 'integer' }; },
-    expect: { class: 'breaking', kind: 'response-type-changed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/items/items/properties/sku/type` }, message: /`items\[\]\.sku`/ },
-  { name: 'a parameter whose type changed', change: (d) => { d.paths['/orders'].get.parameters[0].schema = { type: 'string', format: 'uuid' }; },
-    expect: { class: 'breaking', kind: 'request-type-changed', method: 'GET', path: '/orders', pointer: '/paths/~1orders/get/parameters/0/schema/type' } },
-  { name: 'a new required query parameter', change: (d) => d.paths['/orders'].get.parameters.push({ name: 'tenant', in: 'query', required: true, schema: { type: 'string' } }),
-    expect: { class: 'breaking', kind: 'parameter-added-required', method: 'GET', path: '/orders', pointer: '/paths/~1orders/get/parameters/1' }, message: /query parameter `tenant`/ },
-  { name: 'a new required header', change: (d) => { d.paths['/orders/{id}'].get.parameters = [{ name: 'X-Tenant', in: 'header', required: true, schema: { type: 'string' } }]; },
-    expect: { class: 'breaking', kind: 'parameter-added-required', method: 'GET', path: '/orders/{id}', pointer: '/paths/~1orders~1{id}/get/parameters/0' }, message: /header parameter `X-Tenant`/ },
-  { name: 'a new required request-body property', change: (d) => {
-    const s = d.components.schemas.NewOrder;
-    s.properties.currency = { type: 'string' };
-    s.required.push('currency');
-  }, expect: { class: 'breaking', kind: 'request-property-added-required', method: 'POST', path: '/orders', pointer: `${POST_BODY}/properties/currency` } },
-  { name: 'a request-body property made required', change: (d) => d.components.schemas.NewOrder.required.push('coupon'),
-    expect: { class: 'breaking', kind: 'request-property-became-required', method: 'POST', path: '/orders', pointer: `${POST_BODY}/required` }, message: /`coupon` is now required/ },
-  { name: 'a narrowed request enum', change: (d) => { d.components.schemas.Status.enum = ['open', 'paid']; },
-    expect: { class: 'breaking', kind: 'request-enum-value-removed', method: 'POST', path: '/orders', pointer: `${POST_BODY}/properties/status/enum` }, message: /no longer allows "cancelled"/ },
-  { name: 'an added security requirement', change: (d) => { d.security = [{ apiKey: [] }]; },
-    expect: { class: 'breaking', kind: 'security-requirement-added', method: 'GET', path: '/orders/{id}', pointer: '/security' }, message: /now requires apiKey, where it accepted no authentication/ },
-  { name: 'a widened response enum', change: (d) => d.components.schemas.Status.enum.push('refunded'),
-    expect: { class: 'warning', kind: 'response-enum-value-added', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/status/enum` }, message: /may now be "refunded"/ },
-  { name: 'a new optional response property where additionalProperties is false', change: (d) => { d.components.schemas.Customer.properties.email = { type: 'string' }; },
-    expect: { class: 'warning', kind: 'response-property-added-closed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/customer/properties/email` } },
+  {
+    name: 'a removed path',
+    change: (d) => delete d.paths['/orders/{id}'],
+    expect: { class: 'breaking', kind: 'path-removed', path: '/orders/{id}', pointer: '/paths/~1orders~1{id}' },
+  },
+  {
+    name: 'a removed operation',
+    change: (d) => delete d.paths['/orders/{id}'].delete,
+    expect: { class: 'breaking', kind: 'operation-removed', method: 'DELETE', path: '/orders/{id}', pointer: '/paths/~1orders~1{id}/delete' },
+  },
+  {
+    name: 'a removed response status',
+    change: (d) => delete d.paths['/orders/{id}'].get.responses['404'],
+    expect: { class: 'warning', kind: 'response-status-removed', method: 'GET', path: '/orders/{id}', pointer: '/paths/~1orders~1{id}/get/responses/404' },
+  },
+  {
+    name: 'an optional response property removed',
+    change: (d) => delete d.components.schemas.Order.properties.note,
+    expect: { class: 'warning', kind: 'response-optional-property-removed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/note` },
+  },
+  {
+    name: 'a renamed response property',
+    change: (d) => {
+      const o = d.components.schemas.Order;
+      o.properties.remark = o.properties.note;
+      delete o.properties.note;
+    },
+    expect: { class: 'warning', kind: 'response-optional-property-removed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/note` },
+    message: /renamed to `remark`\?/,
+  },
+  {
+    name: 'a response property made optional',
+    change: (d) => {
+      d.components.schemas.Order.required = ['id', 'status'];
+    },
+    expect: { class: 'breaking', kind: 'response-property-became-optional', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/required` },
+    message: /`total` is no longer required/,
+  },
+  {
+    name: 'a response property whose type changed',
+    change: (d) => {
+      d.components.schemas.Order.properties.total = { type: 'string' };
+    },
+    expect: { class: 'breaking', kind: 'response-type-changed', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/total/type` },
+    message: /from integer to string/,
+  },
+  {
+    name: 'a property type changed deep inside a recursive $ref',
+    change: (d) => {
+      d.components.schemas.Item.properties.sku = { type: 'integer' };
+    },
+    expect: {
+      class: 'breaking',
+      kind: 'response-type-changed',
+      method: 'GET',
+      path: '/orders/{id}',
+      pointer: `${GET_ORDER}/properties/items/items/properties/sku/type`,
+    },
+    message: /`items\[\]\.sku`/,
+  },
+  {
+    name: 'a parameter whose type changed',
+    change: (d) => {
+      d.paths['/orders'].get.parameters[0].schema = { type: 'string', format: 'uuid' };
+    },
+    expect: { class: 'breaking', kind: 'request-type-changed', method: 'GET', path: '/orders', pointer: '/paths/~1orders/get/parameters/0/schema/type' },
+  },
+  {
+    name: 'a new required query parameter',
+    change: (d) => d.paths['/orders'].get.parameters.push({ name: 'tenant', in: 'query', required: true, schema: { type: 'string' } }),
+    expect: { class: 'breaking', kind: 'parameter-added-required', method: 'GET', path: '/orders', pointer: '/paths/~1orders/get/parameters/1' },
+    message: /query parameter `tenant`/,
+  },
+  {
+    name: 'a new required header',
+    change: (d) => {
+      d.paths['/orders/{id}'].get.parameters = [{ name: 'X-Tenant', in: 'header', required: true, schema: { type: 'string' } }];
+    },
+    expect: { class: 'breaking', kind: 'parameter-added-required', method: 'GET', path: '/orders/{id}', pointer: '/paths/~1orders~1{id}/get/parameters/0' },
+    message: /header parameter `X-Tenant`/,
+  },
+  {
+    name: 'a new required request-body property',
+    change: (d) => {
+      const s = d.components.schemas.NewOrder;
+      s.properties.currency = { type: 'string' };
+      s.required.push('currency');
+    },
+    expect: { class: 'breaking', kind: 'request-property-added-required', method: 'POST', path: '/orders', pointer: `${POST_BODY}/properties/currency` },
+  },
+  {
+    name: 'a request-body property made required',
+    change: (d) => d.components.schemas.NewOrder.required.push('coupon'),
+    expect: { class: 'breaking', kind: 'request-property-became-required', method: 'POST', path: '/orders', pointer: `${POST_BODY}/required` },
+    message: /`coupon` is now required/,
+  },
+  {
+    name: 'a narrowed request enum',
+    change: (d) => {
+      d.components.schemas.Status.enum = ['open', 'paid'];
+    },
+    expect: { class: 'breaking', kind: 'request-enum-value-removed', method: 'POST', path: '/orders', pointer: `${POST_BODY}/properties/status/enum` },
+    message: /no longer allows "cancelled"/,
+  },
+  {
+    name: 'an added security requirement',
+    change: (d) => {
+      d.security = [{ apiKey: [] }];
+    },
+    expect: { class: 'breaking', kind: 'security-requirement-added', method: 'GET', path: '/orders/{id}', pointer: '/security' },
+    message: /now requires apiKey, where it accepted no authentication/,
+  },
+  {
+    name: 'a widened response enum',
+    change: (d) => d.components.schemas.Status.enum.push('refunded'),
+    expect: { class: 'warning', kind: 'response-enum-value-added', method: 'GET', path: '/orders/{id}', pointer: `${GET_ORDER}/properties/status/enum` },
+    message: /may now be "refunded"/,
+  },
+  {
+    name: 'a new optional response property where additionalProperties is false',
+    change: (d) => {
+      d.components.schemas.Customer.properties.email = { type: 'string' };
+    },
+    expect: {
+      class: 'warning',
+      kind: 'response-property-added-closed',
+      method: 'GET',
+      path: '/orders/{id}',
+      pointer: `${GET_ORDER}/properties/customer/properties/email`,
+    },
+  },
 ];
 
 for (const c of cases) {
   t.test(c.name, async (t) => {
     const changes = await diffWith(c.change);
-    const found = changes.find((x) => x.kind === c.expect.kind && x.pointer === c.expect.pointer && (c.expect.method ?? x.method) === x.method && (c.expect.path ?? x.path) === x.path);
+    const found = changes.find(
+      (x) => x.kind === c.expect.kind && x.pointer === c.expect.pointer && (c.expect.method ?? x.method) === x.method && (c.expect.path ?? x.path) === x.path,
+    );
     t.ok(found, `a ${c.expect.kind} change at ${c.expect.pointer}; got ${JSON.stringify(changes.map((x) => [x.class, x.kind, x.pointer]))}`);
     t.match(found, c.expect);
     if (c.message) t.match(found?.message, c.message);
@@ -158,9 +251,16 @@ t.test('compatible changes are info only', async (t) => {
     d.components.schemas.NewOrder.properties.total = { type: 'number' };
   });
   t.ok(changes.length >= 5, `changes found: ${changes.map((c) => c.kind).join(', ')}`);
-  t.same(changes.filter((c) => c.class !== 'info'), [], 'nothing breaking or warning');
+  t.same(
+    changes.filter((c) => c.class !== 'info'),
+    [],
+    'nothing breaking or warning',
+  );
   t.ok(changes.some((c) => c.kind === 'operation-deprecated'));
-  t.ok(changes.some((c) => c.kind === 'request-type-widened' && c.method === 'POST'), 'integer to number in a request is compatible');
+  t.ok(
+    changes.some((c) => c.kind === 'request-type-widened' && c.method === 'POST'),
+    'integer to number in a request is compatible',
+  );
 });
 
 t.test('renamed path parameters are the same endpoint', async (t) => {
@@ -169,24 +269,40 @@ t.test('renamed path parameters are the same endpoint', async (t) => {
     d.paths['/orders/{orderId}'].parameters = [{ name: 'orderId', in: 'path', required: true, schema: { type: 'string' } }];
     delete d.paths['/orders/{id}'];
   });
-  t.same(changes.map((c) => [c.class, c.kind]), [['info', 'path-parameter-renamed']]);
+  t.same(
+    changes.map((c) => [c.class, c.kind]),
+    [['info', 'path-parameter-renamed']],
+  );
 });
 
 t.test('identical documents give no changes, with recursive $refs resolved', async (t) => {
   const a = await deref(base());
   const b = await deref(base(), 'json');
-  t.equal((a.paths!['/orders/{id}'] as any).get.responses['200'].content['application/json'].schema.properties.items.items.properties.parent.properties.sku.type, 'string', '$refs are resolved');
+  t.equal(
+    (a.paths!['/orders/{id}'] as any).get.responses['200'].content['application/json'].schema.properties.items.items.properties.parent.properties.sku.type,
+    'string',
+    '$refs are resolved',
+  );
   t.same(diffDocuments(a, b), []);
   t.same(diffDocuments(a, a), []);
 });
 
 t.test('OpenAPI 3.1: type arrays and null', async (t) => {
   const doc = (status: unknown) => ({
-    openapi: '3.1.0', info: { title: 'x', version: '1' },
-    paths: { '/a': { get: { responses: { '200': { description: 'OK', content: json && { 'application/json': { schema: { type: 'object', properties: { status } } } } } } } } },
+    openapi: '3.1.0',
+    info: { title: 'x', version: '1' },
+    paths: {
+      '/a': {
+        get: { responses: { '200': { description: 'OK', content: json && { 'application/json': { schema: { type: 'object', properties: { status } } } } } } },
+      },
+    },
   });
   const changes = diffDocuments(await deref(doc({ type: 'string' })), await deref(doc({ type: ['string', 'null'] })));
-  t.match(changes, [{ class: 'breaking', kind: 'response-became-nullable', pointer: '/paths/~1a/get/responses/200/content/application~1json/schema/properties/status' }], 'a response that may now be null breaks clients');
+  t.match(
+    changes,
+    [{ class: 'breaking', kind: 'response-became-nullable', pointer: '/paths/~1a/get/responses/200/content/application~1json/schema/properties/status' }],
+    'a response that may now be null breaks clients',
+  );
 });
 
 t.test('sundial openapi diff gates CI', async (t) => {
@@ -199,7 +315,11 @@ t.test('sundial openapi diff gates CI', async (t) => {
   delete next.paths['/orders/{id}'].delete;
   next.components.schemas.Status.enum.push('refunded');
   writeFileSync(newFile, JSON.stringify(next));
-  const run = (args: string[]) => promisify(execFile)(process.execPath, [CLI, 'openapi', 'diff', ...args]).then((r) => ({ code: 0, ...r }), (e) => e);
+  const run = (args: string[]) =>
+    promisify(execFile)(process.execPath, [CLI, 'openapi', 'diff', ...args]).then(
+      (r) => ({ code: 0, ...r }),
+      (e) => e,
+    );
 
   const breaking = await run([oldFile, newFile]);
   t.equal(breaking.code, 1, 'exit 1 when something is breaking');

@@ -13,12 +13,18 @@ import { startGateway } from '../helpers/gateway.js';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const EXAMPLE = `${ROOT}examples/openapi`;
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
-const run = (args: string[]) => promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'x' } })
-  .then((r) => ({ code: 0, ...r }), (e) => e);
+const run = (args: string[]) =>
+  promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'x' } }).then(
+    (r) => ({ code: 0, ...r }),
+    (e) => e,
+  );
 
 t.test('the example config is valid', async (t) => {
   const cfg = loadConfig(EXAMPLE, { env: { SUNDIAL_ADMIN_TOKEN: 'x' } });
-  t.same(cfg.versions.get('v1')!.openapi!.deprecated.map((o) => o.name), ['GET /orders', 'DELETE /orders/{id}']);
+  t.same(
+    cfg.versions.get('v1')!.openapi!.deprecated.map((o) => o.name),
+    ['GET /orders', 'DELETE /orders/{id}'],
+  );
   t.match(cfg.versions.get('v2')!.openapi!.deprecated[0], { name: 'GET /orders', successor: { name: 'GET /orders/search' } });
   t.equal(cfg.gateway.consumers?.header, 'X-Client-Id');
 });
@@ -26,10 +32,20 @@ t.test('the example config is valid', async (t) => {
 t.test('sundial versions lists versions and deprecated operations', async (t) => {
   const out = await run(['versions', '--dir', EXAMPLE]);
   t.equal(out.code, 0);
-  t.match(out.stdout, /^VERSION +STATE +DEPRECATED +SUNSET +SUCCESSOR +OPENAPI\nv1 +\w+ +2026-01-01T00:00:00\.000Z +2027-06-30T23:59:59\.000Z +v2 +openapi\/v1\.yaml/);
-  t.match(out.stdout, /v2: deprecated operations\n.*\n +GET \/orders \(listOrders\) +\w+ +2026-09-01T00:00:00\.000Z +2027-09-01T00:00:00\.000Z +GET \/orders\/search/);
+  t.match(
+    out.stdout,
+    /^VERSION +STATE +DEPRECATED +SUNSET +SUCCESSOR +OPENAPI\nv1 +\w+ +2026-01-01T00:00:00\.000Z +2027-06-30T23:59:59\.000Z +v2 +openapi\/v1\.yaml/,
+  );
+  t.match(
+    out.stdout,
+    /v2: deprecated operations\n.*\n +GET \/orders \(listOrders\) +\w+ +2026-09-01T00:00:00\.000Z +2027-09-01T00:00:00\.000Z +GET \/orders\/search/,
+  );
   const json = JSON.parse((await run(['versions', '--dir', EXAMPLE, '--json'])).stdout);
-  t.match(json.versions[0], { id: 'v1', successor: 'v2', deprecatedOperations: [{ operation: 'GET /orders', operationId: 'listOrders', sunset: '2027-03-31T00:00:00.000Z' }] });
+  t.match(json.versions[0], {
+    id: 'v1',
+    successor: 'v2',
+    deprecatedOperations: [{ operation: 'GET /orders', operationId: 'listOrders', sunset: '2027-03-31T00:00:00.000Z' }],
+  });
 });
 
 t.test('the v1 -> v2 diff is breaking', async (t) => {
@@ -37,7 +53,14 @@ t.test('the v1 -> v2 diff is breaking', async (t) => {
   t.equal(out.code, 1);
   const report = JSON.parse(out.stdout);
   const kinds = new Set(report.changes.map((c: { kind: string }) => c.kind));
-  for (const k of ['response-property-removed', 'response-type-changed', 'request-type-changed', 'request-property-added-required', 'security-requirement-added', 'response-property-added-closed']) {
+  for (const k of [
+    'response-property-removed',
+    'response-type-changed',
+    'request-type-changed',
+    'request-property-added-required',
+    'security-requirement-added',
+    'response-property-added-closed',
+  ]) {
     t.ok(kinds.has(k), k);
   }
   const missing = await run(['openapi', 'diff', '--dir', EXAMPLE, '--from', 'v1', '--to', 'v9']);
@@ -57,5 +80,11 @@ t.test('the example retires DELETE /v1/orders/{id}: 410, as docs/openapi.md show
   const res = await request(`${url}/v1/orders/1`, { method: 'DELETE' });
   t.equal(res.statusCode, 410);
   t.match(res.headers['content-type'], /application\/problem\+json/);
-  t.match(await res.body.json(), { code: 'SUNDIAL_ERR_OPERATION_SUNSET', version: 'v1', operation: { method: 'DELETE', path: '/orders/{id}', operationId: 'cancelOrder' }, sunset: '2026-06-01T00:00:00.000Z', successorVersion: 'v2' });
+  t.match(await res.body.json(), {
+    code: 'SUNDIAL_ERR_OPERATION_SUNSET',
+    version: 'v1',
+    operation: { method: 'DELETE', path: '/orders/{id}', operationId: 'cancelOrder' },
+    sunset: '2026-06-01T00:00:00.000Z',
+    successorVersion: 'v2',
+  });
 });

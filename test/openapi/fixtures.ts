@@ -24,7 +24,14 @@ export function ordersDocV2(): Record<string, unknown> {
         },
       },
       '/orders/search': {
-        post: { operationId: 'searchOrders', deprecated: true, 'x-deprecated-at': '2025-01-01T00:00:00Z', 'x-sunset': '2025-06-01T00:00:00Z', 'x-successor': 'GET /orders', responses: ok },
+        post: {
+          operationId: 'searchOrders',
+          deprecated: true,
+          'x-deprecated-at': '2025-01-01T00:00:00Z',
+          'x-sunset': '2025-06-01T00:00:00Z',
+          'x-successor': 'GET /orders',
+          responses: ok,
+        },
       },
     },
   };

@@ -19,10 +19,22 @@ const ok = (schema: unknown) => ({ '200': { description: 'OK', content: { 'appli
 function documents() {
   const order = { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } };
   const v1 = {
-    openapi: '3.1.0', info: { title: 'Orders', version: '1' },
+    openapi: '3.1.0',
+    info: { title: 'Orders', version: '1' },
     paths: {
-      '/orders': { get: { operationId: 'listOrders', deprecated: true, 'x-deprecated-at': '2025-10-01T00:00:00Z', 'x-sunset': '2027-03-31T00:00:00Z', responses: ok({ type: 'array', items: order }) } },
-      '/orders/{id}': { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], get: { operationId: 'getOrder', responses: ok(order) } },
+      '/orders': {
+        get: {
+          operationId: 'listOrders',
+          deprecated: true,
+          'x-deprecated-at': '2025-10-01T00:00:00Z',
+          'x-sunset': '2027-03-31T00:00:00Z',
+          responses: ok({ type: 'array', items: order }),
+        },
+      },
+      '/orders/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        get: { operationId: 'getOrder', responses: ok(order) },
+      },
     },
   };
   const v2 = structuredClone(v1) as any;
@@ -49,20 +61,36 @@ t.test('who would break, from a running gateway', async (t) => {
   await call('/v1/orders/8', 'reports');
   await call('/v2/orders/8', 'moved-on');
 
-  const run = (args: string[]) => promisify(execFile)(process.execPath, [CLI, 'openapi', 'diff', '--dir', dir.dir, '--from', 'v1', '--to', 'v2', '--impact', ...args],
-    { env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'test-admin-token' } }).then((r) => ({ code: 0, ...r }), (e) => e);
+  const run = (args: string[]) =>
+    promisify(execFile)(process.execPath, [CLI, 'openapi', 'diff', '--dir', dir.dir, '--from', 'v1', '--to', 'v2', '--impact', ...args], {
+      env: { ...process.env, SUNDIAL_ADMIN_TOKEN: 'test-admin-token' },
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e) => e,
+    );
   const text = await run(['--admin', adminUrl, '--now', '2026-11-23T12:00:00Z']);
   t.equal(text.code, 1, 'still a breaking diff');
   t.match(text.stdout, /WHO WOULD BREAK \(consumers of v1 seen by the running gateway\)/);
   t.match(text.stdout, /GET \/orders {2}\[response-type-changed\]\n {4}4 request\(s\)\n {4}billing {2}4 /, 'the deprecated operation: its own consumers');
-  t.match(text.stdout, /GET \/orders\/\{id\} {2}\[response-type-changed\]\n {4}7 request\(s\) to v1 \(not counted per operation/, 'another operation: the version\'s consumers, said so');
+  t.match(
+    text.stdout,
+    /GET \/orders\/\{id\} {2}\[response-type-changed\]\n {4}7 request\(s\) to v1 \(not counted per operation/,
+    "another operation: the version's consumers, said so",
+  );
   t.notMatch(text.stdout, /moved-on/, 'v2 callers are not v1 consumers');
 
   const json = JSON.parse((await run(['--admin', adminUrl, '--format', 'json'])).stdout);
   const byOp = new Map(json.impact.map((r: any) => [r.operation, r]));
   t.match(byOp.get('GET /orders'), { scope: 'operation', requests: 4, consumers: [{ id: 'billing', requests: 4 }] });
   t.match(byOp.get('GET /orders/{id}'), { scope: 'version', requests: 7 });
-  t.same((byOp.get('GET /orders/{id}') as any).consumers.map((c: any) => [c.id, c.requests]), [['billing', 4], ['mobile', 2], ['reports', 1]]);
+  t.same(
+    (byOp.get('GET /orders/{id}') as any).consumers.map((c: any) => [c.id, c.requests]),
+    [
+      ['billing', 4],
+      ['mobile', 2],
+      ['reports', 1],
+    ],
+  );
 
   const down = await run(['--admin', `http://127.0.0.1:${await closedPort()}`]);
   t.equal(down.code, 1, 'the diff still gates');

@@ -61,8 +61,11 @@ t.test('through a real gateway', async (t) => {
     t.equal(body.url, '/orders/7/summary');
     t.equal(res.headers.deprecation, deprecationHeader(Date.parse('2025-03-01T00:00:00Z')));
     t.equal(res.headers.sunset, sunsetHeader(Date.parse('2027-01-01T00:00:00Z')));
-    t.equal(res.headers.link, '<https://example.com/deprecations/order-summary>; rel="deprecation", </v2/orders/7>; rel="successor-version"',
-      'docs from externalDocs; the successor operation, with the path parameter filled in');
+    t.equal(
+      res.headers.link,
+      '<https://example.com/deprecations/order-summary>; rel="deprecation", </v2/orders/7>; rel="successor-version"',
+      'docs from externalDocs; the successor operation, with the path parameter filled in',
+    );
   });
 
   await t.test('its sibling operations on the same version do not', async (t) => {
@@ -112,15 +115,15 @@ t.test('through a real gateway', async (t) => {
     t.equal(v2.requests.length, before, 'the upstream saw nothing');
   });
 
-  await t.test('operation headers replace the version\'s; without x-deprecated-at the version\'s date is used', async (t) => {
+  await t.test("operation headers replace the version's; without x-deprecated-at the version's date is used", async (t) => {
     const res = await request(`${url}/v1/orders/7/notes`);
     await res.body.dump();
-    t.equal(res.headers.deprecation, deprecationHeader(Date.parse('2026-01-01T00:00:00Z')), 'the version\'s deprecation date');
-    t.equal(res.headers.sunset, sunsetHeader(Date.parse('2026-06-30T00:00:00Z')), 'the operation\'s earlier sunset');
-    t.match(res.headers.link, /rel="deprecation".*<\/v2\/orders\/7\/notes>; rel="successor-version"/, 'no x-successor: the version\'s successor');
+    t.equal(res.headers.deprecation, deprecationHeader(Date.parse('2026-01-01T00:00:00Z')), "the version's deprecation date");
+    t.equal(res.headers.sunset, sunsetHeader(Date.parse('2026-06-30T00:00:00Z')), "the operation's earlier sunset");
+    t.match(res.headers.link, /rel="deprecation".*<\/v2\/orders\/7\/notes>; rel="successor-version"/, "no x-successor: the version's successor");
     const sibling = await request(`${url}/v1/orders/7`);
     await sibling.body.dump();
-    t.equal(sibling.headers.sunset, sunsetHeader(Date.parse('2027-06-30T23:59:59Z')), 'the sibling keeps the version\'s headers');
+    t.equal(sibling.headers.sunset, sunsetHeader(Date.parse('2027-06-30T23:59:59Z')), "the sibling keeps the version's headers");
     clock.set('2026-07-01T00:00:00Z');
     const gone = await request(`${url}/v1/orders/7/notes`);
     const problem = (await gone.body.json()) as Record<string, unknown>;
@@ -135,11 +138,12 @@ t.test('through a real gateway', async (t) => {
 t.test('saving an OpenAPI document reloads the gateway', async (t) => {
   const up = await startUpstream('v2');
   t.teardown(() => up.close());
-  const doc = (deprecated: boolean) => JSON.stringify({
-    openapi: '3.0.3',
-    info: { title: 'Orders', version: '2' },
-    paths: { '/orders/{id}': { get: deprecated ? { deprecated, 'x-deprecated-at': '2026-02-01T00:00:00Z', responses: ok } : { responses: ok } } },
-  });
+  const doc = (deprecated: boolean) =>
+    JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 'Orders', version: '2' },
+      paths: { '/orders/{id}': { get: deprecated ? { deprecated, 'x-deprecated-at': '2026-02-01T00:00:00Z', responses: ok } : { responses: ok } } },
+    });
   const files = orderFiles({ v1: up.url, v2: up.url }, { reload: { watch: true, debounce: '50ms' } });
   files['versions/v2.yaml'] = { id: 'v2', aliases: ['2'], openapi: 'docs/v2.json' };
   files['docs/v2.json'] = doc(false);

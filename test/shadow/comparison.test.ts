@@ -5,7 +5,16 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { AUTH, getAndSettle, jsonUpstream, shadowGateway, shadowReport } from './helpers.js';
 
-const order = (extra: Record<string, unknown> = {}) => ({ id: 1, total: 4250, currency: 'EUR', items: [{ sku: 'a', n: 1 }, { sku: 'b', n: 2 }], ...extra });
+const order = (extra: Record<string, unknown> = {}) => ({
+  id: 1,
+  total: 4250,
+  currency: 'EUR',
+  items: [
+    { sku: 'a', n: 1 },
+    { sku: 'b', n: 2 },
+  ],
+  ...extra,
+});
 
 t.test('identical upstreams give 0 mismatches', async (t) => {
   const primary = await jsonUpstream(t, 'primary', () => ({ body: order() }));
@@ -24,7 +33,15 @@ t.test('identical upstreams give 0 mismatches', async (t) => {
 
 t.test('a changed field is counted under its path, with samples', async (t) => {
   const primary = await jsonUpstream(t, 'primary', () => ({ body: order() }));
-  const candidate = await jsonUpstream(t, 'candidate', () => ({ body: order({ total: 4251, items: [{ sku: 'a', n: 1 }, { sku: 'b', n: 3 }] }) }));
+  const candidate = await jsonUpstream(t, 'candidate', () => ({
+    body: order({
+      total: 4251,
+      items: [
+        { sku: 'a', n: 1 },
+        { sku: 'b', n: 3 },
+      ],
+    }),
+  }));
   const s = await shadowGateway(t, primary.url, { upstream: candidate.url });
   const r = await getAndSettle(s, 3, '/v2/orders/1?expand=items');
   t.match(r, { compared: 3, matched: 0, mismatched: 3 });
@@ -53,14 +70,25 @@ t.test('a changed field is counted under its path, with samples', async (t) => {
 
 t.test('status and compared headers are fields too', async (t) => {
   const primary = await jsonUpstream(t, 'primary', () => ({ body: order(), headers: { 'cache-control': 'max-age=60', etag: '"1"' } }));
-  const candidate = await jsonUpstream(t, 'candidate', () => ({ status: 201, body: order(), headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', etag: '"2"' } }));
+  const candidate = await jsonUpstream(t, 'candidate', () => ({
+    status: 201,
+    body: order(),
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', etag: '"2"' },
+  }));
   const s = await shadowGateway(t, primary.url, { upstream: candidate.url, compare: { headers: ['Cache-Control'] } });
   const r = await getAndSettle(s, 1);
   t.same(Object.keys(r.fields).sort(), ['headers.cache-control', 'headers.content-type', 'status'], 'etag is not in the allowlist');
 });
 
 t.test('ignored paths do not count', async (t) => {
-  const noisy = () => order({ meta: { requestId: randomUUID() }, items: [{ sku: 'a', updatedAt: Date.now() + Math.random() }, { sku: 'b', updatedAt: Math.random() }] });
+  const noisy = () =>
+    order({
+      meta: { requestId: randomUUID() },
+      items: [
+        { sku: 'a', updatedAt: Date.now() + Math.random() },
+        { sku: 'b', updatedAt: Math.random() },
+      ],
+    });
   const primary = await jsonUpstream(t, 'primary', () => ({ body: noisy(), headers: { date: String(Math.random()) } }));
   const candidate = await jsonUpstream(t, 'candidate', () => ({ body: noisy(), headers: { date: String(Math.random()) } }));
   const s = await shadowGateway(t, primary.url, {
@@ -133,7 +161,14 @@ t.test('superset accepts an added field and reports a removed one', async (t) =>
 
 t.test('array order is honoured in both modes', async (t) => {
   const primary = await jsonUpstream(t, 'primary', () => ({ body: order() }));
-  const reversed = await jsonUpstream(t, 'reversed', () => ({ body: order({ items: [{ sku: 'b', n: 2 }, { sku: 'a', n: 1 }] }) }));
+  const reversed = await jsonUpstream(t, 'reversed', () => ({
+    body: order({
+      items: [
+        { sku: 'b', n: 2 },
+        { sku: 'a', n: 1 },
+      ],
+    }),
+  }));
   for (const mode of ['exact', 'superset']) {
     await t.test(mode, async (t) => {
       const strict = await shadowGateway(t, primary.url, { upstream: reversed.url, compare: { mode, arrayOrder: 'strict' } });

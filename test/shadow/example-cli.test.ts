@@ -24,7 +24,11 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
 
 t.test('the shipped shadow example config is valid', async (t) => {
   const cfg = loadConfig(EXAMPLE_DIR, { env: {} });
-  t.match(cfg.routes[0].upstreams.get('v2')!.shadow, { candidate: { url: 'http://127.0.0.1:7103' }, secondary: { url: 'http://127.0.0.1:7102' }, compare: { mode: 'superset' } });
+  t.match(cfg.routes[0].upstreams.get('v2')!.shadow, {
+    candidate: { url: 'http://127.0.0.1:7103' },
+    secondary: { url: 'http://127.0.0.1:7102' },
+    compare: { mode: 'superset' },
+  });
 });
 
 t.test('the example finds the regression between two builds, and only it', async (t) => {
@@ -33,9 +37,17 @@ t.test('the example finds the regression between two builds, and only it', async
   const r = run.report.shadows[0];
   t.match(r, { route: 'orders', version: 'v2', compared: 42, errors: 0, skipped: {} });
   t.equal(r.mismatched, 4, 'order 11 (33.70), twice alone and twice in the list');
-  t.same(Object.entries(r.fields).filter(([, f]) => f.real).map(([path]) => path), ['body.order.total.amount', 'body.orders.10.total.amount']);
+  t.same(
+    Object.entries(r.fields)
+      .filter(([, f]) => f.real)
+      .map(([path]) => path),
+    ['body.order.total.amount', 'body.orders.10.total.amount'],
+  );
   t.match(r.fields['body.meta.requestId'], { differences: 42, noise: 42, real: false }, 'the request id is noise');
-  t.notOk(Object.keys(r.fields).some((f) => f.includes('links')), 'the added links are allowed in superset mode');
+  t.notOk(
+    Object.keys(r.fields).some((f) => f.includes('links')),
+    'the added links are allowed in superset mode',
+  );
   t.same(r.samples[0].differences, [{ field: 'body.order.total.amount', primary: '"33.70"', candidate: '"33.7"', secondary: '"33.70"' }]);
 
   const { adminUrl } = run;

@@ -109,8 +109,19 @@ t.test('POST is not mirrored unless its method is listed', async (t) => {
   await chunked.body.dump();
   const r = await waitForReport(writes.adminUrl, (r) => settled(r) === 2);
   t.match(r, { compared: 2, matched: 2, skipped: {} });
-  t.same(candidate.received.map((c) => [c.method, c.body.toString()]), [['POST', '{"total":1}'], ['POST', '{"total":2}']], 'the bodies were replayed');
-  t.same(primary.received.slice(-2).map((c) => c.body.toString()), ['{"total":1}', '{"total":2}'], 'and reached the primary intact');
+  t.same(
+    candidate.received.map((c) => [c.method, c.body.toString()]),
+    [
+      ['POST', '{"total":1}'],
+      ['POST', '{"total":2}'],
+    ],
+    'the bodies were replayed',
+  );
+  t.same(
+    primary.received.slice(-2).map((c) => c.body.toString()),
+    ['{"total":1}', '{"total":2}'],
+    'and reached the primary intact',
+  );
 });
 
 t.test('the body cap causes skips, which are counted', async (t) => {
@@ -126,7 +137,11 @@ t.test('the body cap causes skips, which are counted', async (t) => {
   await small.body.dump();
   const r = await waitForReport(s.adminUrl, (r) => settled(r) === 3);
   t.match(r, { compared: 1, skipped: { 'body-too-large': 2 } });
-  t.same(candidate.received.map((c) => c.body.length), [5], 'only the small body was mirrored');
+  t.same(
+    candidate.received.map((c) => c.body.length),
+    [5],
+    'only the small body was mirrored',
+  );
 });
 
 t.test('the response cap causes skips, and the client still gets everything', async (t) => {
@@ -167,7 +182,11 @@ t.test('the report survives a reload while the shadow stays configured', async (
   const candidate = await jsonUpstream(t, 'candidate', () => ({ body: { ...body, total: 1 } }));
   const s = await shadowGateway(t, primary.url, { upstream: candidate.url });
   t.match(await getAndSettle(s, 2), { mismatched: 2 });
-  const route = (shadow?: object) => ({ name: 'orders', prefix: '/orders', versions: { v1: { upstream: primary.url }, v2: { upstream: primary.url, ...(shadow ? { shadow } : {}) } } });
+  const route = (shadow?: object) => ({
+    name: 'orders',
+    prefix: '/orders',
+    versions: { v1: { upstream: primary.url }, v2: { upstream: primary.url, ...(shadow ? { shadow } : {}) } },
+  });
   s.write('routes/orders.yaml', route({ upstream: candidate.url, compare: { ignore: ['body.total'] } }));
   t.match(await s.reload(), { result: 'applied' });
   const r = await getAndSettle(s, 1);
@@ -208,5 +227,5 @@ t.test('with a canary on the same version, only the stable arm is mirrored and c
   }
   t.match(await waitForReport(adminUrl, (r) => r.compared === 2), { compared: 2, matched: 2, mismatched: 0, inFlight: 0 });
   t.equal(canary.received.length, 2);
-  t.equal(candidate.received.length, 2, 'the canary arm\'s requests were not mirrored');
+  t.equal(candidate.received.length, 2, "the canary arm's requests were not mirrored");
 });

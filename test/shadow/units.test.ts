@@ -14,7 +14,11 @@ import { shadowSchema } from '../../src/config/schema.js';
 import { configDir, orderFiles } from '../helpers/config-dir.js';
 
 const shadow = (extra: Record<string, unknown> = {}) => compileShadow(shadowSchema.parse({ upstream: 'http://127.0.0.1:7004', ...extra }));
-const json = (body: unknown, status = 200): CapturedResponse => ({ status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) });
+const json = (body: unknown, status = 200): CapturedResponse => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: Buffer.from(JSON.stringify(body)),
+});
 
 t.test('defaults', async (t) => {
   const cfg = shadow();
@@ -97,14 +101,29 @@ t.test('identical responses are recognised without flattening, and only those', 
   t.notOk(sameResponse(a, json({ id: 1, items: [2, 1] }), rules), 'other bytes');
   t.notOk(sameResponse(a, json({ id: 1, items: [1, 2] }, 201), rules), 'another status');
   t.notOk(sameResponse(a, { ...a, headers: { ...a.headers, 'x-schema': '2' } }, rules), 'a compared header');
-  t.notOk(sameResponse(a, { ...a, headers: { ...a.headers, 'content-encoding': 'identity' } }, rules), 'another content-encoding decodes the bytes differently');
+  t.notOk(
+    sameResponse(a, { ...a, headers: { ...a.headers, 'content-encoding': 'identity' } }, rules),
+    'another content-encoding decodes the bytes differently',
+  );
   t.notOk(sameResponse(a, { ...a, headers: { 'content-type': 'text/plain' } }, rules), 'another content-type');
 });
 
 t.test('array order: ignore sorts elements by content, leaving ignored fields out', async (t) => {
   const rules = shadow({ compare: { arrayOrder: 'ignore', ignore: ['body.*.at'] } }).compare;
-  const a = flatten(json([{ id: 1, at: 5 }, { id: 2, at: 6 }]), rules);
-  const b = flatten(json([{ id: 2, at: 9 }, { id: 1, at: 1 }]), rules);
+  const a = flatten(
+    json([
+      { id: 1, at: 5 },
+      { id: 2, at: 6 },
+    ]),
+    rules,
+  );
+  const b = flatten(
+    json([
+      { id: 2, at: 9 },
+      { id: 1, at: 1 },
+    ]),
+    rules,
+  );
   t.same(compareFields(a, b, 'exact'), []);
   const strict = shadow({ compare: { ignore: ['body.*.at'] } }).compare;
   t.equal(compareFields(flatten(json([{ id: 1 }, { id: 2 }]), strict), flatten(json([{ id: 2 }, { id: 1 }]), strict), 'exact').length, 2);
@@ -124,7 +143,11 @@ t.test('compare: exact and superset', async (t) => {
   ]);
   t.same(compareFields(p, c, 'superset'), [{ field: 'body.b', primary: '2', other: '3' }], 'additions, even into empty containers, are allowed');
   const dropped = flatten(json({ a: 1 }), rules);
-  t.same(compareFields(p, dropped, 'superset').map((d) => d.field), ['body.b', 'body.list', 'body.o'], 'removals are not');
+  t.same(
+    compareFields(p, dropped, 'superset').map((d) => d.field),
+    ['body.b', 'body.list', 'body.o'],
+    'removals are not',
+  );
   t.same(compareFields(p, p, 'exact'), []);
 });
 
@@ -146,13 +169,20 @@ t.test('the report is bounded', async (t) => {
   const cfg = shadow({ report: { samples: 3, maxFields: 5 } });
   const state = new ShadowState('orders', 'v2');
   for (let i = 0; i < 50; i++) {
-    const diffs = [{ field: `body.f${i}`, primary: 'x'.repeat(1000), other: '1' }, ...Array.from({ length: 20 }, (_, j) => ({ field: `body.g${j}`, primary: '1', other: '2' }))];
+    const diffs = [
+      { field: `body.f${i}`, primary: 'x'.repeat(1000), other: '1' },
+      ...Array.from({ length: 20 }, (_, j) => ({ field: `body.g${j}`, primary: '1', other: '2' })),
+    ];
     state.compare(cfg, `GET /orders/${i}`, diffs, [], diffs);
   }
   const r = state.toJSON(cfg);
   t.equal(Object.keys(r.fields).length, 5, 'the field map is capped');
   t.ok(r.fieldsDropped > 0, 'and counts what it dropped');
-  t.same(r.samples.map((s) => s.request), ['GET /orders/47', 'GET /orders/48', 'GET /orders/49'], 'a ring of the latest samples');
+  t.same(
+    r.samples.map((s) => s.request),
+    ['GET /orders/47', 'GET /orders/48', 'GET /orders/49'],
+    'a ring of the latest samples',
+  );
   t.equal(r.samples[0].differences.length, 10);
   t.equal(r.samples[0].more, 11);
   t.ok(r.samples[0].differences[0].primary!.length < 300, 'values are truncated');
@@ -168,7 +198,10 @@ t.test('bad shadow config names the file and field', async (t) => {
     [{ upstream: 'http://127.0.0.1:7004', methods: ['FETCH'] }, /^routes\/orders\.yaml: versions\.v2\.shadow\.methods\[0\]: /],
     [{ upstream: 'http://127.0.0.1:7004', timeout: '2 seconds' }, /^routes\/orders\.yaml: versions\.v2\.shadow\.timeout: Invalid duration/],
     [{ upstream: 'http://127.0.0.1:7004', maxBodyBytes: 'lots' }, /^routes\/orders\.yaml: versions\.v2\.shadow\.maxBodyBytes: Invalid size/],
-    [{ upstream: 'http://127.0.0.1:7004', compare: { ignore: ['meta.requestId'] } }, /^routes\/orders\.yaml: versions\.v2\.shadow\.compare\.ignore\[0\]: Invalid field path/],
+    [
+      { upstream: 'http://127.0.0.1:7004', compare: { ignore: ['meta.requestId'] } },
+      /^routes\/orders\.yaml: versions\.v2\.shadow\.compare\.ignore\[0\]: Invalid field path/,
+    ],
     [{ upstream: 'http://127.0.0.1:7004', compare: { arrayOrder: 'loose' } }, /^routes\/orders\.yaml: versions\.v2\.shadow\.compare\.arrayOrder: /],
     [{ upstream: 'http://127.0.0.1:7004', compare: { mode: 'subset' } }, /^routes\/orders\.yaml: versions\.v2\.shadow\.compare\.mode: /],
     [{ upstream: 'http://127.0.0.1:7004', smaple: 0.5 }, /^routes\/orders\.yaml: versions\.v2\.shadow: Unrecognized key: "smaple"/],
@@ -176,7 +209,11 @@ t.test('bad shadow config names the file and field', async (t) => {
   ];
   for (const [block, expected] of cases) {
     const files = orderFiles({ v1: 'http://127.0.0.1:7001', v2: 'http://127.0.0.1:7002' });
-    files['routes/orders.yaml'] = { name: 'orders', prefix: '/orders', versions: { v1: { upstream: 'http://127.0.0.1:7001' }, v2: { upstream: 'http://127.0.0.1:7002', shadow: block } } };
+    files['routes/orders.yaml'] = {
+      name: 'orders',
+      prefix: '/orders',
+      versions: { v1: { upstream: 'http://127.0.0.1:7001' }, v2: { upstream: 'http://127.0.0.1:7002', shadow: block } },
+    };
     const dir = configDir(files);
     try {
       loadConfig(dir.dir, { env: {} });

@@ -19,7 +19,15 @@ function v1Transform(extra: Record<string, unknown> = {}) {
   const body = [
     { rename: { from: 'total_cents', to: 'total' } },
     cents('total'),
-    { convert: { field: 'state', mapping: [{ from: 'new', to: 'NEW' }, { from: 'paid', to: 'PAID' }] } },
+    {
+      convert: {
+        field: 'state',
+        mapping: [
+          { from: 'new', to: 'NEW' },
+          { from: 'paid', to: 'PAID' },
+        ],
+      },
+    },
     { rename: { from: 'items', to: 'lines', optional: true } },
     { rename: { from: 'lines[*].price_cents', to: 'price' } },
     cents('lines[*].price'),
@@ -28,7 +36,10 @@ function v1Transform(extra: Record<string, unknown> = {}) {
     to: 'v2',
     path: [{ from: '/orders/:id/items', to: '/orders/:id/lines' }],
     query: [{ rename: { from: 'per_page', to: 'limit', optional: true } }],
-    headers: { request: [{ rename: { from: 'X-Client-Ref', to: 'x-request-ref', optional: true } }], response: [{ rename: { from: 'x-legacy-id', to: 'x-order-id', optional: true } }] },
+    headers: {
+      request: [{ rename: { from: 'X-Client-Ref', to: 'x-request-ref', optional: true } }],
+      response: [{ rename: { from: 'x-legacy-id', to: 'x-order-id', optional: true } }],
+    },
     status: [{ from: 200, to: 201 }],
     request: body,
     response: body,
@@ -101,7 +112,11 @@ t.test('a body that does not fit: 502 problem, counted and naming the step', asy
   t.match(await r2.body.json(), { detail: /not JSON/ });
 
   const bad = await setup(t, () => ({ body: v2Order }));
-  const r3 = await request(`${bad.url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id": 1, "total_cents": "lots"}' });
+  const r3 = await request(`${bad.url}/v1/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"id": 1, "total_cents": "lots"}',
+  });
   t.equal(r3.statusCode, 502, 'a request that does not fit is not sent');
   t.match(await r3.body.json(), { direction: 'request', at: 'total' });
   t.equal(bad.v2.received.length, 0);
@@ -130,12 +145,29 @@ t.test('chains: v1 is served by the v3 upstream through v1→v2 and v2→v3, eac
   const v3 = await jsonUpstream(t, 'v3', () => ({ body: v3Order }));
   const files = orderFiles({ v1: v3.url, v2: v3.url });
   (files['versions/v1.yaml'] as Record<string, unknown>).transform = { to: 'v2', response: [{ rename: { from: 'total_cents', to: 'total' } }, cents('total')] };
-  files['versions/v2.yaml'] = { id: 'v2', transform: { to: 'v3', path: [{ from: '/orders/:id', to: '/orders/:id/summary' }], response: [
-    { rename: { from: 'total', to: 'amount' } },
-    { convert: { field: 'amount', forward: '{ "value": $round(amount * 100), "currency": currency }', backward: '{ "amount": value / 100, "currency": currency }' } },
-  ] } };
+  files['versions/v2.yaml'] = {
+    id: 'v2',
+    transform: {
+      to: 'v3',
+      path: [{ from: '/orders/:id', to: '/orders/:id/summary' }],
+      response: [
+        { rename: { from: 'total', to: 'amount' } },
+        {
+          convert: {
+            field: 'amount',
+            forward: '{ "value": $round(amount * 100), "currency": currency }',
+            backward: '{ "amount": value / 100, "currency": currency }',
+          },
+        },
+      ],
+    },
+  };
   files['versions/v3.yaml'] = { id: 'v3' };
-  files['routes/orders.yaml'] = { name: 'orders', prefix: '/orders', versions: { v1: { upstream: { via: 'v3' } }, v2: { upstream: { via: 'v3' } }, v3: { upstream: v3.url } } };
+  files['routes/orders.yaml'] = {
+    name: 'orders',
+    prefix: '/orders',
+    versions: { v1: { upstream: { via: 'v3' } }, v2: { upstream: { via: 'v3' } }, v3: { upstream: v3.url } },
+  };
   const dir = configDir(files);
   t.teardown(() => dir.remove());
   const gw = await startGateway(t, { dir: dir.dir, clock: NOW });
@@ -143,24 +175,44 @@ t.test('chains: v1 is served by the v3 upstream through v1→v2 and v2→v3, eac
   t.same(await v1.body.json(), { id: 1, total_cents: 4250, state: 'PAID', lines: [] }, 'v1 through two steps');
   const v2 = await request(`${gw.url}/v2/orders/1`);
   t.same(await v2.body.json(), { id: 1, total: { amount: 42.5, currency: 'EUR' }, state: 'PAID', lines: [] }, 'v2 through one');
-  t.same(v3.received.map((r) => r.url), ['/orders/1/summary', '/orders/1/summary'], "v2→v3's path rewrite applies to both");
+  t.same(
+    v3.received.map((r) => r.url),
+    ['/orders/1/summary', '/orders/1/summary'],
+    "v2→v3's path rewrite applies to both",
+  );
 });
 
 t.test('sundial check refuses transforms that name what does not exist', async (t) => {
   const base = orderFiles({ v1: 'http://127.0.0.1:1', v2: 'http://127.0.0.1:2' });
-  const withTransform = (transform: unknown, route: unknown = { name: 'orders', prefix: '/orders', versions: { v1: { upstream: { via: 'v2' } }, v2: { upstream: 'http://127.0.0.1:2' } } }) => ({
+  const withTransform = (
+    transform: unknown,
+    route: unknown = { name: 'orders', prefix: '/orders', versions: { v1: { upstream: { via: 'v2' } }, v2: { upstream: 'http://127.0.0.1:2' } } },
+  ) => ({
     ...base,
     'versions/v1.yaml': { ...(base['versions/v1.yaml'] as object), transform },
     'routes/orders.yaml': route,
   });
   t.match(problemsOf(withTransform({ to: 'v9' })), [/versions\/v1.yaml: transform.to: version "v9" does not exist/]);
   t.match(problemsOf(withTransform({ to: 'v2', routes: { invoices: {} } })), [/transform.routes.invoices: route "invoices" does not exist/]);
-  t.match(problemsOf(withTransform({ to: 'v2', response: [{ rename: { from: 'a..b', to: 'c' } }] })), [/transform.response\[0\].rename.from: "a..b" has an empty segment/]);
-  t.match(problemsOf(withTransform({ to: 'v2', response: [{ convert: { field: 'x', forward: '$round(', backward: '$' } }] })), [/transform.response\[0\].convert.forward: invalid JSONata/]);
+  t.match(problemsOf(withTransform({ to: 'v2', response: [{ rename: { from: 'a..b', to: 'c' } }] })), [
+    /transform.response\[0\].rename.from: "a..b" has an empty segment/,
+  ]);
+  t.match(problemsOf(withTransform({ to: 'v2', response: [{ convert: { field: 'x', forward: '$round(', backward: '$' } }] })), [
+    /transform.response\[0\].convert.forward: invalid JSONata/,
+  ]);
   t.match(problemsOf(withTransform({ to: 'v2', path: [{ from: '/orders/:id', to: '/orders/:oid' }] })), [/uses :oid, which "\/orders\/:id" does not capture/]);
-  t.match(problemsOf(withTransform({ to: 'v2' }, { name: 'orders', prefix: '/orders', versions: { v1: { upstream: { via: 'v3' } }, v2: { upstream: 'http://127.0.0.1:2' } } })),
-    [/routes\/orders.yaml: versions.v1.upstream.via: this route has no version "v3"/]);
-  t.match(problemsOf({ ...base, 'routes/orders.yaml': { name: 'orders', prefix: '/orders', versions: { v1: { upstream: { via: 'v2' } }, v2: { upstream: 'http://127.0.0.1:2' } } } }),
-    [/versions.v1.upstream.via: v1 has no transform/]);
+  t.match(
+    problemsOf(
+      withTransform({ to: 'v2' }, { name: 'orders', prefix: '/orders', versions: { v1: { upstream: { via: 'v3' } }, v2: { upstream: 'http://127.0.0.1:2' } } }),
+    ),
+    [/routes\/orders.yaml: versions.v1.upstream.via: this route has no version "v3"/],
+  );
+  t.match(
+    problemsOf({
+      ...base,
+      'routes/orders.yaml': { name: 'orders', prefix: '/orders', versions: { v1: { upstream: { via: 'v2' } }, v2: { upstream: 'http://127.0.0.1:2' } } },
+    }),
+    [/versions.v1.upstream.via: v1 has no transform/],
+  );
   t.same(problemsOf(withTransform({ to: 'v2', response: [{ rename: { from: 'a', to: 'b' } }] })), [], 'a good one loads');
 });

@@ -47,15 +47,42 @@ t.test('wrap and head: a scalar to and from an array', async (t) => {
   await both(t, [{ head: { field: 'tags' } }], { tags: ['red'] }, { tags: 'red' });
   t.same(await lens([{ wrap: { field: 'tag' } }]).forward({ tag: null }), { tag: [] }, 'null wraps to an empty array');
   t.same(await lens([{ wrap: { field: 'tag' } }]).backward({ tag: [] }), { tag: null }, 'an empty array heads to null');
-  t.same(await lens([{ head: { field: 'tags' } }]).forward({ tags: ['a', 'b'] }), { tags: 'a' }, 'head keeps the first item (not reversible for longer arrays)');
+  t.same(
+    await lens([{ head: { field: 'tags' } }]).forward({ tags: ['a', 'b'] }),
+    { tags: 'a' },
+    'head keeps the first item (not reversible for longer arrays)',
+  );
 });
 
 t.test('convert with a mapping table, read backwards on the way back', async (t) => {
-  const ops = [{ convert: { field: 'status', mapping: [{ from: 'open', to: 'OPEN' }, { from: 'closed', to: 'DONE' }] } }];
+  const ops = [
+    {
+      convert: {
+        field: 'status',
+        mapping: [
+          { from: 'open', to: 'OPEN' },
+          { from: 'closed', to: 'DONE' },
+        ],
+      },
+    },
+  ];
   await both(t, ops, { status: 'closed' }, { status: 'DONE' });
   await t.rejects(lens(ops).forward({ status: 'lost' }), TransformMisfit, 'a value outside the table is a misfit');
   const problems: LensProblem[] = [];
-  compileLens(lensSchema.parse([{ convert: { field: 's', mapping: [{ from: 1, to: 'x' }, { from: 2, to: 'x' }] } }]), problems);
+  compileLens(
+    lensSchema.parse([
+      {
+        convert: {
+          field: 's',
+          mapping: [
+            { from: 1, to: 'x' },
+            { from: 2, to: 'x' },
+          ],
+        },
+      },
+    ]),
+    problems,
+  );
   t.match(problems, [{ path: [0, 'convert', 'mapping', 1, 'to'], message: /cannot be read backwards/ }], 'a table that cannot be inverted is refused at load');
 });
 
@@ -74,14 +101,45 @@ t.test('convert with JSONata expressions: cents to {amount, currency} and back',
 });
 
 t.test('items[*] maps over array items, and [*] over a top-level array', async (t) => {
-  await both(t, [{ rename: { from: 'items[*].price_cents', to: 'price' } }],
-    { items: [{ sku: 'a', price_cents: 1 }, { sku: 'b', price_cents: 2 }] },
-    { items: [{ sku: 'a', price: 1 }, { sku: 'b', price: 2 }] });
-  await both(t, [{ convert: { field: '[*].state', mapping: [{ from: 0, to: 'new' }, { from: 1, to: 'paid' }] } }],
-    [{ state: 0 }, { state: 1 }], [{ state: 'new' }, { state: 'paid' }]);
+  await both(
+    t,
+    [{ rename: { from: 'items[*].price_cents', to: 'price' } }],
+    {
+      items: [
+        { sku: 'a', price_cents: 1 },
+        { sku: 'b', price_cents: 2 },
+      ],
+    },
+    {
+      items: [
+        { sku: 'a', price: 1 },
+        { sku: 'b', price: 2 },
+      ],
+    },
+  );
+  await both(
+    t,
+    [
+      {
+        convert: {
+          field: '[*].state',
+          mapping: [
+            { from: 0, to: 'new' },
+            { from: 1, to: 'paid' },
+          ],
+        },
+      },
+    ],
+    [{ state: 0 }, { state: 1 }],
+    [{ state: 'new' }, { state: 'paid' }],
+  );
   await both(t, [{ convert: { field: 'tags[*]', mapping: [{ from: 'r', to: 'red' }] } }], { tags: ['r', 'r'] }, { tags: ['red', 'red'] });
-  await both(t, [{ hoist: { host: 'lines[*].product', field: 'name' } }],
-    { lines: [{ product: { id: 1, name: 'pen' } }] }, { lines: [{ product: { id: 1 }, name: 'pen' }] });
+  await both(
+    t,
+    [{ hoist: { host: 'lines[*].product', field: 'name' } }],
+    { lines: [{ product: { id: 1, name: 'pen' } }] },
+    { lines: [{ product: { id: 1 }, name: 'pen' }] },
+  );
 });
 
 t.test('a body that does not fit: missing fields and wrong types say where', async (t) => {
@@ -94,11 +152,12 @@ t.test('a body that does not fit: missing fields and wrong types say where', asy
 });
 
 t.test('a lens reverses as a whole: operations run backwards in reverse order', async (t) => {
-  await both(t, [
-    { plunge: { host: 'customer', field: 'email' } },
-    { rename: { from: 'customer.email', to: 'mail' } },
-    { add: { field: 'version', default: 2 } },
-  ], { customer: {}, email: 'a@b' }, { customer: { mail: 'a@b' }, version: 2 });
+  await both(
+    t,
+    [{ plunge: { host: 'customer', field: 'email' } }, { rename: { from: 'customer.email', to: 'mail' } }, { add: { field: 'version', default: 2 } }],
+    { customer: {}, email: 'a@b' },
+    { customer: { mail: 'a@b' }, version: 2 },
+  );
 });
 
 t.test('bad paths and a rename across levels are refused at load', async (t) => {

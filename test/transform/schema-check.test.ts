@@ -21,7 +21,13 @@ const doc = (version: string, order: Record<string, unknown>) => ({
 function files(response: unknown[]) {
   const f = orderFiles({ v1: 'http://127.0.0.1:1', v2: 'http://127.0.0.1:2' });
   f['openapi/v1.json'] = JSON.stringify(doc('1', { id: { type: 'integer' }, total_cents: { type: 'integer' }, note: { type: 'string' } }));
-  f['openapi/v2.json'] = JSON.stringify(doc('2', { id: { type: 'integer' }, total: { type: 'object', properties: { amount: { type: 'number' }, currency: { type: 'string' } } }, state: { type: 'string' } }));
+  f['openapi/v2.json'] = JSON.stringify(
+    doc('2', {
+      id: { type: 'integer' },
+      total: { type: 'object', properties: { amount: { type: 'number' }, currency: { type: 'string' } } },
+      state: { type: 'string' },
+    }),
+  );
   Object.assign(f['versions/v1.yaml'] as object, { openapi: 'openapi/v1.json', transform: { to: 'v2', response } });
   Object.assign(f['versions/v2.yaml'] as object, { openapi: 'openapi/v2.json' });
   return f;
@@ -37,7 +43,9 @@ t.test('unmapped properties are listed, both ways', async (t) => {
     "unmapped: GET /orders/{id} response: v1's note is mapped from nothing in v2",
     "unmapped: GET /orders/{id} response: v2's state is mapped from nothing in v1",
   ]);
-  const mapped = configDir(files([{ rename: { from: 'total_cents', to: 'total' } }, money, { remove: { field: 'note', default: '' } }, { add: { field: 'state', default: 'NEW' } }]));
+  const mapped = configDir(
+    files([{ rename: { from: 'total_cents', to: 'total' } }, money, { remove: { field: 'note', default: '' } }, { add: { field: 'state', default: 'NEW' } }]),
+  );
   t.teardown(() => mapped.remove());
   t.same(await checkTransformSchemas(loadConfig(mapped.dir, { env: {} })), [], 'a complete transform leaves nothing unmapped');
 });
@@ -46,7 +54,10 @@ t.test('a transform naming a field the schema lacks is refused', async (t) => {
   const dir = configDir(files([{ rename: { from: 'totl_cents', to: 'total' } }]));
   t.teardown(() => dir.remove());
   const findings = await checkTransformSchemas(loadConfig(dir.dir, { env: {} }));
-  t.match(findings.filter((f) => f.severity === 'problem'), [{ file: 'versions/v1.yaml', message: /GET \/orders\/\{id\} response: "totl_cents": the schema has no property totl_cents in openapi\/v1.json/ }]);
+  t.match(
+    findings.filter((f) => f.severity === 'problem'),
+    [{ file: 'versions/v1.yaml', message: /GET \/orders\/\{id\} response: "totl_cents": the schema has no property totl_cents in openapi\/v1.json/ }],
+  );
   const write = process.stderr.write;
   let err = '';
   process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;

@@ -22,7 +22,15 @@ function transform(backward = '$round(amount * 100)') {
     response: [
       { rename: { from: 'total_cents', to: 'total' } },
       { convert: { field: 'total', forward: '{ "amount": $ / 100, "currency": "EUR" }', backward } },
-      { convert: { field: 'state', mapping: [{ from: 'new', to: 'NEW' }, { from: 'paid', to: 'PAID' }] } },
+      {
+        convert: {
+          field: 'state',
+          mapping: [
+            { from: 'new', to: 'NEW' },
+            { from: 'paid', to: 'PAID' },
+          ],
+        },
+      },
     ],
   };
 }
@@ -32,10 +40,14 @@ async function shadowSetup(t: Test, v1Respond: Responder, v2Respond: Responder, 
   const v2 = await jsonUpstream(t, 'v2', v2Respond);
   const files = orderFiles({ v1: v1.url, v2: v2.url });
   (files['versions/v1.yaml'] as Record<string, unknown>).transform = tf;
-  files['routes/orders.yaml'] = { name: 'orders', prefix: '/orders', versions: {
-    v1: { upstream: v1.url, shadow: { via: 'v2', ...shadow } },
-    v2: { upstream: v2.url },
-  } };
+  files['routes/orders.yaml'] = {
+    name: 'orders',
+    prefix: '/orders',
+    versions: {
+      v1: { upstream: v1.url, shadow: { via: 'v2', ...shadow } },
+      v2: { upstream: v2.url },
+    },
+  };
   const dir = configDir(files);
   t.teardown(() => dir.remove());
   const gw = await startGateway(t, { dir: dir.dir, clock: NOW });
@@ -43,7 +55,12 @@ async function shadowSetup(t: Test, v1Respond: Responder, v2Respond: Responder, 
 }
 
 t.test('shadow: a faithful transform shows no real differences', async (t) => {
-  const s = await shadowSetup(t, (r) => ({ body: v1Answer(idOf(r.url)) }), (r) => ({ body: v2Answer(idOf(r.url)) }), transform());
+  const s = await shadowSetup(
+    t,
+    (r) => ({ body: v1Answer(idOf(r.url)) }),
+    (r) => ({ body: v2Answer(idOf(r.url)) }),
+    transform(),
+  );
   const r = await getAndSettle(s, 6, '/v1/orders/7');
   t.match(r, { route: 'orders', version: 'v1', compared: 6, matched: 6, mismatched: 0, errors: 0, fields: {} });
   t.same(r.transform, { chain: 'v1→v2', faithful: true, compared: 6, misfits: 0, unfaithful: [], noise: [] });
@@ -54,7 +71,12 @@ t.test('shadow: a faithful transform shows no real differences', async (t) => {
 
 t.test('shadow: an unfaithful transform has its field reported', async (t) => {
   // The backward expression forgets a factor of ten.
-  const s = await shadowSetup(t, (r) => ({ body: v1Answer(idOf(r.url)) }), (r) => ({ body: v2Answer(idOf(r.url)) }), transform('$round(amount * 10)'));
+  const s = await shadowSetup(
+    t,
+    (r) => ({ body: v1Answer(idOf(r.url)) }),
+    (r) => ({ body: v2Answer(idOf(r.url)) }),
+    transform('$round(amount * 10)'),
+  );
   const r = await getAndSettle(s, 4, '/v1/orders/7');
   t.match(r, { compared: 4, mismatched: 4 });
   t.same(r.fields, { 'body.total_cents': { differences: 4, noise: 0, real: true } });
@@ -65,7 +87,13 @@ t.test('shadow: an unfaithful transform has its field reported', async (t) => {
 t.test('shadow: noise cancelling works through the transform; misfits are errors', async (t) => {
   const noisy = (body: Record<string, unknown>) => ({ body: { ...body, traceId: randomUUID() } });
   const v1 = await jsonUpstream(t, 'v1-copy', (r) => noisy(v1Answer(idOf(r.url))));
-  const s = await shadowSetup(t, (r) => noisy(v1Answer(idOf(r.url))), (r) => (idOf(r.url) === 9 ? { body: { id: 9 } } : noisy(v2Answer(idOf(r.url)))), transform(), { secondary: v1.url });
+  const s = await shadowSetup(
+    t,
+    (r) => noisy(v1Answer(idOf(r.url))),
+    (r) => (idOf(r.url) === 9 ? { body: { id: 9 } } : noisy(v2Answer(idOf(r.url)))),
+    transform(),
+    { secondary: v1.url },
+  );
   const r = await getAndSettle(s, 5, '/v1/orders/3');
   t.match(r, { compared: 5, matched: 5, mismatched: 0 });
   t.match(r.transform, { faithful: true, noise: ['body.traceId'] }, 'a field random in v1 itself is noise, not the transform');
@@ -79,14 +107,24 @@ async function canarySetup(t: Test, v2Respond: Responder) {
   const v2 = await jsonUpstream(t, 'v2', v2Respond);
   const files = orderFiles({ v1: v1.url, v2: v2.url });
   (files['versions/v1.yaml'] as Record<string, unknown>).transform = transform();
-  files['routes/orders.yaml'] = { name: 'orders', prefix: '/orders', versions: {
-    v1: { upstream: v1.url, canary: {
-      via: 'v2', flag: 'orders-v1-via-v2', stickiness: { header: 'X-User-Id' }, armHeader: true,
-      // Analyses are run by hand with tick(): the interval is far beyond the test.
-      rollout: { steps: [50, 100], interval: '1h', threshold: 1, minRequests: 5, maxErrorRate: 0.05, maxP99: '5s', maxP99Ratio: 100 },
-    } },
-    v2: { upstream: v2.url },
-  } };
+  files['routes/orders.yaml'] = {
+    name: 'orders',
+    prefix: '/orders',
+    versions: {
+      v1: {
+        upstream: v1.url,
+        canary: {
+          via: 'v2',
+          flag: 'orders-v1-via-v2',
+          stickiness: { header: 'X-User-Id' },
+          armHeader: true,
+          // Analyses are run by hand with tick(): the interval is far beyond the test.
+          rollout: { steps: [50, 100], interval: '1h', threshold: 1, minRequests: 5, maxErrorRate: 0.05, maxP99: '5s', maxP99Ratio: 100 },
+        },
+      },
+      v2: { upstream: v2.url },
+    },
+  };
   files['config/flags.yaml'] = { flags: { 'orders-v1-via-v2': { enabled: true, rollout: 0 } } };
   const dir = configDir(files);
   t.teardown(() => dir.remove());
@@ -113,7 +151,10 @@ t.test('canary "v1 via v2": cut over step by step, every client keeps its v1 ans
   t.match(s.controller.status(), { status: 'progressing', percent: 50, upstream: s.v2.url });
   const half = await traffic(s.url, 60);
   t.ok(half.arms.canary > 0 && half.arms.stable > 0, `both arms serve at 50% (${JSON.stringify(half.arms)})`);
-  t.ok(half.bodies.every((b) => JSON.stringify(b) === JSON.stringify(v1Answer(5))), 'the same v1 answer from either backend');
+  t.ok(
+    half.bodies.every((b) => JSON.stringify(b) === JSON.stringify(v1Answer(5))),
+    'the same v1 answer from either backend',
+  );
   await s.controller.tick();
   t.match(s.controller.status(), { status: 'promoted', percent: 100 });
   const before = s.v1.received.length;
@@ -135,6 +176,6 @@ t.test('canary "v1 via v2": rolls back on its own when the transform fails', asy
   t.match(status.history.at(-1), { action: 'rollback' });
   t.match(status.history.at(-1)?.verdict?.reasons.join(' '), /5xx rate/);
   const after = await traffic(s.url, 20);
-  t.same(after.arms, { stable: 20 }, 'traffic is back on v1\'s own backend');
+  t.same(after.arms, { stable: 20 }, "traffic is back on v1's own backend");
   t.ok(after.statuses.every((c) => c === 200));
 });

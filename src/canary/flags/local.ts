@@ -14,10 +14,15 @@ import type { FlagContext, FlagSource, FlagState } from './flag-source.js';
 import { offlineClient } from './offline-client.js';
 
 const flagsFileSchema = z.strictObject({
-  flags: z.record(z.string(), z.strictObject({
-    enabled: z.boolean().default(true),
-    rollout: z.number().min(0).max(100).default(0),
-  })).default({}),
+  flags: z
+    .record(
+      z.string(),
+      z.strictObject({
+        enabled: z.boolean().default(true),
+        rollout: z.number().min(0).max(100).default(0),
+      }),
+    )
+    .default({}),
 });
 
 export async function readFlagsFile(path: string): Promise<Map<string, FlagState>> {
@@ -45,7 +50,10 @@ export class LocalFlagSource implements FlagSource {
   private watcher: FSWatcher | undefined;
   private writing = Promise.resolve();
 
-  private constructor(private readonly path: string, private readonly onError: (err: Error) => void) {}
+  private constructor(
+    private readonly path: string,
+    private readonly onError: (err: Error) => void,
+  ) {}
 
   static async open(path: string, onError: (err: Error) => void = () => {}): Promise<LocalFlagSource> {
     const source = new LocalFlagSource(path, onError);

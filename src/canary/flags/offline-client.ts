@@ -17,7 +17,9 @@ export async function offlineClient(flags: Map<string, FlagState>): Promise<Unle
     storageProvider: new InMemStorageProvider(),
     // unleash-client ignores empty bootstrap data and then, never fetching, is never ready:
     // with no flags (a missing or unreadable file), one disabled placeholder stands in.
-    bootstrap: { data: (flags.size ? [...flags] : [[NO_FLAGS, { enabled: false, rollout: 0 }] as const]).map(([name, state]) => rolloutFeature(name, state)) as never },
+    bootstrap: {
+      data: (flags.size ? [...flags] : [[NO_FLAGS, { enabled: false, rollout: 0 }] as const]).map(([name, state]) => rolloutFeature(name, state)) as never,
+    },
   });
   client.on('error', () => {});
   client.on('warn', () => {});

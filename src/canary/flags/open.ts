@@ -14,14 +14,17 @@ export async function openFlagSource(flags: GatewayFile['flags'], dir: string, l
   const backupPath = flags.backupPath && (isAbsolute(flags.backupPath) ? flags.backupPath : join(dir, flags.backupPath));
   // unleash-client writes its backup file into this folder but does not create it.
   if (backupPath) mkdirSync(backupPath, { recursive: true });
-  return UnleashFlagSource.open({
-    url: flags.url,
-    appName: flags.appName,
-    environment: flags.environment,
-    project: flags.project,
-    token: flags.token,
-    adminToken: flags.adminToken,
-    refreshInterval: flags.refreshInterval,
-    backupPath,
-  }, log);
+  return UnleashFlagSource.open(
+    {
+      url: flags.url,
+      appName: flags.appName,
+      environment: flags.environment,
+      project: flags.project,
+      token: flags.token,
+      adminToken: flags.adminToken,
+      refreshInterval: flags.refreshInterval,
+      backupPath,
+    },
+    log,
+  );
 }

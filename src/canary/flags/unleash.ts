@@ -29,7 +29,10 @@ export class UnleashFlagSource implements FlagSource {
   // Percentages written through the Admin API, until the client has seen them.
   private readonly written = new Map<string, FlagState>();
 
-  private constructor(private readonly client: Unleash, options: UnleashFlagOptions) {
+  private constructor(
+    private readonly client: Unleash,
+    options: UnleashFlagOptions,
+  ) {
     this.admin = options.adminToken
       ? new UnleashAdmin({ url: options.url, token: options.adminToken, project: options.project, environment: options.environment })
       : undefined;

@@ -32,7 +32,10 @@ export function addedConstraints(stmt: Statement, state: LintState, ...contypes:
 /** Constraints declared inline on columns added to existing tables (`ADD COLUMN x int UNIQUE`). */
 export function inlineConstraints(stmt: Statement, state: LintState, ...contypes: string[]): (AlterCommand & { constraint: any })[] {
   return commandsOnExistingTables(stmt, state, 'AT_AddColumn').flatMap((a) =>
-    constraintsOf(a.cmd.def?.ColumnDef).filter((c) => contypes.includes(c.contype)).map((constraint) => ({ ...a, constraint })));
+    constraintsOf(a.cmd.def?.ColumnDef)
+      .filter((c) => contypes.includes(c.contype))
+      .map((constraint) => ({ ...a, constraint })),
+  );
 }
 
 export function constraintsOf(columnDef: any): any[] {
@@ -72,7 +75,7 @@ export function lastName(names: any[] | undefined): string {
 
 /** The object names of a DROP statement. */
 export function dropNames(d: any): string[] {
-  return (d?.objects ?? []).map((o: any) => (o.List ? lastName(o.List.items) : o.String?.sval ?? '')).filter(Boolean);
+  return (d?.objects ?? []).map((o: any) => (o.List ? lastName(o.List.items) : (o.String?.sval ?? ''))).filter(Boolean);
 }
 
 /** Tables a CREATE TABLE refers to with REFERENCES or FOREIGN KEY (they get a SHARE ROW EXCLUSIVE lock). */

@@ -15,13 +15,15 @@ import { rules } from './rules/index.js';
 const ruleIds = new Set([...rules.map((r) => r.id), 'syntax-error', 'disable-without-reason']);
 const ruleId = z.string().refine((id) => ruleIds.has(id), { message: 'unknown rule' });
 
-const schema = z.object({
-  pg_version: z.number().int().min(9).max(20).optional(),
-  style: z.boolean().optional(),
-  rules: z.record(ruleId, z.enum(['error', 'warning', 'off'])).optional(),
-  exclude_rules: z.array(ruleId).optional(),
-  exclude_paths: z.array(z.string()).optional(),
-}).strict();
+const schema = z
+  .object({
+    pg_version: z.number().int().min(9).max(20).optional(),
+    style: z.boolean().optional(),
+    rules: z.record(ruleId, z.enum(['error', 'warning', 'off'])).optional(),
+    exclude_rules: z.array(ruleId).optional(),
+    exclude_paths: z.array(z.string()).optional(),
+  })
+  .strict();
 
 export type LintConfig = z.infer<typeof schema> & { source?: string };
 
@@ -57,7 +59,11 @@ export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') { re += '.*'; i++; if (glob[i + 1] === '/') i++; } else if (c === '*') re += '[^/]*';
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (glob[i + 1] === '/') i++;
+    } else if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }

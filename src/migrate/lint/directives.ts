@@ -6,7 +6,11 @@ import type { MigrationFile } from './source.js';
 
 const DIRECTIVE = /(?:--|\/\/|#)\s*sundial-lint-disable-next-line\s+([\w,\s-]*?)\s*(?:--\s*(.*?))?\s*(?:\*\/|-->)?$/;
 
-interface Directive { line: number; rules: string[]; reason: string }
+interface Directive {
+  line: number;
+  rules: string[];
+  reason: string;
+}
 
 export function directivesOf(text: string): Directive[] {
   const out: Directive[] = [];
@@ -30,16 +34,30 @@ export function applyDirectives(file: MigrationFile, findings: Finding[], statem
     silenced.set(target, set);
     if (!d.reason) {
       extra.push({
-        file: file.path, line: d.line, rule: 'disable-without-reason', severity: 'warning', message: `sundial-lint-disable-next-line ${d.rules.join(',')} gives no reason`,
-        problem: 'a silenced rule with no reason cannot be reviewed later', fix: 'add the reason after ` -- `: `-- sundial-lint-disable-next-line <rule> -- <why>`',
+        file: file.path,
+        line: d.line,
+        rule: 'disable-without-reason',
+        severity: 'warning',
+        message: `sundial-lint-disable-next-line ${d.rules.join(',')} gives no reason`,
+        problem: 'a silenced rule with no reason cannot be reviewed later',
+        fix: 'add the reason after ` -- `: `-- sundial-lint-disable-next-line <rule> -- <why>`',
       });
     }
   }
   // A finding belongs to the statement that starts at or before its line.
-  const statementOf = (line: number) => { let s: number | undefined; for (const l of sorted) { if (l <= line) s = l; else break; } return s; };
-  return findings.filter((f) => {
-    const s = statementOf(f.line);
-    const set = s === undefined ? undefined : silenced.get(s);
-    return !(set && (set.has(f.rule) || set.has('all')));
-  }).concat(extra);
+  const statementOf = (line: number) => {
+    let s: number | undefined;
+    for (const l of sorted) {
+      if (l <= line) s = l;
+      else break;
+    }
+    return s;
+  };
+  return findings
+    .filter((f) => {
+      const s = statementOf(f.line);
+      const set = s === undefined ? undefined : silenced.get(s);
+      return !(set && (set.has(f.rule) || set.has('all')));
+    })
+    .concat(extra);
 }

@@ -15,7 +15,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { MigrationFile, MigrationSet } from './source.js';
 // The readers load their parsers (TypeScript, Lezer, saxes) only when their tool is found.
-const isLiquibaseChangelog = (path: string, text: string) => (path.endsWith('.sql') ? /^--\s*liquibase formatted sql/im.test(text) : /databaseChangeLog/.test(text));
+const isLiquibaseChangelog = (path: string, text: string) =>
+  path.endsWith('.sql') ? /^--\s*liquibase formatted sql/im.test(text) : /databaseChangeLog/.test(text);
 
 export type Tool = 'prisma' | 'drizzle' | 'flyway' | 'liquibase' | 'typeorm' | 'knex' | 'sequelize' | 'django' | 'alembic' | 'sql';
 
@@ -73,9 +74,15 @@ export function toolOf(path: string, text: string): Tool | undefined {
 /** Evidence for a tool in the repository: its config file or its package. */
 function evidence(root: string, tool: Tool): string | undefined {
   const files: Partial<Record<Tool, string[]>> = {
-    flyway: ['flyway.conf', 'flyway.toml', 'conf/flyway.conf'], alembic: ['alembic.ini'], django: ['manage.py'],
-    liquibase: ['liquibase.properties'], prisma: ['prisma/schema.prisma'], drizzle: ['drizzle.config.ts', 'drizzle.config.js'],
-    knex: ['knexfile.js', 'knexfile.ts'], sequelize: ['.sequelizerc'], typeorm: ['ormconfig.json', 'ormconfig.js'],
+    flyway: ['flyway.conf', 'flyway.toml', 'conf/flyway.conf'],
+    alembic: ['alembic.ini'],
+    django: ['manage.py'],
+    liquibase: ['liquibase.properties'],
+    prisma: ['prisma/schema.prisma'],
+    drizzle: ['drizzle.config.ts', 'drizzle.config.js'],
+    knex: ['knexfile.js', 'knexfile.ts'],
+    sequelize: ['.sequelizerc'],
+    typeorm: ['ormconfig.json', 'ormconfig.js'],
   };
   for (const f of files[tool] ?? []) if (existsSync(join(root, f))) return f;
   const pkgPath = join(root, 'package.json');
@@ -83,9 +90,17 @@ function evidence(root: string, tool: Tool): string | undefined {
     try {
       const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
       const deps = { ...pkg.dependencies, ...pkg.devDependencies };
-      const names: Partial<Record<Tool, string[]>> = { prisma: ['prisma', '@prisma/client'], drizzle: ['drizzle-kit', 'drizzle-orm'], typeorm: ['typeorm'], knex: ['knex'], sequelize: ['sequelize', 'sequelize-cli'] };
+      const names: Partial<Record<Tool, string[]>> = {
+        prisma: ['prisma', '@prisma/client'],
+        drizzle: ['drizzle-kit', 'drizzle-orm'],
+        typeorm: ['typeorm'],
+        knex: ['knex'],
+        sequelize: ['sequelize', 'sequelize-cli'],
+      };
       for (const n of names[tool] ?? []) if (deps[n]) return `package.json (${n})`;
-    } catch { /* not JSON: no evidence */ }
+    } catch {
+      /* not JSON: no evidence */
+    }
   }
   return undefined;
 }
@@ -95,8 +110,10 @@ function drizzleOrder(files: string[]): string[] {
   if (!existsSync(journal)) return files.sort(byName);
   try {
     const tags: string[] = JSON.parse(readFileSync(journal, 'utf8')).entries.map((e: { tag: string }) => e.tag);
-    return files.sort((a, b) => (tags.indexOf(basename(a, '.sql')) - tags.indexOf(basename(b, '.sql'))) || byName(a, b));
-  } catch { return files.sort(byName); }
+    return files.sort((a, b) => tags.indexOf(basename(a, '.sql')) - tags.indexOf(basename(b, '.sql')) || byName(a, b));
+  } catch {
+    return files.sort(byName);
+  }
 }
 
 function flywayVersion(p: string): number[] {
@@ -133,9 +150,24 @@ export async function discover(path: string): Promise<MigrationSet[]> {
     const detectedBy = evidence(root, tool) ?? (files[0] ? relative(root, files[0].path) || basename(files[0].path) : undefined);
     let out: MigrationFile[];
     switch (tool) {
-      case 'prisma': out = files.map((f) => sqlFile(f.path, f.text, true)); break;
-      case 'drizzle': { const order = drizzleOrder(files.map((f) => f.path)); out = order.map((p) => sqlFile(p, files.find((f) => f.path === p)!.text, true)); break; }
-      case 'flyway': out = files.sort((a, b) => { const x = flywayVersion(a.path), y = flywayVersion(b.path); for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0); return 0; }).map((f) => sqlFile(f.path, f.text, flywayTransactional(f.path))); break;
+      case 'prisma':
+        out = files.map((f) => sqlFile(f.path, f.text, true));
+        break;
+      case 'drizzle': {
+        const order = drizzleOrder(files.map((f) => f.path));
+        out = order.map((p) => sqlFile(p, files.find((f) => f.path === p)!.text, true));
+        break;
+      }
+      case 'flyway':
+        out = files
+          .sort((a, b) => {
+            const x = flywayVersion(a.path),
+              y = flywayVersion(b.path);
+            for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+            return 0;
+          })
+          .map((f) => sqlFile(f.path, f.text, flywayTransactional(f.path)));
+        break;
       case 'liquibase': {
         // Only changelogs nobody includes are roots; the rest are read through their includes.
         for (const f of files) for (const m of f.text.matchAll(/(?:file|path)\s*[=:]\s*["']?([^"'\s>]+)/g)) included.add(basename(m[1]));
@@ -145,12 +177,33 @@ export async function discover(path: string): Promise<MigrationSet[]> {
         out = (roots.length ? roots : files).flatMap((f) => readLiquibase(f.path, seen));
         break;
       }
-      case 'typeorm': { const { readTypeorm } = await import('./tools/typeorm.js'); out = files.map((f) => readTypeorm(f.path, f.text)); break; }
-      case 'knex': { const { readKnex } = await import('./tools/knex.js'); out = files.map((f) => readKnex(f.path, f.text)); break; }
-      case 'sequelize': { const { readSequelize } = await import('./tools/sequelize.js'); out = files.map((f) => readSequelize(f.path, f.text)); break; }
-      case 'django': { const { readDjango } = await import('./tools/django.js'); out = readDjango(files); break; }
-      case 'alembic': { const { alembicOrder, readAlembic } = await import('./tools/alembic.js'); out = alembicOrder(files).map((f) => readAlembic(f.path, f.text)); break; }
-      default: out = files.map((f) => sqlFile(f.path, f.text, false));
+      case 'typeorm': {
+        const { readTypeorm } = await import('./tools/typeorm.js');
+        out = files.map((f) => readTypeorm(f.path, f.text));
+        break;
+      }
+      case 'knex': {
+        const { readKnex } = await import('./tools/knex.js');
+        out = files.map((f) => readKnex(f.path, f.text));
+        break;
+      }
+      case 'sequelize': {
+        const { readSequelize } = await import('./tools/sequelize.js');
+        out = files.map((f) => readSequelize(f.path, f.text));
+        break;
+      }
+      case 'django': {
+        const { readDjango } = await import('./tools/django.js');
+        out = readDjango(files);
+        break;
+      }
+      case 'alembic': {
+        const { alembicOrder, readAlembic } = await import('./tools/alembic.js');
+        out = alembicOrder(files).map((f) => readAlembic(f.path, f.text));
+        break;
+      }
+      default:
+        out = files.map((f) => sqlFile(f.path, f.text, false));
     }
     sets.push({ tool, detectedBy, files: out });
   }

@@ -16,7 +16,11 @@ export { discover, toolOf, LAYOUTS } from './discover.js';
 export { loadConfig, applyConfig, parseConfig } from './config.js';
 export { formatJson, formatText, formatGithub, formatSarif } from './report.js';
 
-export interface LintOptions { pgVersion?: number; config?: LintConfig; configFile?: string }
+export interface LintOptions {
+  pgVersion?: number;
+  config?: LintConfig;
+  configFile?: string;
+}
 
 async function lintSets(sets: MigrationSet[], root: string, options: LintOptions, config: LintConfig): Promise<LintSummary> {
   const summary: LintSummary = { findings: [], sets: [] };

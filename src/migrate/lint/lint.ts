@@ -38,8 +38,16 @@ function firstToken(text: string, offset: number): number {
   let i = offset;
   for (;;) {
     while (i < text.length && /\s/.test(text[i])) i++;
-    if (text.startsWith('--', i)) { const nl = text.indexOf('\n', i); i = nl < 0 ? text.length : nl + 1; continue; }
-    if (text.startsWith('/*', i)) { const end = text.indexOf('*/', i + 2); i = end < 0 ? text.length : end + 2; continue; }
+    if (text.startsWith('--', i)) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl + 1;
+      continue;
+    }
+    if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+      continue;
+    }
     return i;
   }
 }
@@ -53,7 +61,13 @@ export interface LintOptions {
 }
 
 /** One statement of a chunk, with byte offsets into the chunk. */
-interface Parsed { stmt?: Record<string, any>; start: number; base: number; error?: string; errorAt?: number }
+interface Parsed {
+  stmt?: Record<string, any>;
+  start: number;
+  base: number;
+  error?: string;
+  errorAt?: number;
+}
 
 async function parseChunk(sql: string, byteText: string): Promise<Parsed[]> {
   const { parseSync } = await parser();
@@ -67,7 +81,8 @@ async function parseChunk(sql: string, byteText: string): Promise<Parsed[]> {
       const text = Buffer.from(byteText.slice(piece.start, piece.end), 'latin1').toString('utf8');
       const start = firstToken(byteText, piece.start);
       try {
-        for (const s of parseSync(text).stmts ?? []) out.push({ stmt: s.stmt, start: firstToken(byteText, piece.start + (s.stmt_location ?? 0)), base: piece.start });
+        for (const s of parseSync(text).stmts ?? [])
+          out.push({ stmt: s.stmt, start: firstToken(byteText, piece.start + (s.stmt_location ?? 0)), base: piece.start });
       } catch (err) {
         const pos = (err as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition;
         out.push({ start, base: piece.start, error: (err as Error).message, errorAt: pos === undefined ? start : piece.start + Math.max(0, pos - 1) });
@@ -77,7 +92,11 @@ async function parseChunk(sql: string, byteText: string): Promise<Parsed[]> {
   }
 }
 
-export interface SetResult { findings: Finding[]; files: number; statements: number }
+export interface SetResult {
+  findings: Finding[];
+  files: number;
+  statements: number;
+}
 
 export async function lintSet(set: MigrationSet, options: LintOptions = {}): Promise<SetResult> {
   const rules = options.rules ?? allRules;
@@ -90,7 +109,14 @@ export async function lintSet(set: MigrationSet, options: LintOptions = {}): Pro
       const bytes = Buffer.from(chunk.sql, 'utf8');
       parsedChunks.push({ chunk, bytes, parsed: await parseChunk(chunk.sql, bytes.toString('latin1')) });
     }
-    nextFile(state, implicitTransaction(file, parsedChunks.flatMap((c) => c.parsed), state.pgVersion));
+    nextFile(
+      state,
+      implicitTransaction(
+        file,
+        parsedChunks.flatMap((c) => c.parsed),
+        state.pgVersion,
+      ),
+    );
     const fileImplicit = state.implicitTransaction;
     const fileFindings: Finding[] = [...(file.findings ?? [])];
     const statementLines: number[] = [];
@@ -106,8 +132,13 @@ export async function lintSet(set: MigrationSet, options: LintOptions = {}): Pro
         lastLine = stmtLine;
         if (p.error) {
           fileFindings.push({
-            file: file.path, line: lineAt(p.errorAt ?? p.start), rule: 'syntax-error', severity: 'error', message: p.error,
-            problem: 'PostgreSQL cannot parse this statement, so the migration fails when it reaches it', fix: 'fix the SQL syntax',
+            file: file.path,
+            line: lineAt(p.errorAt ?? p.start),
+            rule: 'syntax-error',
+            severity: 'error',
+            message: p.error,
+            problem: 'PostgreSQL cannot parse this statement, so the migration fails when it reaches it',
+            fix: 'fix the SQL syntax',
           });
           continue;
         }
@@ -118,8 +149,13 @@ export async function lintSet(set: MigrationSet, options: LintOptions = {}): Pro
             if (rule.oncePerFile && seen.has(rule.id)) break;
             seen.add(rule.id);
             fileFindings.push({
-              file: file.path, line: hit.location === undefined ? stmtLine : lineAt(p.base + hit.location), rule: rule.id, severity: rule.severity,
-              message: hit.message, problem: rule.problem, fix: rule.fix,
+              file: file.path,
+              line: hit.location === undefined ? stmtLine : lineAt(p.base + hit.location),
+              rule: rule.id,
+              severity: rule.severity,
+              message: hit.message,
+              problem: rule.problem,
+              fix: rule.fix,
             });
           }
         }
@@ -130,7 +166,15 @@ export async function lintSet(set: MigrationSet, options: LintOptions = {}): Pro
     }
     for (const rule of rules) {
       for (const hit of rule.finish?.(state) ?? []) {
-        fileFindings.push({ file: file.path, line: state.beginLocation ?? lastLine, rule: rule.id, severity: rule.severity, message: hit.message, problem: rule.problem, fix: rule.fix });
+        fileFindings.push({
+          file: file.path,
+          line: state.beginLocation ?? lastLine,
+          rule: rule.id,
+          severity: rule.severity,
+          message: hit.message,
+          problem: rule.problem,
+          fix: rule.fix,
+        });
       }
     }
     findings.push(...applyDirectives(file, fileFindings, statementLines).sort((a, b) => a.line - b.line));
@@ -146,6 +190,9 @@ function implicitTransaction(file: MigrationFile, parsed: Parsed[], pgVersion: n
 
 /** Lints one SQL text as a file of its own. */
 export async function lintSql(file: string, sql: string, options: LintOptions = {}): Promise<Finding[]> {
-  const set: MigrationSet = { tool: 'sql', files: [{ path: file, transactional: options.implicitTransaction ?? false, chunks: [{ sql, line: 1 }], text: sql }] };
+  const set: MigrationSet = {
+    tool: 'sql',
+    files: [{ path: file, transactional: options.implicitTransaction ?? false, chunks: [{ sql, line: 1 }], text: sql }],
+  };
   return (await lintSet(set, options)).findings;
 }

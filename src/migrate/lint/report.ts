@@ -19,7 +19,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function summaryLine(s: LintSummary): string {
   const { errors, warnings } = counts(s.findings);
-  const tools = s.sets.map((x) => `${x.tool}${x.detectedBy ? ` (from ${x.detectedBy})` : ''}: ${plural(x.files, 'file')}, ${plural(x.statements, 'statement')}`).join('; ');
+  const tools = s.sets
+    .map((x) => `${x.tool}${x.detectedBy ? ` (from ${x.detectedBy})` : ''}: ${plural(x.files, 'file')}, ${plural(x.statements, 'statement')}`)
+    .join('; ');
   return `${tools}. ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
 
@@ -45,7 +47,10 @@ export function formatJson(s: LintSummary): string {
 export function formatGithub(s: LintSummary): string {
   const esc = (v: string) => v.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const prop = (v: string) => esc(v).replace(/:/g, '%3A').replace(/,/g, '%2C');
-  const lines = s.findings.map((f) => `::${f.severity === 'error' ? 'error' : 'warning'} file=${prop(f.file)},line=${f.line},title=${prop(f.rule)}::${esc(`${f.message}. In production: ${f.problem}. Instead: ${f.fix}`)}`);
+  const lines = s.findings.map(
+    (f) =>
+      `::${f.severity === 'error' ? 'error' : 'warning'} file=${prop(f.file)},line=${f.line},title=${prop(f.rule)}::${esc(`${f.message}. In production: ${f.problem}. Instead: ${f.fix}`)}`,
+  );
   lines.push(summaryLine(s));
   return lines.join('\n');
 }
@@ -68,16 +73,24 @@ export function formatSarif(s: LintSummary, root = process.cwd()): string {
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'sundial migrate lint', informationUri: 'https://github.com/sundial/sundial/blob/main/docs/migrate.md#lint-rules', rules: used.map(descriptor) } },
-      results: s.findings.map((f) => ({
-        ruleId: f.rule,
-        ruleIndex: used.indexOf(f.rule),
-        level: f.severity === 'error' ? 'error' : 'warning',
-        message: { text: `${f.message}. In production: ${f.problem}. Instead: ${f.fix}` },
-        locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file) }, region: { startLine: f.line } } }],
-      })),
-    }],
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'sundial migrate lint',
+            informationUri: 'https://github.com/sundial/sundial/blob/main/docs/migrate.md#lint-rules',
+            rules: used.map(descriptor),
+          },
+        },
+        results: s.findings.map((f) => ({
+          ruleId: f.rule,
+          ruleIndex: used.indexOf(f.rule),
+          level: f.severity === 'error' ? 'error' : 'warning',
+          message: { text: `${f.message}. In production: ${f.problem}. Instead: ${f.fix}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file) }, region: { startLine: f.line } } }],
+        })),
+      },
+    ],
   };
   return JSON.stringify(log, null, 2);
 }

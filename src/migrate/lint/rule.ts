@@ -50,8 +50,15 @@ export interface Rule {
 /** State that lives across the files of one migration set. */
 export function newState(implicitTransaction: boolean, pgVersion = 12): LintState {
   return {
-    pgVersion, implicitTransaction, inTransaction: false, lockTimeoutSet: false, statementTimeoutSet: false,
-    createdTables: new Set(), notNullChecks: new Map(), validatedNotNull: new Set(), notValidInTransaction: new Set(),
+    pgVersion,
+    implicitTransaction,
+    inTransaction: false,
+    lockTimeoutSet: false,
+    statementTimeoutSet: false,
+    createdTables: new Set(),
+    notNullChecks: new Map(),
+    validatedNotNull: new Set(),
+    notValidInTransaction: new Set(),
   };
 }
 

@@ -2,7 +2,10 @@
 // quoted identifiers, E'' strings, dollar-quoted bodies, and -- and nested /* */ comments
 // are skipped. Used only when the whole text does not parse, so that one bad statement
 // does not hide the others. Works on latin1 text so offsets are byte offsets.
-export interface Piece { start: number; end: number }
+export interface Piece {
+  start: number;
+  end: number;
+}
 
 export function splitStatements(text: string): Piece[] {
   const pieces: Piece[] = [];
@@ -19,14 +22,30 @@ export function splitStatements(text: string): Piece[] {
       let depth = 1;
       i += 2;
       while (i < n && depth > 0) {
-        if (text[i] === '/' && text[i + 1] === '*') { depth++; i += 2; } else if (text[i] === '*' && text[i + 1] === '/') { depth--; i += 2; } else i++;
+        if (text[i] === '/' && text[i + 1] === '*') {
+          depth++;
+          i += 2;
+        } else if (text[i] === '*' && text[i + 1] === '/') {
+          depth--;
+          i += 2;
+        } else i++;
       }
     } else if (c === "'") {
       const escapes = i > 0 && /[eE]/.test(text[i - 1]) && !/\w/.test(text[i - 2] ?? '');
       i++;
       while (i < n) {
-        if (escapes && text[i] === '\\') { i += 2; continue; }
-        if (text[i] === "'") { if (text[i + 1] === "'") { i += 2; continue; } i++; break; }
+        if (escapes && text[i] === '\\') {
+          i += 2;
+          continue;
+        }
+        if (text[i] === "'") {
+          if (text[i + 1] === "'") {
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
         i++;
       }
     } else if (c === '"') {

@@ -7,7 +7,9 @@ import type { LintState, Statement } from './rule.js';
 export function advance(state: LintState, stmt: Statement): void {
   const tx = stmt.TransactionStmt;
   if (tx) {
-    if (tx.kind === 'TRANS_STMT_BEGIN' || tx.kind === 'TRANS_STMT_START') { state.inTransaction = true; }
+    if (tx.kind === 'TRANS_STMT_BEGIN' || tx.kind === 'TRANS_STMT_START') {
+      state.inTransaction = true;
+    }
     if (['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE'].includes(tx.kind)) {
       state.inTransaction = false;
       state.notValidInTransaction.clear();
@@ -18,7 +20,8 @@ export function advance(state: LintState, stmt: Statement): void {
   if (set?.name === 'statement_timeout') state.statementTimeoutSet = set.kind !== 'VAR_RESET' && !isZero(set);
   if (stmt.CreateStmt) state.createdTables.add(relationName(stmt.CreateStmt.relation));
   if (stmt.CreateTableAsStmt) state.createdTables.add(relationName(stmt.CreateTableAsStmt.into?.rel));
-  if (stmt.RenameStmt?.renameType === 'OBJECT_TABLE' && state.createdTables.has(relationName(stmt.RenameStmt.relation))) state.createdTables.add(stmt.RenameStmt.newname);
+  if (stmt.RenameStmt?.renameType === 'OBJECT_TABLE' && state.createdTables.has(relationName(stmt.RenameStmt.relation)))
+    state.createdTables.add(stmt.RenameStmt.newname);
   for (const { table, cmd } of alterCommands(stmt)) {
     const c = cmd.def?.Constraint;
     if (cmd.subtype === 'AT_AddConstraint' && c) {

@@ -43,9 +43,13 @@ export default {
     columnMustNotExist(model, op.table, op.column.name, 'column.name', issues);
     nameIsNotReserved(op.column.name, 'column.name', issues);
     if (op.column.pk) issues.push({ field: 'column.pk', message: 'a primary key cannot be added to an existing table by add_column' });
-    if (op.column.generated) issues.push({ field: 'column.generated', message: 'generated columns can only be created with create_table (adding one rewrites the table)' });
+    if (op.column.generated)
+      issues.push({ field: 'column.generated', message: 'generated columns can only be created with create_table (adding one rewrites the table)' });
     if (!op.column.nullable && op.column.default == null && !op.up && !SERIAL.test(op.column.type)) {
-      issues.push({ field: 'up', message: 'a NOT NULL column without a default needs `up` to fill existing rows (columns are NOT NULL unless `nullable: true` is given, as in pgroll)' });
+      issues.push({
+        field: 'up',
+        message: 'a NOT NULL column without a default needs `up` to fill existing rows (columns are NOT NULL unless `nullable: true` is given, as in pgroll)',
+      });
     }
     if (op.up) primaryKeyForBackfill(model, op.table, 'table', issues);
     return issues;
@@ -53,7 +57,12 @@ export default {
   apply(op, model) {
     const c = op.column;
     model.tables.get(op.table)?.columns.push({
-      name: c.name, physical: tempColumn(c.name), type: c.type, nullable: c.nullable, default: c.default ?? null, comment: c.comment ?? null,
+      name: c.name,
+      physical: tempColumn(c.name),
+      type: c.type,
+      nullable: c.nullable,
+      default: c.default ?? null,
+      comment: c.comment ?? null,
     });
   },
   start(op, ctx) {

@@ -32,8 +32,16 @@ function needsShadow(op: AlterColumn, current: ColumnModel | undefined): boolean
 }
 
 function nothingToDo(op: AlterColumn): boolean {
-  return op.name === undefined && op.type === undefined && op.nullable === undefined && op.default === undefined
-    && op.comment === undefined && !op.check && !op.unique && !op.references;
+  return (
+    op.name === undefined &&
+    op.type === undefined &&
+    op.nullable === undefined &&
+    op.default === undefined &&
+    op.comment === undefined &&
+    !op.check &&
+    !op.unique &&
+    !op.references
+  );
 }
 
 function shadow(op: AlterColumn, ctx: OpContext): ShadowColumn {
@@ -70,7 +78,10 @@ function instantStart(op: AlterColumn, ctx: OpContext): Step[] {
   if (op.default !== undefined) {
     steps.push({
       sql: `ALTER TABLE ${t} ALTER COLUMN ${ident(column)} ${op.default === null ? 'DROP DEFAULT' : `SET DEFAULT ${op.default}`}`,
-      lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'instant: no shadow column and no backfill (the default applies to new rows of both versions)',
+      lock: 'ACCESS EXCLUSIVE',
+      table,
+      effect: 'catalog only',
+      why: 'instant: no shadow column and no backfill (the default applies to new rows of both versions)',
     });
   }
   if (op.comment !== undefined) {
@@ -86,14 +97,19 @@ function instantComplete(op: AlterColumn, ctx: OpContext): Step[] {
   if (op.nullable === true && now && !now.nullable) {
     steps.push({
       sql: `ALTER TABLE ${t} ALTER COLUMN ${ident(column)} DROP NOT NULL`,
-      lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only',
+      lock: 'ACCESS EXCLUSIVE',
+      table,
+      effect: 'catalog only',
       why: 'instant; done at complete so that the old version, which relies on NOT NULL, never reads a NULL',
     });
   }
   if (op.name) {
     steps.push({
       sql: `ALTER TABLE ${t} RENAME COLUMN ${ident(column)} TO ${ident(op.name)}`,
-      lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'instant; only the new version reads the table by then',
+      lock: 'ACCESS EXCLUSIVE',
+      table,
+      effect: 'catalog only',
+      why: 'instant; only the new version reads the table by then',
     });
   }
   return steps;
@@ -106,11 +122,20 @@ function instantRollback(op: AlterColumn, ctx: OpContext): Step[] {
   if (op.default !== undefined) {
     steps.push({
       sql: `ALTER TABLE ${t} ALTER COLUMN ${ident(column)} ${now?.default == null ? 'DROP DEFAULT' : `SET DEFAULT ${now.default}`}`,
-      lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'puts the old default back',
+      lock: 'ACCESS EXCLUSIVE',
+      table,
+      effect: 'catalog only',
+      why: 'puts the old default back',
     });
   }
   if (op.comment !== undefined) {
-    steps.push({ sql: commentSql(ctx.schema, table, column, now?.comment ?? null), lock: 'SHARE UPDATE EXCLUSIVE', table, effect: 'catalog only', why: 'puts the old comment back' });
+    steps.push({
+      sql: commentSql(ctx.schema, table, column, now?.comment ?? null),
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      table,
+      effect: 'catalog only',
+      why: 'puts the old comment back',
+    });
   }
   return steps;
 }
@@ -147,10 +172,12 @@ export default {
       columnMustNotExist(model, op.table, op.name, 'name', issues);
       nameIsNotReserved(op.name, 'name', issues);
     }
-    if (nothingToDo(op)) issues.push({ field: 'column', message: 'nothing to change: give name, type, nullable, default, comment, check, unique or references' });
+    if (nothingToDo(op))
+      issues.push({ field: 'column', message: 'nothing to change: give name, type, nullable, default, comment, check, unique or references' });
     const now = findColumn(t, op.column);
     if (!needsShadow(op, now)) return issues;
-    if (t?.primaryKey.includes(op.column)) issues.push({ field: 'column', message: 'changing a primary key column is not supported: add a new column and switch keys in steps' });
+    if (t?.primaryKey.includes(op.column))
+      issues.push({ field: 'column', message: 'changing a primary key column is not supported: add a new column and switch keys in steps' });
     if (op.type !== undefined) {
       if (!op.up) issues.push({ field: 'up', message: 'a type change needs `up` (old value to new type)' });
       if (!op.down) issues.push({ field: 'down', message: 'a type change needs `down` (new value back to the old type)' });
@@ -161,10 +188,17 @@ export default {
     if (t && now) {
       const refs = referencingConstraints(model, t.physical, now.physical);
       if (refs.length) {
-        issues.push({ field: 'column', message: `column "${op.column}" is referenced by foreign key ${refs.map((r) => `"${r.name}"`).join(', ')}: rebuilding it would drop them; drop them first (drop_constraint), then add them back` });
+        issues.push({
+          field: 'column',
+          message: `column "${op.column}" is referenced by foreign key ${refs.map((r) => `"${r.name}"`).join(', ')}: rebuilding it would drop them; drop them first (drop_constraint), then add them back`,
+        });
       }
       const excl = [...t.constraints.values()].filter((k) => k.type === 'x' && k.columns.includes(now.physical));
-      if (excl.length) issues.push({ field: 'column', message: `column "${op.column}" is in exclusion constraint "${excl[0].name}", which sundial cannot rebuild on a copy: use an \`sql\` operation` });
+      if (excl.length)
+        issues.push({
+          field: 'column',
+          message: `column "${op.column}" is in exclusion constraint "${excl[0].name}", which sundial cannot rebuild on a copy: use an \`sql\` operation`,
+        });
     }
     primaryKeyForBackfill(model, op.table, 'table', issues);
     return issues;
@@ -204,8 +238,11 @@ export default {
       ...shadowValidate(s),
       {
         sql: `ALTER TABLE ${qualified(ctx.schema, table)} DROP COLUMN ${ident(old)}`,
-        lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only',
-        why: 'the old shape is retired; instant' + (kept.length ? ` (takes ${kept.join(', ')} with it; their copies on the new column take the names next)` : ''),
+        lock: 'ACCESS EXCLUSIVE',
+        table,
+        effect: 'catalog only',
+        why:
+          'the old shape is retired; instant' + (kept.length ? ` (takes ${kept.join(', ')} with it; their copies on the new column take the names next)` : ''),
       },
       ...shadowPromote(s),
     ];

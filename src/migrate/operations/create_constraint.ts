@@ -14,14 +14,16 @@ const fields = z.strictObject({
   type: z.enum(['unique', 'check', 'foreign_key', 'primary_key']),
   columns: z.array(identifier).min(1),
   check: z.string().min(1).optional(),
-  references: z.strictObject({
-    name: identifier.optional(),
-    table: identifier,
-    columns: z.array(identifier).min(1),
-    on_delete: action.optional(),
-    on_update: action.optional(),
-    match_type: z.enum(['SIMPLE', 'FULL']).optional(),
-  }).optional(),
+  references: z
+    .strictObject({
+      name: identifier.optional(),
+      table: identifier,
+      columns: z.array(identifier).min(1),
+      on_delete: action.optional(),
+      on_update: action.optional(),
+      match_type: z.enum(['SIMPLE', 'FULL']).optional(),
+    })
+    .optional(),
   deferrable: z.boolean().optional(),
   initially_deferred: z.boolean().optional(),
   nulls_not_distinct: z.boolean().optional(),
@@ -35,7 +37,10 @@ type CreateConstraint = z.infer<typeof fields>;
 /** Columns a primary key needs to make NOT NULL first (via a validated CHECK, so without a scan under the lock). */
 function nullableKeys(op: CreateConstraint, t: TableModel | undefined): string[] {
   if (op.type !== 'primary_key') return [];
-  return op.columns.map((c) => findColumn(t, c)).filter((c) => c?.nullable).map((c) => c!.physical);
+  return op.columns
+    .map((c) => findColumn(t, c))
+    .filter((c) => c?.nullable)
+    .map((c) => c!.physical);
 }
 
 export default {
@@ -43,9 +48,10 @@ export default {
   fields,
   describe: (op) => ({
     summary: `create ${op.type} constraint ${op.name} on ${op.table} (${op.columns.join(', ')})`,
-    strategy: op.type === 'unique' || op.type === 'primary_key'
-      ? 'unique index built concurrently, attached as the constraint at complete'
-      : 'added NOT VALID (new writes checked at once), validated at complete without blocking writes',
+    strategy:
+      op.type === 'unique' || op.type === 'primary_key'
+        ? 'unique index built concurrently, attached as the constraint at complete'
+        : 'added NOT VALID (new writes checked at once), validated at complete without blocking writes',
   }),
   validate(op, model) {
     const issues: Issue[] = [];
@@ -53,7 +59,8 @@ export default {
     op.columns.forEach((c, i) => columnMustExist(model, op.table, c, `columns[${i}]`, issues));
     if (t?.constraints.has(op.name)) issues.push({ field: 'name', message: `constraint "${op.name}" already exists on table "${op.table}"` });
     if (op.type === 'check' && !op.check) issues.push({ field: 'check', message: 'a check constraint needs `check` (the expression)' });
-    if (op.type === 'primary_key' && t && model.known && t.primaryKey.length) issues.push({ field: 'type', message: `table "${op.table}" already has a primary key` });
+    if (op.type === 'primary_key' && t && model.known && t.primaryKey.length)
+      issues.push({ field: 'type', message: `table "${op.table}" already has a primary key` });
     for (const side of ['up', 'down'] as const) {
       for (const c of Object.keys(op[side] ?? {})) {
         if (!op.columns.includes(c)) issues.push({ field: `${side}.${c}`, message: `"${c}" is not one of the constraint's columns` });
@@ -91,19 +98,29 @@ export default {
     if (op.type === 'unique' || op.type === 'primary_key') {
       steps.push({
         sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${ident(op.name)} ON ${qt} (${cols})${op.nulls_not_distinct ? ' NULLS NOT DISTINCT' : ''}`,
-        lock: 'SHARE UPDATE EXCLUSIVE', table, effect: 'scans table', stage: 'after', index: op.name,
+        lock: 'SHARE UPDATE EXCLUSIVE',
+        table,
+        effect: 'scans table',
+        stage: 'after',
+        index: op.name,
         why: 'the index is built without blocking writes, not under the ALTER TABLE lock',
       });
       for (const c of nullableKeys(op, t)) {
         steps.push({
           sql: `ALTER TABLE ${qt} ADD CONSTRAINT ${ident(notNullCheckName(table, c))} CHECK (${ident(c)} IS NOT NULL) NOT VALID`,
-          lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'a primary key column must be NOT NULL: enforced on new writes now, validated at complete',
+          lock: 'ACCESS EXCLUSIVE',
+          table,
+          effect: 'catalog only',
+          why: 'a primary key column must be NOT NULL: enforced on new writes now, validated at complete',
         });
       }
     } else if (op.type === 'check') {
       steps.push({
         sql: `ALTER TABLE ${qt} ADD CONSTRAINT ${ident(op.name)} CHECK (${op.check})${op.no_inherit ? ' NO INHERIT' : ''} NOT VALID`,
-        lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'NOT VALID: no scan under the lock',
+        lock: 'ACCESS EXCLUSIVE',
+        table,
+        effect: 'catalog only',
+        why: 'NOT VALID: no scan under the lock',
       });
     } else {
       const r = op.references!;
@@ -111,7 +128,10 @@ export default {
       const rcols = r.columns.map((c) => ident(findColumn(rt, c)?.physical ?? c)).join(', ');
       steps.push({
         sql: `ALTER TABLE ${qt} ADD CONSTRAINT ${ident(op.name)} FOREIGN KEY (${cols}) REFERENCES ${qualified(ctx.schema, rt?.physical ?? r.table)} (${rcols})${referenceOptions({ ...r, deferrable: op.deferrable, initially_deferred: op.initially_deferred })} NOT VALID`,
-        lock: 'SHARE ROW EXCLUSIVE', table, effect: 'catalog only', why: 'NOT VALID: no scan; briefly locks both tables',
+        lock: 'SHARE ROW EXCLUSIVE',
+        table,
+        effect: 'catalog only',
+        why: 'NOT VALID: no scan; briefly locks both tables',
       });
     }
     return { steps };
@@ -126,22 +146,47 @@ export default {
       return [
         ...nullable.map((c): Step => ({
           sql: `ALTER TABLE ${qt} VALIDATE CONSTRAINT ${ident(notNullCheckName(table, c))}`,
-          lock: 'SHARE UPDATE EXCLUSIVE', table, effect: 'scans table', stage: 'before', why: 'checks existing rows while reads and writes go on',
+          lock: 'SHARE UPDATE EXCLUSIVE',
+          table,
+          effect: 'scans table',
+          stage: 'before',
+          why: 'checks existing rows while reads and writes go on',
         })),
         ...nullable.flatMap((c): Step[] => [
-          { sql: `ALTER TABLE ${qt} ALTER COLUMN ${ident(c)} SET NOT NULL`, lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'PG12+ skips the scan because a validated CHECK (col IS NOT NULL) exists' },
-          { sql: `ALTER TABLE ${qt} DROP CONSTRAINT ${ident(notNullCheckName(table, c))}`, lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'the NOT NULL attribute replaces the check' },
+          {
+            sql: `ALTER TABLE ${qt} ALTER COLUMN ${ident(c)} SET NOT NULL`,
+            lock: 'ACCESS EXCLUSIVE',
+            table,
+            effect: 'catalog only',
+            why: 'PG12+ skips the scan because a validated CHECK (col IS NOT NULL) exists',
+          },
+          {
+            sql: `ALTER TABLE ${qt} DROP CONSTRAINT ${ident(notNullCheckName(table, c))}`,
+            lock: 'ACCESS EXCLUSIVE',
+            table,
+            effect: 'catalog only',
+            why: 'the NOT NULL attribute replaces the check',
+          },
         ]),
         {
           sql: `ALTER TABLE ${qt} ADD CONSTRAINT ${ident(op.name)} ${op.type === 'unique' ? 'UNIQUE' : 'PRIMARY KEY'} USING INDEX ${ident(op.name)}${defer.length ? ' ' + defer.join(' ') : ''}`,
-          lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'reuses the index built concurrently',
+          lock: 'ACCESS EXCLUSIVE',
+          table,
+          effect: 'catalog only',
+          why: 'reuses the index built concurrently',
         },
       ];
     }
-    return [{
-      sql: `ALTER TABLE ${qt} VALIDATE CONSTRAINT ${ident(op.name)}`,
-      lock: 'SHARE UPDATE EXCLUSIVE', table, effect: 'scans table', stage: 'before', why: 'checks existing rows while reads and writes go on',
-    }];
+    return [
+      {
+        sql: `ALTER TABLE ${qt} VALIDATE CONSTRAINT ${ident(op.name)}`,
+        lock: 'SHARE UPDATE EXCLUSIVE',
+        table,
+        effect: 'scans table',
+        stage: 'before',
+        why: 'checks existing rows while reads and writes go on',
+      },
+    ];
   },
   rollback(op, ctx) {
     const t = ctx.model.tables.get(op.table);
@@ -150,17 +195,29 @@ export default {
       return [
         ...nullableKeys(op, t).map((c): Step => ({
           sql: `ALTER TABLE IF EXISTS ${qualified(ctx.schema, table)} DROP CONSTRAINT IF EXISTS ${ident(notNullCheckName(table, c))}`,
-          lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'instant',
+          lock: 'ACCESS EXCLUSIVE',
+          table,
+          effect: 'catalog only',
+          why: 'instant',
         })),
         {
           sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(ctx.schema, op.name)}`,
-          lock: 'SHARE UPDATE EXCLUSIVE', table, effect: 'catalog only', stage: 'before', why: 'does not block reads or writes',
+          lock: 'SHARE UPDATE EXCLUSIVE',
+          table,
+          effect: 'catalog only',
+          stage: 'before',
+          why: 'does not block reads or writes',
         },
       ];
     }
-    return [{
-      sql: `ALTER TABLE IF EXISTS ${qualified(ctx.schema, table)} DROP CONSTRAINT IF EXISTS ${ident(op.name)}`,
-      lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'instant',
-    }];
+    return [
+      {
+        sql: `ALTER TABLE IF EXISTS ${qualified(ctx.schema, table)} DROP CONSTRAINT IF EXISTS ${ident(op.name)}`,
+        lock: 'ACCESS EXCLUSIVE',
+        table,
+        effect: 'catalog only',
+        why: 'instant',
+      },
+    ];
   },
 } satisfies Operation<CreateConstraint>;

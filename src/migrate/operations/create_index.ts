@@ -48,7 +48,12 @@ function keySql(k: Key, t: TableModel | undefined): string {
 export default {
   name: 'create_index',
   fields,
-  describe: (op) => ({ summary: `create ${op.unique ? 'unique ' : ''}index ${op.name} on ${op.table} (${keys(op).map((k) => k.column).join(', ')})`, strategy: 'CREATE INDEX CONCURRENTLY outside a transaction; an INVALID leftover is dropped on failure' }),
+  describe: (op) => ({
+    summary: `create ${op.unique ? 'unique ' : ''}index ${op.name} on ${op.table} (${keys(op)
+      .map((k) => k.column)
+      .join(', ')})`,
+    strategy: 'CREATE INDEX CONCURRENTLY outside a transaction; an INVALID leftover is dropped on failure',
+  }),
   validate(op, model) {
     const issues: Issue[] = [];
     tableMustExist(model, op.table, 'table', issues);
@@ -66,16 +71,30 @@ export default {
     const withParams = op.storage_parameters ? ` WITH (${op.storage_parameters})` : '';
     const where = op.predicate ? ` WHERE ${op.predicate}` : '';
     return {
-      steps: [{
-        sql: `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${ident(op.name)} ON ${qualified(ctx.schema, table)}${using} (${keys(op).map((k) => keySql(k, t)).join(', ')})${withParams}${where}`,
-        lock: 'SHARE UPDATE EXCLUSIVE', table, effect: 'scans table', stage: 'after', index: op.name,
-        why: 'reads and writes go on while the index builds',
-      }],
+      steps: [
+        {
+          sql: `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${ident(op.name)} ON ${qualified(ctx.schema, table)}${using} (${keys(op)
+            .map((k) => keySql(k, t))
+            .join(', ')})${withParams}${where}`,
+          lock: 'SHARE UPDATE EXCLUSIVE',
+          table,
+          effect: 'scans table',
+          stage: 'after',
+          index: op.name,
+          why: 'reads and writes go on while the index builds',
+        },
+      ],
     };
   },
   complete: () => [],
-  rollback: (op, ctx) => [{
-    sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(ctx.schema, op.name)}`,
-    lock: 'SHARE UPDATE EXCLUSIVE', table: op.table, effect: 'catalog only', stage: 'before', why: 'does not block reads or writes',
-  }],
+  rollback: (op, ctx) => [
+    {
+      sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(ctx.schema, op.name)}`,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      table: op.table,
+      effect: 'catalog only',
+      stage: 'before',
+      why: 'does not block reads or writes',
+    },
+  ],
 } satisfies Operation<CreateIndex>;

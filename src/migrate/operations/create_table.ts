@@ -18,25 +18,31 @@ const tableConstraint = z.strictObject({
   deferrable: z.boolean().optional(),
   initially_deferred: z.boolean().optional(),
   no_inherit: z.boolean().optional(),
-  references: z.strictObject({
-    name: identifier.optional(),
-    table: identifier,
-    columns: z.array(identifier).min(1),
-    on_delete: action.optional(),
-    on_delete_set_columns: z.array(identifier).optional(),
-    on_update: action.optional(),
-    match_type: z.enum(['SIMPLE', 'FULL', 'PARTIAL']).optional(),
-  }).optional(),
-  index_parameters: z.strictObject({
-    tablespace: z.string().optional(),
-    storage_parameters: z.string().optional(),
-    include_columns: z.array(identifier).optional(),
-  }).optional(),
-  exclude: z.strictObject({
-    index_method: z.string().min(1).optional(),
-    elements: z.string().min(1),
-    predicate: z.string().optional(),
-  }).optional(),
+  references: z
+    .strictObject({
+      name: identifier.optional(),
+      table: identifier,
+      columns: z.array(identifier).min(1),
+      on_delete: action.optional(),
+      on_delete_set_columns: z.array(identifier).optional(),
+      on_update: action.optional(),
+      match_type: z.enum(['SIMPLE', 'FULL', 'PARTIAL']).optional(),
+    })
+    .optional(),
+  index_parameters: z
+    .strictObject({
+      tablespace: z.string().optional(),
+      storage_parameters: z.string().optional(),
+      include_columns: z.array(identifier).optional(),
+    })
+    .optional(),
+  exclude: z
+    .strictObject({
+      index_method: z.string().min(1).optional(),
+      elements: z.string().min(1),
+      predicate: z.string().optional(),
+    })
+    .optional(),
 });
 type TableConstraint = z.infer<typeof tableConstraint>;
 
@@ -53,9 +59,11 @@ const cols = (names: string[] = []) => names.map(ident).join(', ');
 function indexParameters(c: TableConstraint): string {
   const p = c.index_parameters;
   if (!p) return '';
-  return (p.include_columns?.length ? ` INCLUDE (${cols(p.include_columns)})` : '')
-    + (p.storage_parameters ? ` WITH (${p.storage_parameters})` : '')
-    + (p.tablespace ? ` USING INDEX TABLESPACE ${ident(p.tablespace)}` : '');
+  return (
+    (p.include_columns?.length ? ` INCLUDE (${cols(p.include_columns)})` : '') +
+    (p.storage_parameters ? ` WITH (${p.storage_parameters})` : '') +
+    (p.tablespace ? ` USING INDEX TABLESPACE ${ident(p.tablespace)}` : '')
+  );
 }
 
 function constraintSql(c: TableConstraint, schema: string): string {
@@ -82,7 +90,7 @@ function constraintSql(c: TableConstraint, schema: string): string {
 
 function primaryKey(op: CreateTable): string[] {
   const fromTable = op.constraints?.find((c) => c.type === 'primary_key');
-  return fromTable ? fromTable.columns ?? [] : op.columns.filter((c) => c.pk).map((c) => c.name);
+  return fromTable ? (fromTable.columns ?? []) : op.columns.filter((c) => c.pk).map((c) => c.name);
 }
 
 export default {
@@ -114,7 +122,8 @@ export default {
         if (!seen.has(name)) issues.push({ field: `constraints[${i}].columns[${j}]`, message: `column "${name}" is not a column of this table` });
       });
       if (c.type === 'check' && !c.check) issues.push({ field: `constraints[${i}].check`, message: 'a check constraint needs `check`' });
-      if (c.type === 'foreign_key' && !c.references) issues.push({ field: `constraints[${i}].references`, message: 'a foreign_key constraint needs `references`' });
+      if (c.type === 'foreign_key' && !c.references)
+        issues.push({ field: `constraints[${i}].references`, message: 'a foreign_key constraint needs `references`' });
       if (c.type === 'foreign_key' && c.references && c.references.columns.length !== (c.columns ?? []).length) {
         issues.push({ field: `constraints[${i}].references.columns`, message: 'needs as many columns as `columns`' });
       }
@@ -126,7 +135,12 @@ export default {
     const pk = primaryKey(op);
     const t = emptyTable(op.name);
     t.columns = op.columns.map((c) => ({
-      name: c.name, physical: c.name, type: c.type, nullable: c.nullable && !pk.includes(c.name), default: c.default ?? null, comment: c.comment ?? null,
+      name: c.name,
+      physical: c.name,
+      type: c.type,
+      nullable: c.nullable && !pk.includes(c.name),
+      default: c.default ?? null,
+      comment: c.comment ?? null,
     }));
     t.primaryKey = pk;
     t.comment = op.comment ?? null;
@@ -143,21 +157,44 @@ export default {
     const parts = op.columns.map((c) => columnDefinition(c, ctx.schema, inlinePk));
     if (!inlinePk && pk.length && !op.constraints?.some((c) => c.type === 'primary_key')) parts.push(`PRIMARY KEY (${cols(pk)})`);
     for (const c of op.constraints ?? []) parts.push(constraintSql(c, ctx.schema));
-    const steps: Step[] = [{
-      sql: `CREATE TABLE ${qualified(ctx.schema, op.name)} (${parts.join(', ')})`,
-      lock: 'none', table: op.name, effect: 'catalog only', why: 'a new table is invisible to running clients',
-    }];
+    const steps: Step[] = [
+      {
+        sql: `CREATE TABLE ${qualified(ctx.schema, op.name)} (${parts.join(', ')})`,
+        lock: 'none',
+        table: op.name,
+        effect: 'catalog only',
+        why: 'a new table is invisible to running clients',
+      },
+    ];
     if (op.comment != null) {
-      steps.push({ sql: commentSql(ctx.schema, op.name, undefined, op.comment), lock: 'none', table: op.name, effect: 'catalog only', why: 'table comment; the table is new' });
+      steps.push({
+        sql: commentSql(ctx.schema, op.name, undefined, op.comment),
+        lock: 'none',
+        table: op.name,
+        effect: 'catalog only',
+        why: 'table comment; the table is new',
+      });
     }
     for (const c of op.columns) {
-      if (c.comment != null) steps.push({ sql: commentSql(ctx.schema, op.name, c.name, c.comment), lock: 'none', table: op.name, effect: 'catalog only', why: 'column comment; the table is new' });
+      if (c.comment != null)
+        steps.push({
+          sql: commentSql(ctx.schema, op.name, c.name, c.comment),
+          lock: 'none',
+          table: op.name,
+          effect: 'catalog only',
+          why: 'column comment; the table is new',
+        });
     }
     return { steps };
   },
   complete: () => [],
-  rollback: (op, ctx) => [{
-    sql: `DROP TABLE IF EXISTS ${qualified(ctx.schema, op.name)}`,
-    lock: 'ACCESS EXCLUSIVE', table: op.name, effect: 'catalog only', why: 'only clients of the new version knew this table',
-  }],
+  rollback: (op, ctx) => [
+    {
+      sql: `DROP TABLE IF EXISTS ${qualified(ctx.schema, op.name)}`,
+      lock: 'ACCESS EXCLUSIVE',
+      table: op.name,
+      effect: 'catalog only',
+      why: 'only clients of the new version knew this table',
+    },
+  ],
 } satisfies Operation<CreateTable>;

@@ -23,7 +23,10 @@ export default {
     columnNotChangedYet(model, op.table, op.column, 'column', issues);
     const col = findColumn(model.tables.get(op.table), op.column);
     if (col && !col.nullable && col.default === null && !op.down) {
-      issues.push({ field: 'down', message: `column "${op.column}" is NOT NULL without a default: new clients cannot insert rows unless \`down\` provides its value` });
+      issues.push({
+        field: 'down',
+        message: `column "${op.column}" is NOT NULL without a default: new clients cannot insert rows unless \`down\` provides its value`,
+      });
     }
     return issues;
   },
@@ -38,10 +41,15 @@ export default {
   complete(op, ctx) {
     const t = ctx.model.tables.get(op.table);
     const table = t?.physical ?? op.table;
-    return [{
-      sql: `ALTER TABLE ${qualified(ctx.schema, table)} DROP COLUMN IF EXISTS ${ident(findColumn(t, op.column)?.physical ?? op.column)}`,
-      lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'instant (the space is reclaimed by later rewrites)',
-    }];
+    return [
+      {
+        sql: `ALTER TABLE ${qualified(ctx.schema, table)} DROP COLUMN IF EXISTS ${ident(findColumn(t, op.column)?.physical ?? op.column)}`,
+        lock: 'ACCESS EXCLUSIVE',
+        table,
+        effect: 'catalog only',
+        why: 'instant (the space is reclaimed by later rewrites)',
+      },
+    ];
   },
   rollback: () => [],
 } satisfies Operation<DropColumn>;

@@ -20,9 +20,14 @@ export default {
     model.indexes.delete(op.name);
   },
   start: () => ({ steps: [] }),
-  complete: (op, ctx) => [{
-    sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(ctx.schema, op.name)}`,
-    lock: 'SHARE UPDATE EXCLUSIVE', effect: 'catalog only', stage: 'after', why: 'does not block reads or writes',
-  }],
+  complete: (op, ctx) => [
+    {
+      sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(ctx.schema, op.name)}`,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      effect: 'catalog only',
+      stage: 'after',
+      why: 'does not block reads or writes',
+    },
+  ],
   rollback: () => [],
 } satisfies Operation<DropIndex>;

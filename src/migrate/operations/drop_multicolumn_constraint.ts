@@ -18,7 +18,12 @@ export default {
   validate(op, model) {
     const issues: Issue[] = validateDrop(op, model);
     const k = model.tables.get(op.table)?.constraints.get(op.name);
-    const columns = new Set(model.tables.get(op.table)?.columns.filter((c) => k?.columns.includes(c.physical)).map((c) => c.name));
+    const columns = new Set(
+      model.tables
+        .get(op.table)
+        ?.columns.filter((c) => k?.columns.includes(c.physical))
+        .map((c) => c.name),
+    );
     for (const side of ['up', 'down'] as const) {
       for (const c of Object.keys(op[side] ?? {})) {
         if (k && model.known && !columns.has(c)) issues.push({ field: `${side}.${c}`, message: `"${c}" is not a column of constraint "${op.name}"` });

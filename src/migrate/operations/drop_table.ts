@@ -21,9 +21,14 @@ export default {
     model.tables.delete(op.name);
   },
   start: () => ({ steps: [] }),
-  complete: (op, ctx) => [{
-    sql: `DROP TABLE IF EXISTS ${qualified(ctx.schema, ctx.model.tables.get(op.name)?.physical ?? op.name)}`,
-    lock: 'ACCESS EXCLUSIVE', table: op.name, effect: 'catalog only', why: 'old clients are gone once the old version is retired',
-  }],
+  complete: (op, ctx) => [
+    {
+      sql: `DROP TABLE IF EXISTS ${qualified(ctx.schema, ctx.model.tables.get(op.name)?.physical ?? op.name)}`,
+      lock: 'ACCESS EXCLUSIVE',
+      table: op.name,
+      effect: 'catalog only',
+      why: 'old clients are gone once the old version is retired',
+    },
+  ],
   rollback: () => [],
 } satisfies Operation<DropTable>;

@@ -22,7 +22,8 @@ export default {
   }),
   validate(op) {
     const issues: Issue[] = [];
-    if (op.onComplete && op.down) issues.push({ field: 'down', message: '`down` cannot go with `onComplete: true`: nothing can be rolled back after complete' });
+    if (op.onComplete && op.down)
+      issues.push({ field: 'down', message: '`down` cannot go with `onComplete: true`: nothing can be rolled back after complete' });
     return issues;
   },
   apply: () => {},

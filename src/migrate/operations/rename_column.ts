@@ -12,7 +12,10 @@ type RenameColumn = z.infer<typeof fields>;
 export default {
   name: 'rename_column',
   fields,
-  describe: (op) => ({ summary: `rename column ${op.table}.${op.from} to ${op.to}`, strategy: 'the new version view exposes the new name; the column is renamed at complete' }),
+  describe: (op) => ({
+    summary: `rename column ${op.table}.${op.from} to ${op.to}`,
+    strategy: 'the new version view exposes the new name; the column is renamed at complete',
+  }),
   validate(op, model) {
     const issues: Issue[] = [];
     tableMustExist(model, op.table, 'table', issues);
@@ -32,10 +35,15 @@ export default {
   complete(op, ctx) {
     const t = ctx.model.tables.get(op.table);
     const table = t?.physical ?? op.table;
-    return [{
-      sql: `ALTER TABLE ${qualified(ctx.schema, table)} RENAME COLUMN ${ident(findColumn(t, op.from)?.physical ?? op.from)} TO ${ident(op.to)}`,
-      lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'instant; only the new version reads the table by then',
-    }];
+    return [
+      {
+        sql: `ALTER TABLE ${qualified(ctx.schema, table)} RENAME COLUMN ${ident(findColumn(t, op.from)?.physical ?? op.from)} TO ${ident(op.to)}`,
+        lock: 'ACCESS EXCLUSIVE',
+        table,
+        effect: 'catalog only',
+        why: 'instant; only the new version reads the table by then',
+      },
+    ];
   },
   rollback: () => [],
 } satisfies Operation<RenameColumn>;

@@ -10,11 +10,15 @@ type RenameConstraint = z.infer<typeof fields>;
 export default {
   name: 'rename_constraint',
   fields,
-  describe: (op) => ({ summary: `rename constraint ${op.from} on ${op.table} to ${op.to}`, strategy: 'keeps its name while the old version runs; renamed at complete (instant)' }),
+  describe: (op) => ({
+    summary: `rename constraint ${op.from} on ${op.table} to ${op.to}`,
+    strategy: 'keeps its name while the old version runs; renamed at complete (instant)',
+  }),
   validate(op, model) {
     const issues: Issue[] = [];
     const t = tableMustExist(model, op.table, 'table', issues);
-    if (t && model.known && !t.constraints.has(op.from)) issues.push({ field: 'from', message: `constraint "${op.from}" does not exist on table "${op.table}"` });
+    if (t && model.known && !t.constraints.has(op.from))
+      issues.push({ field: 'from', message: `constraint "${op.from}" does not exist on table "${op.table}"` });
     if (t?.constraints.has(op.to)) issues.push({ field: 'to', message: `constraint "${op.to}" already exists on table "${op.table}"` });
     nameIsNotReserved(op.to, 'to', issues);
     return issues;
@@ -29,10 +33,15 @@ export default {
   start: () => ({ steps: [] }),
   complete(op, ctx) {
     const table = ctx.model.tables.get(op.table)?.physical ?? op.table;
-    return [{
-      sql: `ALTER TABLE ${qualified(ctx.schema, table)} RENAME CONSTRAINT ${ident(op.from)} TO ${ident(op.to)}`,
-      lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'instant',
-    }];
+    return [
+      {
+        sql: `ALTER TABLE ${qualified(ctx.schema, table)} RENAME CONSTRAINT ${ident(op.from)} TO ${ident(op.to)}`,
+        lock: 'ACCESS EXCLUSIVE',
+        table,
+        effect: 'catalog only',
+        why: 'instant',
+      },
+    ];
   },
   rollback: () => [],
 } satisfies Operation<RenameConstraint>;

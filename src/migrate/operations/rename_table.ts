@@ -28,10 +28,15 @@ export default {
   start: () => ({ steps: [] }),
   complete: (op, ctx) => {
     const physical = ctx.model.tables.get(op.from)?.physical ?? op.from;
-    return [{
-      sql: `ALTER TABLE ${qualified(ctx.schema, physical)} RENAME TO ${ident(op.to)}`,
-      lock: 'ACCESS EXCLUSIVE', table: physical, effect: 'catalog only', why: 'instant; old clients are gone by now',
-    }];
+    return [
+      {
+        sql: `ALTER TABLE ${qualified(ctx.schema, physical)} RENAME TO ${ident(op.to)}`,
+        lock: 'ACCESS EXCLUSIVE',
+        table: physical,
+        effect: 'catalog only',
+        why: 'instant; old clients are gone by now',
+      },
+    ];
   },
   rollback: () => [],
 } satisfies Operation<RenameTable>;

@@ -19,7 +19,10 @@ const FROM_CATALOG: Record<string, string> = { d: 'default', n: 'nothing', f: 'f
 export default {
   name: 'set_replica_identity',
   fields,
-  describe: (op) => ({ summary: `set replica identity of ${op.table} to ${op.identity.type}${op.identity.index ? ` (${op.identity.index})` : ''}`, strategy: 'applied to the table at start, for both versions (as pgroll does); put back on rollback' }),
+  describe: (op) => ({
+    summary: `set replica identity of ${op.table} to ${op.identity.type}${op.identity.index ? ` (${op.identity.index})` : ''}`,
+    strategy: 'applied to the table at start, for both versions (as pgroll does); put back on rollback',
+  }),
   validate(op, model) {
     const issues: Issue[] = [];
     tableMustExist(model, op.table, 'table', issues);
@@ -38,10 +41,15 @@ export default {
   },
   start(op, ctx) {
     const table = ctx.model.tables.get(op.table)?.physical ?? op.table;
-    const steps: Step[] = [{
-      sql: `ALTER TABLE ${qualified(ctx.schema, table)} REPLICA IDENTITY ${identitySql(op.identity.type, op.identity.index)}`,
-      lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'instant; affects logical replication only',
-    }];
+    const steps: Step[] = [
+      {
+        sql: `ALTER TABLE ${qualified(ctx.schema, table)} REPLICA IDENTITY ${identitySql(op.identity.type, op.identity.index)}`,
+        lock: 'ACCESS EXCLUSIVE',
+        table,
+        effect: 'catalog only',
+        why: 'instant; affects logical replication only',
+      },
+    ];
     return { steps };
   },
   complete: () => [],
@@ -49,9 +57,14 @@ export default {
     const t = ctx.model.tables.get(op.table);
     const table = t?.physical ?? op.table;
     const before = FROM_CATALOG[t?.replicaIdentity ?? 'd'] ?? 'default';
-    return [{
-      sql: `ALTER TABLE IF EXISTS ${qualified(ctx.schema, table)} REPLICA IDENTITY ${identitySql(before, t?.replicaIndex)}`,
-      lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'puts the previous replica identity back',
-    }];
+    return [
+      {
+        sql: `ALTER TABLE IF EXISTS ${qualified(ctx.schema, table)} REPLICA IDENTITY ${identitySql(before, t?.replicaIndex)}`,
+        lock: 'ACCESS EXCLUSIVE',
+        table,
+        effect: 'catalog only',
+        why: 'puts the previous replica identity back',
+      },
+    ];
   },
 } satisfies Operation<SetReplicaIdentity>;

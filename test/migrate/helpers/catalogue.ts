@@ -4,7 +4,8 @@
 import type pg from 'pg';
 
 export async function catalogue(db: pg.ClientBase, schema = 'public'): Promise<string[]> {
-  const r = await db.query(`
+  const r = await db.query(
+    `
     SELECT x FROM (
       SELECT format('col %s.%s %s%s%s%s%s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
                CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END,
@@ -32,6 +33,8 @@ export async function catalogue(db: pg.ClientBase, schema = 'public'): Promise<s
       SELECT 'trigger ' || tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = $1::text::regnamespace AND NOT tgisinternal
       UNION ALL
       SELECT 'schema ' || nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%' AND nspname NOT IN ('information_schema', 'sundial_migrate')
-    ) s ORDER BY x`, [schema]);
+    ) s ORDER BY x`,
+    [schema],
+  );
   return r.rows.map((row) => row.x);
 }

@@ -22,9 +22,9 @@ export async function checksum(db: pg.ClientBase, query: string): Promise<{ coun
 }
 
 export async function columnsOf(db: pg.ClientBase, schema: string, table: string): Promise<string[]> {
-  const r = await db.query(
-    `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
-    [schema, table],
-  );
+  const r = await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`, [
+    schema,
+    table,
+  ]);
   return r.rows.map((x) => x.column_name);
 }

@@ -23,7 +23,14 @@ export async function api(path, { method = 'GET', body } = {}) {
   const headers = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store', credentials: 'omit', redirect: 'error' });
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
+    credentials: 'omit',
+    redirect: 'error',
+  });
   const text = await res.text();
   let data;
   try {
@@ -34,7 +41,6 @@ export async function api(path, { method = 'GET', body } = {}) {
   if (res.status === 401) throw new Unauthorized('The admin API refused the token.');
   return { ok: res.ok, status: res.status, data };
 }
-
 
 const panels = [
   ['versions', renderVersions],
@@ -131,7 +137,15 @@ async function reload() {
     const problems = answer.data?.problems ?? [];
     out.replaceChildren(
       answer.ok ? `Reload: ${answer.data.result}` : `Reload refused: ${describe(answer)}`,
-      ...(problems.length ? [h('ul', null, problems.map((p) => h('li', null, p)))] : []),
+      ...(problems.length
+        ? [
+            h(
+              'ul',
+              null,
+              problems.map((p) => h('li', null, p)),
+            ),
+          ]
+        : []),
     );
     out.className = answer.ok ? 'answer ok' : 'answer problem';
     lastShown.delete('config');

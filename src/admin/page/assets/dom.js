@@ -26,15 +26,40 @@ export function s(tag, attrs, ...children) {
 }
 
 export function table(headers, rows, attrs = {}) {
-  return h('table', attrs,
-    h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', null, rows.map((cells) => h('tr', null, cells.map((c) => (c instanceof Node && c.nodeName === 'TD' ? c : h('td', null, c)))))));
+  return h(
+    'table',
+    attrs,
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        headers.map((x) => h('th', { scope: 'col' }, x)),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      rows.map((cells) =>
+        h(
+          'tr',
+          null,
+          cells.map((c) => (c instanceof Node && c.nodeName === 'TD' ? c : h('td', null, c))),
+        ),
+      ),
+    ),
+  );
 }
 
 export const num = (x) => h('td', { class: 'num' }, x);
 
 export function dl(pairs) {
-  return h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+  return h(
+    'dl',
+    { class: 'facts' },
+    pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
+  );
 }
 
 export const n = (x) => (typeof x === 'number' ? x.toLocaleString('en-US') : '-');

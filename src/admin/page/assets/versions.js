@@ -24,9 +24,14 @@ function timeline(doc) {
   const ticks = [];
   for (let i = 0; i <= 5; i++) {
     const t = from + ((to - from) * i) / 5;
-    ticks.push(s('g', { class: 'tick' },
-      s('line', { x1: x(t), x2: x(t), y1: 18, y2: height }),
-      s('text', { x: x(t), y: 12, 'text-anchor': i === 0 ? 'start' : i === 5 ? 'end' : 'middle' }, new Date(t).toISOString().slice(0, 10))));
+    ticks.push(
+      s(
+        'g',
+        { class: 'tick' },
+        s('line', { x1: x(t), x2: x(t), y1: 18, y2: height }),
+        s('text', { x: x(t), y: 12, 'text-anchor': i === 0 ? 'start' : i === 5 ? 'end' : 'middle' }, new Date(t).toISOString().slice(0, 10)),
+      ),
+    );
   }
   const rows = doc.versions.map((v, i) => {
     const y = 24 + i * ROW;
@@ -38,36 +43,68 @@ function timeline(doc) {
       s('rect', { x: LABEL, y, width: Math.max(0, x(activeEnd) - LABEL), height: 20, class: 'seg-active' }, s('title', null, `${v.id}: active`)),
     ];
     if (dep !== undefined) {
-      parts.push(s('rect', { x: x(dep), y, width: Math.max(2, x(sun ?? to) - x(dep)), height: 20, class: 'seg-deprecated' },
-        s('title', null, `${v.id}: deprecated from ${when(v.deprecated)}`)));
+      parts.push(
+        s(
+          'rect',
+          { x: x(dep), y, width: Math.max(2, x(sun ?? to) - x(dep)), height: 20, class: 'seg-deprecated' },
+          s('title', null, `${v.id}: deprecated from ${when(v.deprecated)}`),
+        ),
+      );
     }
     if (sun !== undefined) {
-      parts.push(s('rect', { x: x(sun), y, width: Math.max(2, x(to) - x(sun)), height: 20, class: 'seg-sunset' },
-        s('title', null, `${v.id}: sunset at ${when(v.sunset)}`)));
+      parts.push(
+        s(
+          'rect',
+          { x: x(sun), y, width: Math.max(2, x(to) - x(sun)), height: 20, class: 'seg-sunset' },
+          s('title', null, `${v.id}: sunset at ${when(v.sunset)}`),
+        ),
+      );
     }
     for (const b of v.brownouts) {
       const bx = x(Date.parse(b.start));
-      parts.push(s('rect', { x: bx, y: y - 2, width: Math.max(3, x(Date.parse(b.end)) - bx), height: 24, class: 'seg-brownout' },
-        s('title', null, `${v.id}: brownout ${when(b.start)} to ${when(b.end)} (answers ${b.status})`)));
+      parts.push(
+        s(
+          'rect',
+          { x: bx, y: y - 2, width: Math.max(3, x(Date.parse(b.end)) - bx), height: 24, class: 'seg-brownout' },
+          s('title', null, `${v.id}: brownout ${when(b.start)} to ${when(b.end)} (answers ${b.status})`),
+        ),
+      );
     }
     return s('g', { class: `version state-${v.state}` }, parts);
   });
   const nx = x(now);
-  return s('svg', { viewBox: `0 0 ${WIDTH} ${height + 4}`, class: 'timeline', role: 'img', 'aria-label': `Timeline of ${doc.versions.length} versions; the table below has the same dates` },
-    ticks, rows,
+  return s(
+    'svg',
+    {
+      viewBox: `0 0 ${WIDTH} ${height + 4}`,
+      class: 'timeline',
+      role: 'img',
+      'aria-label': `Timeline of ${doc.versions.length} versions; the table below has the same dates`,
+    },
+    ticks,
+    rows,
     s('line', { x1: nx, x2: nx, y1: 14, y2: height + 2, class: 'now' }),
-    s('text', { x: nx + 4, y: height + 2, class: 'now-label' }, `now ${when(doc.now)}`));
+    s('text', { x: nx + 4, y: height + 2, class: 'now-label' }, `now ${when(doc.now)}`),
+  );
 }
 
 function legend() {
-  return h('ul', { class: 'legend', 'aria-label': 'Legend' },
-    ['active', 'deprecated', 'sunset', 'brownout'].map((k) => h('li', null, h('span', { class: `swatch seg-${k}`, 'aria-hidden': 'true' }), k)));
+  return h(
+    'ul',
+    { class: 'legend', 'aria-label': 'Legend' },
+    ['active', 'deprecated', 'sunset', 'brownout'].map((k) => h('li', null, h('span', { class: `swatch seg-${k}`, 'aria-hidden': 'true' }), k)),
+  );
 }
 
 function operations(v) {
   if (!v.deprecatedOperations.length) return '-';
-  return h('ul', { class: 'plain' }, v.deprecatedOperations.map((o) =>
-    h('li', null, h('code', null, o.operation), ` ${o.state}`, o.sunset ? `, sunset ${when(o.sunset)}` : '', o.successor ? `, use ${o.successor}` : '')));
+  return h(
+    'ul',
+    { class: 'plain' },
+    v.deprecatedOperations.map((o) =>
+      h('li', null, h('code', null, o.operation), ` ${o.state}`, o.sunset ? `, sunset ${when(o.sunset)}` : '', o.successor ? `, use ${o.successor}` : ''),
+    ),
+  );
 }
 
 export async function renderVersions(api) {
@@ -80,13 +117,27 @@ export async function renderVersions(api) {
     h('td', null, h('strong', null, v.id), v.id === doc.defaultVersion ? ' (default)' : ''),
     h('td', null, h('span', { class: `badge state-${v.state}` }, v.state)),
     when(v.deprecated),
-    v.brownouts.length ? h('td', null, h('ul', { class: 'plain' }, v.brownouts.map((b) => h('li', null, `${when(b.start)} to ${when(b.end)}`, b.active ? ' (now)' : '')))) : '-',
+    v.brownouts.length
+      ? h(
+          'td',
+          null,
+          h(
+            'ul',
+            { class: 'plain' },
+            v.brownouts.map((b) => h('li', null, `${when(b.start)} to ${when(b.end)}`, b.active ? ' (now)' : '')),
+          ),
+        )
+      : '-',
     when(v.sunset),
     v.successor ?? '-',
     h('td', null, operations(v)),
   ]);
   return {
     data,
-    nodes: [timeline(doc), legend(), table(['Version', 'State', 'Deprecated', 'Brownouts', 'Sunset', 'Successor', 'Deprecated operations'], rows, { class: 'versions' })],
+    nodes: [
+      timeline(doc),
+      legend(),
+      table(['Version', 'State', 'Deprecated', 'Brownouts', 'Sunset', 'Successor', 'Deprecated operations'], rows, { class: 'versions' }),
+    ],
   };
 }

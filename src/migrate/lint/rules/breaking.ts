@@ -5,7 +5,7 @@ export const renamingColumn: Rule = {
   id: 'renaming-column',
   severity: 'error',
   problem: 'the running application version still uses the old name: its queries fail from the moment the rename commits',
-  fix: 'sundial\'s `rename_column`: the new version sees the new name through its version schema while the old version keeps the old one',
+  fix: "sundial's `rename_column`: the new version sees the new name through its version schema while the old version keeps the old one",
   check(stmt, state) {
     const r = stmt.RenameStmt;
     if (r?.renameType !== 'OBJECT_COLUMN' || state.createdTables.has(relationName(r.relation))) return [];
@@ -17,7 +17,7 @@ export const renamingTable: Rule = {
   id: 'renaming-table',
   severity: 'error',
   problem: 'the running application version still uses the old table name: its queries fail from the moment the rename commits',
-  fix: 'sundial\'s `rename_table`: each version sees its own name until complete',
+  fix: "sundial's `rename_table`: each version sees its own name until complete",
   check(stmt, state) {
     const r = stmt.RenameStmt;
     if (r?.renameType !== 'OBJECT_TABLE' || state.createdTables.has(relationName(r.relation))) return [];
@@ -29,10 +29,12 @@ export const banDropColumn: Rule = {
   id: 'ban-drop-column',
   severity: 'error',
   problem: 'the running application version may still read or write the column: its queries fail, and the data is gone with no way back',
-  fix: 'sundial\'s `drop_column` (with `down`): hidden from the new version first, dropped only at complete, reversible until then',
+  fix: "sundial's `drop_column` (with `down`): hidden from the new version first, dropped only at complete, reversible until then",
   check(stmt, state) {
-    return commandsOnExistingTables(stmt, state, 'AT_DropColumn')
-      .map((a) => ({ location: a.location, message: `column "${a.table}"."${a.cmd.name}" is dropped` }));
+    return commandsOnExistingTables(stmt, state, 'AT_DropColumn').map((a) => ({
+      location: a.location,
+      message: `column "${a.table}"."${a.cmd.name}" is dropped`,
+    }));
   },
 };
 
@@ -40,7 +42,7 @@ export const banDropTable: Rule = {
   id: 'ban-drop-table',
   severity: 'error',
   problem: 'the running application version may still use the table: its queries fail, and the data is gone with no way back',
-  fix: 'sundial\'s `drop_table`: hidden from the new version first, dropped only at complete',
+  fix: "sundial's `drop_table`: hidden from the new version first, dropped only at complete",
   check(stmt, state) {
     const d = stmt.DropStmt;
     if (d?.removeType !== 'OBJECT_TABLE') return [];
@@ -63,11 +65,17 @@ export const banDropDatabase: Rule = {
 export const banTruncateCascade: Rule = {
   id: 'ban-truncate-cascade',
   severity: 'error',
-  problem: 'TRUNCATE ... CASCADE also empties every table that references this one, recursively, which may be far more data than intended, under ACCESS EXCLUSIVE locks',
+  problem:
+    'TRUNCATE ... CASCADE also empties every table that references this one, recursively, which may be far more data than intended, under ACCESS EXCLUSIVE locks',
   fix: 'TRUNCATE the tables you mean by name (without CASCADE), or DELETE in batches; sundial has no operation that deletes data on purpose',
   check(stmt) {
     const t = stmt.TruncateStmt;
     if (t?.behavior !== 'DROP_CASCADE') return [];
-    return [{ location: t.relations?.[0]?.RangeVar?.location, message: `TRUNCATE ${(t.relations ?? []).map((r: any) => `"${relationName(r.RangeVar)}"`).join(', ')} CASCADE` }];
+    return [
+      {
+        location: t.relations?.[0]?.RangeVar?.location,
+        message: `TRUNCATE ${(t.relations ?? []).map((r: any) => `"${relationName(r.RangeVar)}"`).join(', ')} CASCADE`,
+      },
+    ];
   },
 };

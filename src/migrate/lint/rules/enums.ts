@@ -6,7 +6,7 @@ export const requireEnumValueOrdering: Rule = {
   severity: 'warning',
   style: true,
   problem: 'ALTER TYPE ... ADD VALUE without BEFORE or AFTER appends the value, so ORDER BY on the enum may sort it where nobody meant it',
-  fix: 'say where the value goes: ADD VALUE \'x\' BEFORE \'y\' (or AFTER)',
+  fix: "say where the value goes: ADD VALUE 'x' BEFORE 'y' (or AFTER)",
   check(stmt) {
     const e = stmt.AlterEnumStmt;
     if (!e?.newVal || e.newValNeighbor) return [];

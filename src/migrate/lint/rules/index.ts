@@ -1,11 +1,27 @@
 // Every lint rule. Adding one is a function in a file here and a line in this list.
 import type { Rule } from '../rule.js';
-import { addingFieldWithDefault, addingNotNullableField, addingRequiredField, addingSerialPrimaryKeyField, banDropNotNull, changingColumnType } from './columns.js';
 import {
-  addingForeignKeyConstraint, addingPrimaryKeyConstraint, banAlterDomainWithAddConstraint, banCreateDomainWithConstraint,
-  constraintMissingNotValid, disallowedUniqueConstraint,
+  addingFieldWithDefault,
+  addingNotNullableField,
+  addingRequiredField,
+  addingSerialPrimaryKeyField,
+  banDropNotNull,
+  changingColumnType,
+} from './columns.js';
+import {
+  addingForeignKeyConstraint,
+  addingPrimaryKeyConstraint,
+  banAlterDomainWithAddConstraint,
+  banCreateDomainWithConstraint,
+  constraintMissingNotValid,
+  disallowedUniqueConstraint,
 } from './constraints.js';
-import { banConcurrentIndexCreationInTransaction, requireConcurrentIndexCreation, requireConcurrentIndexDeletion, requireConcurrentReindex } from './indexes.js';
+import {
+  banConcurrentIndexCreationInTransaction,
+  requireConcurrentIndexCreation,
+  requireConcurrentIndexDeletion,
+  requireConcurrentReindex,
+} from './indexes.js';
 import { banDropColumn, banDropDatabase, banDropTable, banTruncateCascade, renamingColumn, renamingTable } from './breaking.js';
 import { banCluster, banVacuumFull } from './maintenance.js';
 import { banUncommittedTransaction, transactionNesting } from './transactions.js';

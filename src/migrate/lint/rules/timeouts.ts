@@ -14,14 +14,25 @@ export function takesLock(stmt: Statement, state: LintState): { what: string; lo
   const r = stmt.RenameStmt;
   if (r && (r.relation ? existing(relationName(r.relation)) : true)) return { what: 'RENAME', location: r.relation?.location };
   const i = stmt.IndexStmt;
-  if (i && !i.concurrent && existing(relationName(i.relation))) return { what: `CREATE INDEX on "${relationName(i.relation)}"`, location: i.relation?.location };
+  if (i && !i.concurrent && existing(relationName(i.relation)))
+    return { what: `CREATE INDEX on "${relationName(i.relation)}"`, location: i.relation?.location };
   const d = stmt.DropStmt;
   if (d && !d.concurrent && (d.removeType !== 'OBJECT_TABLE' || dropNames(d).some(existing))) return { what: 'DROP' };
-  if (stmt.CreateStmt && referencedTables(stmt.CreateStmt).some(existing)) return { what: `CREATE TABLE referencing "${referencedTables(stmt.CreateStmt).find(existing)}"` };
+  if (stmt.CreateStmt && referencedTables(stmt.CreateStmt).some(existing))
+    return { what: `CREATE TABLE referencing "${referencedTables(stmt.CreateStmt).find(existing)}"` };
   for (const [node, what] of [
-    ['CommentStmt', 'COMMENT ON'], ['LockStmt', 'LOCK TABLE'], ['CreateEnumStmt', 'CREATE TYPE'], ['CompositeTypeStmt', 'CREATE TYPE'],
-    ['CreateDomainStmt', 'CREATE DOMAIN'], ['AlterEnumStmt', 'ALTER TYPE'], ['AlterDomainStmt', 'ALTER DOMAIN'], ['TruncateStmt', 'TRUNCATE'],
-    ['CreateTrigStmt', 'CREATE TRIGGER'], ['ClusterStmt', 'CLUSTER'], ['AlterObjectSchemaStmt', 'ALTER ... SET SCHEMA'], ['AlterSeqStmt', 'ALTER SEQUENCE'],
+    ['CommentStmt', 'COMMENT ON'],
+    ['LockStmt', 'LOCK TABLE'],
+    ['CreateEnumStmt', 'CREATE TYPE'],
+    ['CompositeTypeStmt', 'CREATE TYPE'],
+    ['CreateDomainStmt', 'CREATE DOMAIN'],
+    ['AlterEnumStmt', 'ALTER TYPE'],
+    ['AlterDomainStmt', 'ALTER DOMAIN'],
+    ['TruncateStmt', 'TRUNCATE'],
+    ['CreateTrigStmt', 'CREATE TRIGGER'],
+    ['ClusterStmt', 'CLUSTER'],
+    ['AlterObjectSchemaStmt', 'ALTER ... SET SCHEMA'],
+    ['AlterSeqStmt', 'ALTER SEQUENCE'],
   ] as const) {
     if (stmt[node]) return { what };
   }
@@ -34,7 +45,7 @@ export const requireLockTimeout: Rule = {
   id: 'require-lock-timeout',
   severity: 'warning',
   problem: 'a statement waiting for its lock (behind one long transaction) blocks every later query on the object: a short ALTER becomes an outage',
-  fix: 'SET lock_timeout = \'500ms\' first, and retry on failure; every sundial operation runs under lock_timeout with retries',
+  fix: "SET lock_timeout = '500ms' first, and retry on failure; every sundial operation runs under lock_timeout with retries",
   oncePerFile: true,
   check(stmt, state) {
     if (state.lockTimeoutSet) return [];
@@ -46,8 +57,9 @@ export const requireLockTimeout: Rule = {
 export const requireStatementTimeout: Rule = {
   id: 'require-statement-timeout',
   severity: 'warning',
-  problem: 'a locking statement that runs long (a scan, a rewrite) holds its lock for as long as it runs: without statement_timeout nothing stops it before the application times out',
-  fix: 'SET statement_timeout (e.g. \'5s\') before the DDL; long work belongs in sundial\'s batched backfill (`add_column` / `alter_column` with `up`), not in one statement',
+  problem:
+    'a locking statement that runs long (a scan, a rewrite) holds its lock for as long as it runs: without statement_timeout nothing stops it before the application times out',
+  fix: "SET statement_timeout (e.g. '5s') before the DDL; long work belongs in sundial's batched backfill (`add_column` / `alter_column` with `up`), not in one statement",
   oncePerFile: true,
   check(stmt, state) {
     if (state.statementTimeoutSet) return [];

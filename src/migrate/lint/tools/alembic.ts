@@ -14,9 +14,28 @@ function typeOf(v: PyValue): string {
   const base = name.split('.').pop()!;
   const arg = isCall(v) ? v.args[0] : undefined;
   const map: Record<string, string> = {
-    String: arg ? `varchar(${arg})` : 'varchar', Unicode: 'varchar', Text: 'text', UnicodeText: 'text', Integer: 'integer', BigInteger: 'bigint', SmallInteger: 'smallint',
-    Boolean: 'boolean', DateTime: isCall(v) && v.kwargs.timezone === true ? 'timestamptz' : 'timestamp', Date: 'date', Time: 'time', Numeric: 'numeric', Float: 'double precision',
-    JSON: 'json', JSONB: 'jsonb', UUID: 'uuid', Uuid: 'uuid', LargeBinary: 'bytea', Enum: 'text', ARRAY: 'text[]', Interval: 'interval', TIMESTAMP: isCall(v) && v.kwargs.timezone === true ? 'timestamptz' : 'timestamp',
+    String: arg ? `varchar(${arg})` : 'varchar',
+    Unicode: 'varchar',
+    Text: 'text',
+    UnicodeText: 'text',
+    Integer: 'integer',
+    BigInteger: 'bigint',
+    SmallInteger: 'smallint',
+    Boolean: 'boolean',
+    DateTime: isCall(v) && v.kwargs.timezone === true ? 'timestamptz' : 'timestamp',
+    Date: 'date',
+    Time: 'time',
+    Numeric: 'numeric',
+    Float: 'double precision',
+    JSON: 'json',
+    JSONB: 'jsonb',
+    UUID: 'uuid',
+    Uuid: 'uuid',
+    LargeBinary: 'bytea',
+    Enum: 'text',
+    ARRAY: 'text[]',
+    Interval: 'interval',
+    TIMESTAMP: isCall(v) && v.kwargs.timezone === true ? 'timestamptz' : 'timestamp',
   };
   return map[base] ?? 'text';
 }
@@ -38,8 +57,14 @@ function column(c: PyValue): ColumnSpec & { index?: boolean } {
   const pk = call.kwargs.primary_key === true;
   const ref = fk && typeof fk.args[0] === 'string' ? fk.args[0].split('.') : undefined;
   return {
-    name: String(call.args[0]), type: typeOf(type ?? null), notNull: call.kwargs.nullable === false || pk, default: serverDefault(call.kwargs.server_default),
-    primaryKey: pk, unique: call.kwargs.unique === true, references: ref ? { table: ref[0], column: ref[1] } : undefined, index: call.kwargs.index === true,
+    name: String(call.args[0]),
+    type: typeOf(type ?? null),
+    notNull: call.kwargs.nullable === false || pk,
+    default: serverDefault(call.kwargs.server_default),
+    primaryKey: pk,
+    unique: call.kwargs.unique === true,
+    references: ref ? { table: ref[0], column: ref[1] } : undefined,
+    index: call.kwargs.index === true,
   };
 }
 
@@ -54,7 +79,16 @@ export function readAlembic(path: string, text: string): MigrationFile {
   const chunks: SqlChunk[] = [];
   const file: MigrationFile = { path, transactional: true, chunks, text, findings: [] };
   const err = py.errorLine();
-  if (err !== undefined) file.findings!.push({ file: path, line: err, rule: 'syntax-error', severity: 'error', message: 'Python syntax error', problem: 'Alembic cannot import this revision, so `upgrade` fails', fix: 'fix the Python syntax' });
+  if (err !== undefined)
+    file.findings!.push({
+      file: path,
+      line: err,
+      rule: 'syntax-error',
+      severity: 'error',
+      message: 'Python syntax error',
+      problem: 'Alembic cannot import this revision, so `upgrade` fails',
+      fix: 'fix the Python syntax',
+    });
   const body = py.functionBody('upgrade');
   if (!body) return file;
   // Ranges of `with op.get_context().autocommit_block():` bodies.
@@ -84,21 +118,62 @@ export function readAlembic(path: string, text: string): MigrationFile {
         if (k.type_ !== undefined) at(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${typeOf(k.type_)};`);
         if (k.nullable === false) at(`ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;`);
         if (k.nullable === true) at(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP NOT NULL;`);
-        if (k.server_default !== undefined) at(k.server_default === null ? `ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT;` : `ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${serverDefault(k.server_default)};`);
+        if (k.server_default !== undefined)
+          at(
+            k.server_default === null
+              ? `ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT;`
+              : `ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${serverDefault(k.server_default)};`,
+          );
         if (typeof k.new_column_name === 'string') at(`ALTER TABLE ${t} RENAME COLUMN ${col} TO ${ident(k.new_column_name)};`);
         break;
       }
-      case 'drop_column': at(`ALTER TABLE ${ident(String(a[0]))} DROP COLUMN ${ident(String(a[1]))};`); break;
-      case 'create_index': at(`CREATE ${k.unique === true ? 'UNIQUE ' : ''}INDEX ${k.postgresql_concurrently === true ? "CONCURRENTLY " : ""}${k.if_not_exists === true ? "IF NOT EXISTS " : ""}${ident(String(a[0]))} ON ${ident(String(a[1] ?? k.table_name))} (${list(a[2] ?? k.columns ?? [])});`); break;
-      case 'drop_index': at(`DROP INDEX ${k.postgresql_concurrently === true ? 'CONCURRENTLY ' : ''}${ident(String(a[0] ?? k.index_name))};`); break;
-      case 'create_unique_constraint': at(`ALTER TABLE ${ident(String(a[1] ?? k.table_name))} ADD CONSTRAINT ${ident(String(a[0]))} UNIQUE (${list(a[2] ?? k.columns ?? [])});`); break;
-      case 'create_primary_key': at(`ALTER TABLE ${ident(String(a[1] ?? k.table_name))} ADD CONSTRAINT ${ident(String(a[0]))} PRIMARY KEY (${list(a[2] ?? k.columns ?? [])});`); break;
-      case 'create_foreign_key': at(`ALTER TABLE ${ident(String(a[1] ?? k.source_table))} ADD CONSTRAINT ${ident(String(a[0]))} FOREIGN KEY (${list(a[3] ?? k.local_cols ?? [])}) REFERENCES ${ident(String(a[2] ?? k.referent_table))} (${list(a[4] ?? k.remote_cols ?? [])})${k.postgresql_not_valid === true ? ' NOT VALID' : ''};`); break;
-      case 'create_check_constraint': at(`ALTER TABLE ${ident(String(a[1] ?? k.table_name))} ADD CONSTRAINT ${ident(String(a[0]))} CHECK (${sqlOf(a[2] ?? k.condition) ?? 'sundial_expr IS NOT NULL'})${k.postgresql_not_valid === true ? ' NOT VALID' : ''};`); break;
-      case 'execute': { const sql = sqlOf(a[0] ?? k.sqltext); if (sql) chunks.push({ sql, line: call.line, pinned: true, outsideTransaction: outside }); break; }
-      case 'rename_table': at(`ALTER TABLE ${ident(String(a[0]))} RENAME TO ${ident(String(a[1]))};`); break;
-      case 'drop_table': at(`DROP TABLE ${ident(String(a[0]))};`); break;
-      case 'create_table': at(`CREATE TABLE ${ident(String(a[0]))} (${a.slice(1).filter((c) => isCall(c) && /Column$/.test(c.call)).map((c) => columnSql(column(c))).join(', ')});`); break;
+      case 'drop_column':
+        at(`ALTER TABLE ${ident(String(a[0]))} DROP COLUMN ${ident(String(a[1]))};`);
+        break;
+      case 'create_index':
+        at(
+          `CREATE ${k.unique === true ? 'UNIQUE ' : ''}INDEX ${k.postgresql_concurrently === true ? 'CONCURRENTLY ' : ''}${k.if_not_exists === true ? 'IF NOT EXISTS ' : ''}${ident(String(a[0]))} ON ${ident(String(a[1] ?? k.table_name))} (${list(a[2] ?? k.columns ?? [])});`,
+        );
+        break;
+      case 'drop_index':
+        at(`DROP INDEX ${k.postgresql_concurrently === true ? 'CONCURRENTLY ' : ''}${ident(String(a[0] ?? k.index_name))};`);
+        break;
+      case 'create_unique_constraint':
+        at(`ALTER TABLE ${ident(String(a[1] ?? k.table_name))} ADD CONSTRAINT ${ident(String(a[0]))} UNIQUE (${list(a[2] ?? k.columns ?? [])});`);
+        break;
+      case 'create_primary_key':
+        at(`ALTER TABLE ${ident(String(a[1] ?? k.table_name))} ADD CONSTRAINT ${ident(String(a[0]))} PRIMARY KEY (${list(a[2] ?? k.columns ?? [])});`);
+        break;
+      case 'create_foreign_key':
+        at(
+          `ALTER TABLE ${ident(String(a[1] ?? k.source_table))} ADD CONSTRAINT ${ident(String(a[0]))} FOREIGN KEY (${list(a[3] ?? k.local_cols ?? [])}) REFERENCES ${ident(String(a[2] ?? k.referent_table))} (${list(a[4] ?? k.remote_cols ?? [])})${k.postgresql_not_valid === true ? ' NOT VALID' : ''};`,
+        );
+        break;
+      case 'create_check_constraint':
+        at(
+          `ALTER TABLE ${ident(String(a[1] ?? k.table_name))} ADD CONSTRAINT ${ident(String(a[0]))} CHECK (${sqlOf(a[2] ?? k.condition) ?? 'sundial_expr IS NOT NULL'})${k.postgresql_not_valid === true ? ' NOT VALID' : ''};`,
+        );
+        break;
+      case 'execute': {
+        const sql = sqlOf(a[0] ?? k.sqltext);
+        if (sql) chunks.push({ sql, line: call.line, pinned: true, outsideTransaction: outside });
+        break;
+      }
+      case 'rename_table':
+        at(`ALTER TABLE ${ident(String(a[0]))} RENAME TO ${ident(String(a[1]))};`);
+        break;
+      case 'drop_table':
+        at(`DROP TABLE ${ident(String(a[0]))};`);
+        break;
+      case 'create_table':
+        at(
+          `CREATE TABLE ${ident(String(a[0]))} (${a
+            .slice(1)
+            .filter((c) => isCall(c) && /Column$/.test(c.call))
+            .map((c) => columnSql(column(c)))
+            .join(', ')});`,
+        );
+        break;
       default:
     }
   }
@@ -122,6 +197,8 @@ export function alembicOrder(files: { path: string; text: string }[]): { path: s
     out.push(info[i].f);
     current = info[i].rev;
   }
-  info.forEach((x, j) => { if (!used.has(j)) out.push(x.f); });
+  info.forEach((x, j) => {
+    if (!used.has(j)) out.push(x.f);
+  });
   return out;
 }

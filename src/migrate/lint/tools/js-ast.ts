@@ -5,10 +5,20 @@ import ts from 'typescript';
 
 export type JsValue = string | number | boolean | null | undefined | JsValue[] | { [k: string]: JsValue } | JsRef;
 /** Something that is not a literal: a name (`DataTypes.STRING`), a call or a `new`. */
-export interface JsRef { ref: string; args?: JsValue[]; isNew?: boolean }
+export interface JsRef {
+  ref: string;
+  args?: JsValue[];
+  isNew?: boolean;
+}
 
 export function isRef(v: JsValue): v is JsRef {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as JsRef).ref === 'string' && Object.keys(v).every((k) => ['ref', 'args', 'isNew'].includes(k));
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as JsRef).ref === 'string' &&
+    Object.keys(v).every((k) => ['ref', 'args', 'isNew'].includes(k))
+  );
 }
 
 export function parseJs(path: string, text: string): ts.SourceFile {
@@ -68,7 +78,8 @@ export function upFunctions(sf: ts.SourceFile): ts.Node[] {
     if ((ts.isMethodDeclaration(n) || ts.isFunctionDeclaration(n)) && n.name && ts.isIdentifier(n.name) && n.name.text === 'up' && n.body) out.push(n.body);
     else if (ts.isPropertyAssignment(n) && propName(n.name) === 'up') out.push(n.initializer);
     else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === 'up' && n.initializer) out.push(n.initializer);
-    else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && /(^|\.)up$/.test(nameOf(n.left as ts.Expression))) out.push(n.right);
+    else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && /(^|\.)up$/.test(nameOf(n.left as ts.Expression)))
+      out.push(n.right);
     else ts.forEachChild(n, visit);
   };
   visit(sf);
@@ -91,8 +102,19 @@ export function findAssignment(sf: ts.SourceFile, name: string): JsValue {
   const visit = (n: ts.Node) => {
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) found = valueOf(n.initializer);
     else if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) found = valueOf(n.initializer);
-    else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && new RegExp(`(^|\\.)${name}$`).test(nameOf(n.left as ts.Expression))) found = valueOf(n.right);
-    else if (ts.isPropertyAssignment(n) && propName(n.name) === name && ts.isObjectLiteralExpression(n.parent) && ts.isBinaryExpression(n.parent.parent ?? n.parent)) found = valueOf(n.initializer);
+    else if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      new RegExp(`(^|\\.)${name}$`).test(nameOf(n.left as ts.Expression))
+    )
+      found = valueOf(n.right);
+    else if (
+      ts.isPropertyAssignment(n) &&
+      propName(n.name) === name &&
+      ts.isObjectLiteralExpression(n.parent) &&
+      ts.isBinaryExpression(n.parent.parent ?? n.parent)
+    )
+      found = valueOf(n.initializer);
     ts.forEachChild(n, visit);
   };
   visit(sf);

@@ -9,10 +9,30 @@ import { calls, findAssignment, isRef, lineOfNode, nameOf, parseJs, ts, upFuncti
 import { columnSql, ident, list, literal, type ColumnSpec } from './sql-text.js';
 
 const TYPES: Record<string, (args: JsValue[]) => string> = {
-  string: (a) => `varchar(${typeof a[1] === 'number' ? a[1] : 255})`, text: () => 'text', integer: () => 'integer', bigInteger: () => 'bigint', bigint: () => 'bigint',
-  tinyint: () => 'smallint', smallint: () => 'smallint', boolean: () => 'boolean', timestamp: () => 'timestamptz', datetime: () => 'timestamptz', timestamps: () => 'timestamptz',
-  date: () => 'date', time: () => 'time', uuid: () => 'uuid', json: () => 'json', jsonb: () => 'jsonb', decimal: () => 'numeric', float: () => 'real', double: () => 'double precision',
-  binary: () => 'bytea', enum: () => 'text', enu: () => 'text', increments: () => 'serial', bigIncrements: () => 'bigserial',
+  string: (a) => `varchar(${typeof a[1] === 'number' ? a[1] : 255})`,
+  text: () => 'text',
+  integer: () => 'integer',
+  bigInteger: () => 'bigint',
+  bigint: () => 'bigint',
+  tinyint: () => 'smallint',
+  smallint: () => 'smallint',
+  boolean: () => 'boolean',
+  timestamp: () => 'timestamptz',
+  datetime: () => 'timestamptz',
+  timestamps: () => 'timestamptz',
+  date: () => 'date',
+  time: () => 'time',
+  uuid: () => 'uuid',
+  json: () => 'json',
+  jsonb: () => 'jsonb',
+  decimal: () => 'numeric',
+  float: () => 'real',
+  double: () => 'double precision',
+  binary: () => 'bytea',
+  enum: () => 'text',
+  enu: () => 'text',
+  increments: () => 'serial',
+  bigIncrements: () => 'bigserial',
   specificType: (a) => String(a[1] ?? 'text'),
 };
 
@@ -58,7 +78,9 @@ function builderStatements(table: string, creating: boolean, body: ts.Node, sf: 
           return;
         }
         const spec: ColumnSpec = {
-          name, type: TYPES[base.method](base.args), notNull: !!has('notNullable') && !has('nullable'),
+          name,
+          type: TYPES[base.method](base.args),
+          notNull: !!has('notNullable') && !has('nullable'),
           default: has('defaultTo') ? defaultSql(has('defaultTo')!.args[0]) : undefined,
           primaryKey: !!has('primary') || base.method === 'increments' || base.method === 'bigIncrements',
         };
@@ -69,26 +91,59 @@ function builderStatements(table: string, creating: boolean, body: ts.Node, sf: 
         } else if (has('alter')) {
           at(`ALTER TABLE ${t} ALTER COLUMN ${ident(name)} TYPE ${spec.type};`, line);
           at(`ALTER TABLE ${t} ALTER COLUMN ${ident(name)} ${spec.notNull ? 'SET' : 'DROP'} NOT NULL;`, line);
-          at(spec.default ? `ALTER TABLE ${t} ALTER COLUMN ${ident(name)} SET DEFAULT ${spec.default};` : `ALTER TABLE ${t} ALTER COLUMN ${ident(name)} DROP DEFAULT;`, line);
+          at(
+            spec.default
+              ? `ALTER TABLE ${t} ALTER COLUMN ${ident(name)} SET DEFAULT ${spec.default};`
+              : `ALTER TABLE ${t} ALTER COLUMN ${ident(name)} DROP DEFAULT;`,
+            line,
+          );
         } else {
           at(`ALTER TABLE ${t} ADD COLUMN ${columnSql(spec)};`, line);
           if (has('unique')) at(`ALTER TABLE ${t} ADD CONSTRAINT ${ident(`${table}_${name}_unique`)} UNIQUE (${ident(name)});`, line);
-          if (ref) { const r = refOf(ref.args[0], refTable); at(`ALTER TABLE ${t} ADD CONSTRAINT ${ident(`${table}_${name}_foreign`)} FOREIGN KEY (${ident(name)}) REFERENCES ${ident(r.table)} (${ident(r.column ?? 'id')});`, line); }
+          if (ref) {
+            const r = refOf(ref.args[0], refTable);
+            at(
+              `ALTER TABLE ${t} ADD CONSTRAINT ${ident(`${table}_${name}_foreign`)} FOREIGN KEY (${ident(name)}) REFERENCES ${ident(r.table)} (${ident(r.column ?? 'id')});`,
+              line,
+            );
+          }
         }
         if (has('index')) at(`CREATE INDEX ${ident(`${table}_${name}_index`)} ON ${t} (${ident(name)});`, line);
         return;
       }
       const cols0 = Array.isArray(base.args[0]) ? base.args[0] : [base.args[0]];
       switch (base.method) {
-        case 'dropColumn': case 'dropColumns': for (const c of base.args) at(`ALTER TABLE ${t} DROP COLUMN ${ident(String(c))};`, line); break;
-        case 'renameColumn': at(`ALTER TABLE ${t} RENAME COLUMN ${ident(name)} TO ${ident(String(base.args[1]))};`, line); break;
-        case 'index': if (!creating) at(`CREATE INDEX ON ${t} (${list(cols0)});`, line); break;
-        case 'unique': if (!creating) at(`ALTER TABLE ${t} ADD UNIQUE (${list(cols0)});`, line); break;
-        case 'primary': if (!creating) at(`ALTER TABLE ${t} ADD PRIMARY KEY (${list(cols0)});`, line); break;
-        case 'foreign': if (!creating) { const r = refOf(has('references')?.args[0], has('inTable')?.args[0]); at(`ALTER TABLE ${t} ADD FOREIGN KEY (${list(cols0)}) REFERENCES ${ident(r.table)} (${ident(r.column ?? 'id')});`, line); } break;
-        case 'dropIndex': at(`DROP INDEX ${ident(typeof base.args[1] === 'string' ? base.args[1] : `${table}_${cols0.join('_')}_index`)};`, line); break;
-        case 'dropNullable': at(`ALTER TABLE ${t} ALTER COLUMN ${ident(name)} SET NOT NULL;`, line); break;
-        case 'setNullable': at(`ALTER TABLE ${t} ALTER COLUMN ${ident(name)} DROP NOT NULL;`, line); break;
+        case 'dropColumn':
+        case 'dropColumns':
+          for (const c of base.args) at(`ALTER TABLE ${t} DROP COLUMN ${ident(String(c))};`, line);
+          break;
+        case 'renameColumn':
+          at(`ALTER TABLE ${t} RENAME COLUMN ${ident(name)} TO ${ident(String(base.args[1]))};`, line);
+          break;
+        case 'index':
+          if (!creating) at(`CREATE INDEX ON ${t} (${list(cols0)});`, line);
+          break;
+        case 'unique':
+          if (!creating) at(`ALTER TABLE ${t} ADD UNIQUE (${list(cols0)});`, line);
+          break;
+        case 'primary':
+          if (!creating) at(`ALTER TABLE ${t} ADD PRIMARY KEY (${list(cols0)});`, line);
+          break;
+        case 'foreign':
+          if (!creating) {
+            const r = refOf(has('references')?.args[0], has('inTable')?.args[0]);
+            at(`ALTER TABLE ${t} ADD FOREIGN KEY (${list(cols0)}) REFERENCES ${ident(r.table)} (${ident(r.column ?? 'id')});`, line);
+          }
+          break;
+        case 'dropIndex':
+          at(`DROP INDEX ${ident(typeof base.args[1] === 'string' ? base.args[1] : `${table}_${cols0.join('_')}_index`)};`, line);
+          break;
+        case 'dropNullable':
+          at(`ALTER TABLE ${t} ALTER COLUMN ${ident(name)} SET NOT NULL;`, line);
+          break;
+        case 'setNullable':
+          at(`ALTER TABLE ${t} ALTER COLUMN ${ident(name)} DROP NOT NULL;`, line);
+          break;
         default:
       }
       return;
@@ -125,13 +180,20 @@ export function readKnex(path: string, text: string): MigrationFile {
         if (!cb) continue;
         const cols = builderStatements(first, creating, cb, sf, at);
         if (creating) chunks.push({ sql: `CREATE TABLE ${ident(first)} (${cols.join(', ')});`, line, pinned: true });
-      } else if (method === 'renameTable' && /schema/.test(callee)) at(`ALTER TABLE ${ident(String(first))} RENAME TO ${ident(String(valueOf(call.arguments[1])))};`, line);
-      else if ((method === 'dropTable' || method === 'dropTableIfExists') && /schema/.test(callee)) at(`DROP TABLE ${method === 'dropTableIfExists' ? 'IF EXISTS ' : ''}${ident(String(first))};`, line);
+      } else if (method === 'renameTable' && /schema/.test(callee))
+        at(`ALTER TABLE ${ident(String(first))} RENAME TO ${ident(String(valueOf(call.arguments[1])))};`, line);
+      else if ((method === 'dropTable' || method === 'dropTableIfExists') && /schema/.test(callee))
+        at(`DROP TABLE ${method === 'dropTableIfExists' ? 'IF EXISTS ' : ''}${ident(String(first))};`, line);
     }
   }
   // Builder calls were collected in visit order per table; keep the file's order.
   chunks.sort((a, b) => a.line - b.line);
   const config = findAssignment(sf, 'config');
-  const transactional = !(typeof config === 'object' && config !== null && !Array.isArray(config) && (config as { transaction?: JsValue }).transaction === false);
+  const transactional = !(
+    typeof config === 'object' &&
+    config !== null &&
+    !Array.isArray(config) &&
+    (config as { transaction?: JsValue }).transaction === false
+  );
   return { path, transactional, chunks, text };
 }

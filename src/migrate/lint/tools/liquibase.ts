@@ -13,14 +13,22 @@ import type { MigrationFile, SqlChunk } from '../source.js';
 import { columnSql, ident, list, type ColumnSpec } from './sql-text.js';
 
 /** One element of a changelog, whatever its syntax. */
-interface LbNode { name: string; attrs: Record<string, string>; children: LbNode[]; text: string; line: number }
+interface LbNode {
+  name: string;
+  attrs: Record<string, string>;
+  children: LbNode[];
+  text: string;
+  line: number;
+}
 
 function parseXml(text: string): LbNode {
   const root: LbNode = { name: '#root', attrs: {}, children: [], text: '', line: 1 };
   const stack: LbNode[] = [root];
   const p = new SaxesParser({ xmlns: false, position: true });
   let tagLine = 1;
-  p.on('opentagstart', () => { tagLine = p.line; });
+  p.on('opentagstart', () => {
+    tagLine = p.line;
+  });
   p.on('opentag', (tag) => {
     const attrs: Record<string, string> = {};
     for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = String(v);
@@ -28,19 +36,30 @@ function parseXml(text: string): LbNode {
     stack[stack.length - 1].children.push(node);
     if (!tag.isSelfClosing) stack.push(node);
   });
-  p.on('closetag', (tag) => { if (!tag.isSelfClosing) stack.pop(); });
-  p.on('text', (t) => { stack[stack.length - 1].text += t; });
-  p.on('cdata', (t) => { stack[stack.length - 1].text += t; });
+  p.on('closetag', (tag) => {
+    if (!tag.isSelfClosing) stack.pop();
+  });
+  p.on('text', (t) => {
+    stack[stack.length - 1].text += t;
+  });
+  p.on('cdata', (t) => {
+    stack[stack.length - 1].text += t;
+  });
   p.write(text).close();
   return root;
 }
 
 function yamlToNode(name: string, node: YamlNode | null | undefined, lines: LineCounter): LbNode {
   const out: LbNode = { name, attrs: {}, children: [], text: '', line: node?.range ? lines.linePos(node.range[0]).line : 1 };
-  if (isScalar(node)) { out.text = String(node.value ?? ''); return out; }
+  if (isScalar(node)) {
+    out.text = String(node.value ?? '');
+    return out;
+  }
   if (isSeq(node)) {
     for (const item of node.items) {
-      if (isMap(item)) for (const pair of item.items) out.children.push(yamlToNode(String((pair.key as YamlNode & { value?: unknown })?.toString?.() ?? ''), pair.value as YamlNode, lines));
+      if (isMap(item))
+        for (const pair of item.items)
+          out.children.push(yamlToNode(String((pair.key as YamlNode & { value?: unknown })?.toString?.() ?? ''), pair.value as YamlNode, lines));
     }
     return out;
   }
@@ -48,7 +67,10 @@ function yamlToNode(name: string, node: YamlNode | null | undefined, lines: Line
     for (const pair of node.items) {
       const key = String((pair.key as { value?: unknown })?.value ?? pair.key);
       const v = pair.value as YamlNode;
-      if (isScalar(v)) { if (key === 'sql' || key === 'comment') out.children.push(yamlToNode(key, v, lines)); else out.attrs[key] = String(v.value); } else if (isSeq(v)) {
+      if (isScalar(v)) {
+        if (key === 'sql' || key === 'comment') out.children.push(yamlToNode(key, v, lines));
+        else out.attrs[key] = String(v.value);
+      } else if (isSeq(v)) {
         // `changes:` and `columns:` lists hold the child elements.
         const holder = yamlToNode(key, v, lines);
         if (key === 'changes' || key === 'columns' || key === 'databaseChangeLog') out.children.push(...holder.children);
@@ -64,18 +86,31 @@ function parseYaml(text: string): LbNode {
   const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: true });
   const root = doc.contents as YamlNode;
   const top: LbNode = { name: '#root', attrs: {}, children: [], text: '', line: 1 };
-  if (isMap(root)) for (const pair of root.items) top.children.push(yamlToNode(String((pair.key as { value?: unknown })?.value), pair.value as YamlNode, lines));
+  if (isMap(root))
+    for (const pair of root.items) top.children.push(yamlToNode(String((pair.key as { value?: unknown })?.value), pair.value as YamlNode, lines));
   return top;
 }
 
 function columnOf(c: LbNode): ColumnSpec {
   const cons = c.children.find((x) => x.name === 'constraints')?.attrs ?? {};
   const a = c.attrs;
-  const def = a.defaultValueComputed ?? a.defaultValueNumeric ?? a.defaultValueBoolean ?? (a.defaultValue !== undefined ? `'${a.defaultValue.replace(/'/g, "''")}'` : a.defaultValueDate !== undefined ? `'${a.defaultValueDate}'` : undefined);
+  const def =
+    a.defaultValueComputed ??
+    a.defaultValueNumeric ??
+    a.defaultValueBoolean ??
+    (a.defaultValue !== undefined ? `'${a.defaultValue.replace(/'/g, "''")}'` : a.defaultValueDate !== undefined ? `'${a.defaultValueDate}'` : undefined);
   return {
-    name: a.name, type: a.type ?? 'text', notNull: cons.nullable === 'false' || cons.primaryKey === 'true', default: def,
-    unique: cons.unique === 'true', primaryKey: cons.primaryKey === 'true',
-    references: cons.referencedTableName ? { table: cons.referencedTableName, column: cons.referencedColumnNames } : cons.references ? { table: cons.references.replace(/\(.*$/, '') } : undefined,
+    name: a.name,
+    type: a.type ?? 'text',
+    notNull: cons.nullable === 'false' || cons.primaryKey === 'true',
+    default: def,
+    unique: cons.unique === 'true',
+    primaryKey: cons.primaryKey === 'true',
+    references: cons.referencedTableName
+      ? { table: cons.referencedTableName, column: cons.referencedColumnNames }
+      : cons.references
+        ? { table: cons.references.replace(/\(.*$/, '') }
+        : undefined,
   };
 }
 
@@ -83,29 +118,54 @@ function changeSql(ch: LbNode, baseDir: string): string[] {
   const a = ch.attrs;
   const t = () => ident(a.tableName ?? a.baseTableName ?? '');
   const cols = ch.children.filter((c) => c.name === 'column');
-  const names = (s?: string) => list((s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+  const names = (s?: string) =>
+    list(
+      (s ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
   switch (ch.name) {
-    case 'addColumn': return cols.map((c) => `ALTER TABLE ${t()} ADD COLUMN ${columnSql(columnOf(c))};`);
-    case 'createTable': return [`CREATE TABLE ${t()} (${cols.map((c) => columnSql(columnOf(c))).join(', ')});`];
-    case 'addNotNullConstraint': return [`ALTER TABLE ${t()} ALTER COLUMN ${ident(a.columnName)} SET NOT NULL;`];
-    case 'dropNotNullConstraint': return [`ALTER TABLE ${t()} ALTER COLUMN ${ident(a.columnName)} DROP NOT NULL;`];
-    case 'modifyDataType': return [`ALTER TABLE ${t()} ALTER COLUMN ${ident(a.columnName)} TYPE ${a.newDataType};`];
-    case 'createIndex': return [`CREATE ${a.unique === 'true' ? 'UNIQUE ' : ''}INDEX ${a.indexName ? ident(a.indexName) : ''} ON ${t()} (${list(cols.map((c) => c.attrs.name))});`];
-    case 'dropIndex': return [`DROP INDEX ${ident(a.indexName)};`];
-    case 'renameColumn': return [`ALTER TABLE ${t()} RENAME COLUMN ${ident(a.oldColumnName)} TO ${ident(a.newColumnName)};`];
-    case 'renameTable': return [`ALTER TABLE ${ident(a.oldTableName)} RENAME TO ${ident(a.newTableName)};`];
-    case 'dropColumn': return (a.columnName ? [a.columnName] : cols.map((c) => c.attrs.name)).map((n) => `ALTER TABLE ${t()} DROP COLUMN ${ident(n)};`);
-    case 'dropTable': return [`DROP TABLE ${t()};`];
+    case 'addColumn':
+      return cols.map((c) => `ALTER TABLE ${t()} ADD COLUMN ${columnSql(columnOf(c))};`);
+    case 'createTable':
+      return [`CREATE TABLE ${t()} (${cols.map((c) => columnSql(columnOf(c))).join(', ')});`];
+    case 'addNotNullConstraint':
+      return [`ALTER TABLE ${t()} ALTER COLUMN ${ident(a.columnName)} SET NOT NULL;`];
+    case 'dropNotNullConstraint':
+      return [`ALTER TABLE ${t()} ALTER COLUMN ${ident(a.columnName)} DROP NOT NULL;`];
+    case 'modifyDataType':
+      return [`ALTER TABLE ${t()} ALTER COLUMN ${ident(a.columnName)} TYPE ${a.newDataType};`];
+    case 'createIndex':
+      return [
+        `CREATE ${a.unique === 'true' ? 'UNIQUE ' : ''}INDEX ${a.indexName ? ident(a.indexName) : ''} ON ${t()} (${list(cols.map((c) => c.attrs.name))});`,
+      ];
+    case 'dropIndex':
+      return [`DROP INDEX ${ident(a.indexName)};`];
+    case 'renameColumn':
+      return [`ALTER TABLE ${t()} RENAME COLUMN ${ident(a.oldColumnName)} TO ${ident(a.newColumnName)};`];
+    case 'renameTable':
+      return [`ALTER TABLE ${ident(a.oldTableName)} RENAME TO ${ident(a.newTableName)};`];
+    case 'dropColumn':
+      return (a.columnName ? [a.columnName] : cols.map((c) => c.attrs.name)).map((n) => `ALTER TABLE ${t()} DROP COLUMN ${ident(n)};`);
+    case 'dropTable':
+      return [`DROP TABLE ${t()};`];
     case 'addForeignKeyConstraint':
-      return [`ALTER TABLE ${t()} ADD CONSTRAINT ${ident(a.constraintName ?? 'fk')} FOREIGN KEY (${names(a.baseColumnNames)}) REFERENCES ${ident(a.referencedTableName)} (${names(a.referencedColumnNames)})${a.validate === 'false' ? ' NOT VALID' : ''};`];
-    case 'addUniqueConstraint': return [`ALTER TABLE ${t()} ADD CONSTRAINT ${ident(a.constraintName ?? 'uq')} UNIQUE (${names(a.columnNames)});`];
-    case 'addPrimaryKey': return [`ALTER TABLE ${t()} ADD PRIMARY KEY (${names(a.columnNames)});`];
-    case 'sql': return [ch.text || a.sql || ''];
+      return [
+        `ALTER TABLE ${t()} ADD CONSTRAINT ${ident(a.constraintName ?? 'fk')} FOREIGN KEY (${names(a.baseColumnNames)}) REFERENCES ${ident(a.referencedTableName)} (${names(a.referencedColumnNames)})${a.validate === 'false' ? ' NOT VALID' : ''};`,
+      ];
+    case 'addUniqueConstraint':
+      return [`ALTER TABLE ${t()} ADD CONSTRAINT ${ident(a.constraintName ?? 'uq')} UNIQUE (${names(a.columnNames)});`];
+    case 'addPrimaryKey':
+      return [`ALTER TABLE ${t()} ADD PRIMARY KEY (${names(a.columnNames)});`];
+    case 'sql':
+      return [ch.text || a.sql || ''];
     case 'sqlFile': {
       const p = a.relativeToChangelogFile === 'true' ? join(baseDir, a.path) : resolve(baseDir, a.path);
       return existsSync(p) ? [readFileSync(p, 'utf8')] : [];
     }
-    default: return [];
+    default:
+      return [];
   }
 }
 

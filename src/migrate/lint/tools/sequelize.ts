@@ -11,9 +11,27 @@ import { columnSql, ident, list, literal, type ColumnSpec } from './sql-text.js'
 type Obj = { [k: string]: JsValue };
 
 const TYPES: Record<string, string> = {
-  STRING: 'varchar(255)', TEXT: 'text', INTEGER: 'integer', BIGINT: 'bigint', SMALLINT: 'smallint', BOOLEAN: 'boolean', DATE: 'timestamptz',
-  DATEONLY: 'date', UUID: 'uuid', JSON: 'json', JSONB: 'jsonb', DECIMAL: 'numeric', FLOAT: 'double precision', DOUBLE: 'double precision',
-  REAL: 'real', ENUM: 'text', BLOB: 'bytea', TIME: 'time', CHAR: 'char(255)', CITEXT: 'citext', ARRAY: 'text[]',
+  STRING: 'varchar(255)',
+  TEXT: 'text',
+  INTEGER: 'integer',
+  BIGINT: 'bigint',
+  SMALLINT: 'smallint',
+  BOOLEAN: 'boolean',
+  DATE: 'timestamptz',
+  DATEONLY: 'date',
+  UUID: 'uuid',
+  JSON: 'json',
+  JSONB: 'jsonb',
+  DECIMAL: 'numeric',
+  FLOAT: 'double precision',
+  DOUBLE: 'double precision',
+  REAL: 'real',
+  ENUM: 'text',
+  BLOB: 'bytea',
+  TIME: 'time',
+  CHAR: 'char(255)',
+  CITEXT: 'citext',
+  ARRAY: 'text[]',
 };
 
 function typeOf(v: JsValue): string {
@@ -45,9 +63,15 @@ function column(name: string, o: JsValue): ColumnSpec {
   const refs = attrs.references as Obj | undefined;
   const model = refs?.model;
   return {
-    name, type: typeOf(attrs.type), notNull: attrs.allowNull === false, default: defaultOf(attrs.defaultValue),
-    unique: attrs.unique === true, primaryKey: attrs.primaryKey === true,
-    references: refs ? { table: typeof model === 'string' ? model : String((model as Obj)?.tableName ?? 'sundial_expr'), column: String(refs.key ?? 'id') } : undefined,
+    name,
+    type: typeOf(attrs.type),
+    notNull: attrs.allowNull === false,
+    default: defaultOf(attrs.defaultValue),
+    unique: attrs.unique === true,
+    primaryKey: attrs.primaryKey === true,
+    references: refs
+      ? { table: typeof model === 'string' ? model : String((model as Obj)?.tableName ?? 'sundial_expr'), column: String(refs.key ?? 'id') }
+      : undefined,
   };
 }
 
@@ -76,7 +100,9 @@ export function readSequelize(path: string, text: string): MigrationFile {
       }
       if (!/queryInterface|query_interface|qi/i.test(callee)) continue;
       switch (method) {
-        case 'addColumn': at(`ALTER TABLE ${t()} ADD COLUMN ${columnSql(column(String(args[1]), args[2]))};`); break;
+        case 'addColumn':
+          at(`ALTER TABLE ${t()} ADD COLUMN ${columnSql(column(String(args[1]), args[2]))};`);
+          break;
         case 'changeColumn': {
           const c = column(String(args[1]), args[2]);
           at(`ALTER TABLE ${t()} ALTER COLUMN ${ident(c.name)} TYPE ${c.type};`);
@@ -84,29 +110,50 @@ export function readSequelize(path: string, text: string): MigrationFile {
           if (c.default) at(`ALTER TABLE ${t()} ALTER COLUMN ${ident(c.name)} SET DEFAULT ${c.default};`);
           break;
         }
-        case 'renameColumn': at(`ALTER TABLE ${t()} RENAME COLUMN ${ident(String(args[1]))} TO ${ident(String(args[2]))};`); break;
-        case 'removeColumn': at(`ALTER TABLE ${t()} DROP COLUMN ${ident(String(args[1]))};`); break;
-        case 'renameTable': at(`ALTER TABLE ${t()} RENAME TO ${ident(String(args[1]))};`); break;
-        case 'dropTable': at(`DROP TABLE ${t()};`); break;
+        case 'renameColumn':
+          at(`ALTER TABLE ${t()} RENAME COLUMN ${ident(String(args[1]))} TO ${ident(String(args[2]))};`);
+          break;
+        case 'removeColumn':
+          at(`ALTER TABLE ${t()} DROP COLUMN ${ident(String(args[1]))};`);
+          break;
+        case 'renameTable':
+          at(`ALTER TABLE ${t()} RENAME TO ${ident(String(args[1]))};`);
+          break;
+        case 'dropTable':
+          at(`DROP TABLE ${t()};`);
+          break;
         case 'createTable': {
           const attrs = (args[1] as Obj) ?? {};
-          at(`CREATE TABLE ${t()} (${Object.entries(attrs).map(([n, o]) => columnSql(column(n, o))).join(', ')});`);
+          at(
+            `CREATE TABLE ${t()} (${Object.entries(attrs)
+              .map(([n, o]) => columnSql(column(n, o)))
+              .join(', ')});`,
+          );
           break;
         }
         case 'addIndex': {
-          const opts = (Array.isArray(args[1]) ? args[2] : args[1]) as Obj ?? {};
+          const opts = ((Array.isArray(args[1]) ? args[2] : args[1]) as Obj) ?? {};
           const fields = Array.isArray(args[1]) ? args[1] : opts.fields;
           const names = ((fields as JsValue[]) ?? []).map((f) => (typeof f === 'string' ? f : String((f as Obj)?.name ?? (f as Obj)?.attribute)));
-          at(`CREATE ${opts.unique ? 'UNIQUE ' : ''}INDEX ${opts.concurrently ? 'CONCURRENTLY ' : ''}${opts.name ? ident(String(opts.name)) : ''} ON ${t()} (${list(names)});`);
+          at(
+            `CREATE ${opts.unique ? 'UNIQUE ' : ''}INDEX ${opts.concurrently ? 'CONCURRENTLY ' : ''}${opts.name ? ident(String(opts.name)) : ''} ON ${t()} (${list(names)});`,
+          );
           break;
         }
-        case 'removeIndex': at(`DROP INDEX ${(args[2] as Obj)?.concurrently ? 'CONCURRENTLY ' : ''}${ident(typeof args[1] === 'string' ? args[1] : `${tableOf(args[0])}_${(args[1] as JsValue[]).join('_')}`)};`); break;
+        case 'removeIndex':
+          at(
+            `DROP INDEX ${(args[2] as Obj)?.concurrently ? 'CONCURRENTLY ' : ''}${ident(typeof args[1] === 'string' ? args[1] : `${tableOf(args[0])}_${(args[1] as JsValue[]).join('_')}`)};`,
+          );
+          break;
         case 'addConstraint': {
-          const o = (Array.isArray(args[1]) ? { ...(args[2] as Obj), fields: args[1] } : args[1]) as Obj ?? {};
+          const o = ((Array.isArray(args[1]) ? { ...(args[2] as Obj), fields: args[1] } : args[1]) as Obj) ?? {};
           const name = o.name ? `CONSTRAINT ${ident(String(o.name))} ` : '';
           const kind = String(o.type ?? '').toLowerCase();
           const refs = o.references as Obj | undefined;
-          if (kind === 'foreign key') at(`ALTER TABLE ${t()} ADD ${name}FOREIGN KEY (${list(o.fields)}) REFERENCES ${ident(String(refs?.table))} (${ident(String(refs?.field ?? 'id'))});`);
+          if (kind === 'foreign key')
+            at(
+              `ALTER TABLE ${t()} ADD ${name}FOREIGN KEY (${list(o.fields)}) REFERENCES ${ident(String(refs?.table))} (${ident(String(refs?.field ?? 'id'))});`,
+            );
           else if (kind === 'unique') at(`ALTER TABLE ${t()} ADD ${name}UNIQUE (${list(o.fields)});`);
           else if (kind === 'primary key') at(`ALTER TABLE ${t()} ADD ${name}PRIMARY KEY (${list(o.fields)});`);
           else if (kind === 'check') at(`ALTER TABLE ${t()} ADD ${name}CHECK (sundial_expr IS NOT NULL);`);

@@ -28,8 +28,12 @@ function column(o: Obj): ColumnSpec {
   const def = o.default === undefined ? undefined : typeof o.default === 'string' ? o.default : literal(o.default);
   const generated = o.isGenerated && o.generationStrategy === 'increment' ? 'serial' : undefined;
   return {
-    name: String(o.name), type: generated ?? (o.generatedType === 'STORED' && o.asExpression ? `${type} GENERATED ALWAYS AS (${o.asExpression}) STORED` : type),
-    notNull: o.isNullable !== true && !o.isPrimary, default: generated ? undefined : def, unique: o.isUnique === true, primaryKey: o.isPrimary === true,
+    name: String(o.name),
+    type: generated ?? (o.generatedType === 'STORED' && o.asExpression ? `${type} GENERATED ALWAYS AS (${o.asExpression}) STORED` : type),
+    notNull: o.isNullable !== true && !o.isPrimary,
+    default: generated ? undefined : def,
+    unique: o.isUnique === true,
+    primaryKey: o.isPrimary === true,
   };
 }
 
@@ -49,8 +53,12 @@ export function readTypeorm(path: string, text: string): MigrationFile {
         case 'query':
           if (typeof args[0] === 'string') chunks.push({ sql: args[0], line: lineOfNode(sf, call.arguments[0]) });
           break;
-        case 'addColumn': at(`ALTER TABLE ${t()} ADD COLUMN ${columnSql(column(optionsOf(args[1])))};`); break;
-        case 'addColumns': for (const c of (args[1] as JsValue[]) ?? []) at(`ALTER TABLE ${t()} ADD COLUMN ${columnSql(column(optionsOf(c)))};`); break;
+        case 'addColumn':
+          at(`ALTER TABLE ${t()} ADD COLUMN ${columnSql(column(optionsOf(args[1])))};`);
+          break;
+        case 'addColumns':
+          for (const c of (args[1] as JsValue[]) ?? []) at(`ALTER TABLE ${t()} ADD COLUMN ${columnSql(column(optionsOf(c)))};`);
+          break;
         case 'changeColumn': {
           const next = column(optionsOf(args[2]));
           const old = typeof args[1] === 'string' ? undefined : column(optionsOf(args[1]));
@@ -66,11 +74,21 @@ export function readTypeorm(path: string, text: string): MigrationFile {
           if (next.unique && !old?.unique) at(`ALTER TABLE ${t()} ADD UNIQUE (${ident(next.name)});`);
           break;
         }
-        case 'renameColumn': at(`ALTER TABLE ${t()} RENAME COLUMN ${ident(tableName(args[1]))} TO ${ident(String(args[2]))};`); break;
-        case 'renameTable': at(`ALTER TABLE ${t()} RENAME TO ${ident(String(args[1]))};`); break;
-        case 'dropColumn': at(`ALTER TABLE ${t()} DROP COLUMN ${ident(tableName(args[1]))};`); break;
-        case 'dropColumns': for (const c of (args[1] as JsValue[]) ?? []) at(`ALTER TABLE ${t()} DROP COLUMN ${ident(tableName(c))};`); break;
-        case 'dropTable': at(`DROP TABLE ${t()};`); break;
+        case 'renameColumn':
+          at(`ALTER TABLE ${t()} RENAME COLUMN ${ident(tableName(args[1]))} TO ${ident(String(args[2]))};`);
+          break;
+        case 'renameTable':
+          at(`ALTER TABLE ${t()} RENAME TO ${ident(String(args[1]))};`);
+          break;
+        case 'dropColumn':
+          at(`ALTER TABLE ${t()} DROP COLUMN ${ident(tableName(args[1]))};`);
+          break;
+        case 'dropColumns':
+          for (const c of (args[1] as JsValue[]) ?? []) at(`ALTER TABLE ${t()} DROP COLUMN ${ident(tableName(c))};`);
+          break;
+        case 'dropTable':
+          at(`DROP TABLE ${t()};`);
+          break;
         case 'createTable': {
           const o = optionsOf(args[0]);
           const cols = ((o.columns as JsValue[]) ?? []).map((c) => columnSql(column(optionsOf(c))));
@@ -79,13 +97,19 @@ export function readTypeorm(path: string, text: string): MigrationFile {
         }
         case 'createIndex': {
           const o = optionsOf(args[1]);
-          at(`CREATE ${o.isUnique ? 'UNIQUE ' : ''}INDEX ${o.isConcurrent ? 'CONCURRENTLY ' : ''}${o.name ? ident(String(o.name)) : ''} ON ${t()} (${list(o.columnNames)});`);
+          at(
+            `CREATE ${o.isUnique ? 'UNIQUE ' : ''}INDEX ${o.isConcurrent ? 'CONCURRENTLY ' : ''}${o.name ? ident(String(o.name)) : ''} ON ${t()} (${list(o.columnNames)});`,
+          );
           break;
         }
-        case 'dropIndex': at(`DROP INDEX ${ident(tableName(args[1]))};`); break;
+        case 'dropIndex':
+          at(`DROP INDEX ${ident(tableName(args[1]))};`);
+          break;
         case 'createForeignKey': {
           const o = optionsOf(args[1]);
-          at(`ALTER TABLE ${t()} ADD ${o.name ? `CONSTRAINT ${ident(String(o.name))} ` : ''}FOREIGN KEY (${list(o.columnNames)}) REFERENCES ${ident(String(o.referencedTableName))} (${list(o.referencedColumnNames)});`);
+          at(
+            `ALTER TABLE ${t()} ADD ${o.name ? `CONSTRAINT ${ident(String(o.name))} ` : ''}FOREIGN KEY (${list(o.columnNames)}) REFERENCES ${ident(String(o.referencedTableName))} (${list(o.referencedColumnNames)});`,
+          );
           break;
         }
         case 'createUniqueConstraint': {
@@ -98,7 +122,9 @@ export function readTypeorm(path: string, text: string): MigrationFile {
           at(`ALTER TABLE ${t()} ADD ${o.name ? `CONSTRAINT ${ident(String(o.name))} ` : ''}CHECK (${o.expression});`);
           break;
         }
-        case 'createPrimaryKey': at(`ALTER TABLE ${t()} ADD PRIMARY KEY (${list(args[1])});`); break;
+        case 'createPrimaryKey':
+          at(`ALTER TABLE ${t()} ADD PRIMARY KEY (${list(args[1])});`);
+          break;
         default:
       }
     }

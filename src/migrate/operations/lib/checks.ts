@@ -39,6 +39,9 @@ export function primaryKeyForBackfill(model: SchemaModel, table: string, field: 
 export function columnNotChangedYet(model: SchemaModel, table: string, column: string, field: string, issues: Issue[]): void {
   const c = findColumn(model.tables.get(table), column);
   if (c && c.physical !== c.name) {
-    issues.push({ field, message: `column "${column}" of table "${table}" is already changed by an earlier operation of this migration: split it into two migrations` });
+    issues.push({
+      field,
+      message: `column "${column}" of table "${table}" is already changed by an earlier operation of this migration: split it into two migrations`,
+    });
   }
 }

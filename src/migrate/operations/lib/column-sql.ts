@@ -3,7 +3,14 @@ import type { ColumnField, ReferencesField } from './fields.js';
 import { ident, literal, qualified } from '../../sql.js';
 
 /** ON DELETE / ON UPDATE / MATCH / DEFERRABLE clauses of a foreign key, in PostgreSQL's order. */
-export function referenceOptions(r: { on_delete?: string; on_update?: string; match_type?: string; deferrable?: boolean; initially_deferred?: boolean; on_delete_set_columns?: string[] }): string {
+export function referenceOptions(r: {
+  on_delete?: string;
+  on_update?: string;
+  match_type?: string;
+  deferrable?: boolean;
+  initially_deferred?: boolean;
+  on_delete_set_columns?: string[];
+}): string {
   const parts: string[] = [];
   if (r.match_type) parts.push(`MATCH ${r.match_type}`);
   if (r.on_delete) parts.push(`ON DELETE ${r.on_delete}${r.on_delete_set_columns?.length ? ` (${r.on_delete_set_columns.map(ident).join(', ')})` : ''}`);

@@ -12,16 +12,22 @@ export function validateDrop(op: { table: string; name: string }, model: SchemaM
   const t = tableMustExist(model, op.table, 'table', issues);
   const k = t?.constraints.get(op.name);
   if (t && model.known && !k) issues.push({ field: 'name', message: `constraint "${op.name}" does not exist on table "${op.table}"` });
-  if (k?.type === 'p') issues.push({ field: 'name', message: `"${op.name}" is the primary key: dropping it is not supported (the backfill and the views rely on it)` });
+  if (k?.type === 'p')
+    issues.push({ field: 'name', message: `"${op.name}" is the primary key: dropping it is not supported (the backfill and the views rely on it)` });
   return issues;
 }
 
 export function dropAtComplete(op: { table: string; name: string }, ctx: OpContext): Step[] {
   const table = ctx.model.tables.get(op.table)?.physical ?? op.table;
-  return [{
-    sql: `ALTER TABLE ${qualified(ctx.schema, table)} DROP CONSTRAINT IF EXISTS ${ident(op.name)}`,
-    lock: 'ACCESS EXCLUSIVE', table, effect: 'catalog only', why: 'instant; kept until now because the old version relies on it',
-  }];
+  return [
+    {
+      sql: `ALTER TABLE ${qualified(ctx.schema, table)} DROP CONSTRAINT IF EXISTS ${ident(op.name)}`,
+      lock: 'ACCESS EXCLUSIVE',
+      table,
+      effect: 'catalog only',
+      why: 'instant; kept until now because the old version relies on it',
+    },
+  ];
 }
 
 export function describeDrop(op: { table: string; name: string }) {

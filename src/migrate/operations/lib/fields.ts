@@ -23,13 +23,17 @@ export const referencesField = z.strictObject({
   initially_deferred: z.boolean().optional(),
 });
 
-export const generatedField = z.strictObject({
-  expression: z.string().min(1).optional(),
-  identity: z.strictObject({
-    user_specified_values: z.enum(['ALWAYS', 'BY DEFAULT']).optional(),
-    sequence_options: z.string().optional(),
-  }).optional(),
-}).refine((g) => (g.expression === undefined) !== (g.identity === undefined), 'give exactly one of `expression` and `identity`');
+export const generatedField = z
+  .strictObject({
+    expression: z.string().min(1).optional(),
+    identity: z
+      .strictObject({
+        user_specified_values: z.enum(['ALWAYS', 'BY DEFAULT']).optional(),
+        sequence_options: z.string().optional(),
+      })
+      .optional(),
+  })
+  .refine((g) => (g.expression === undefined) !== (g.identity === undefined), 'give exactly one of `expression` and `identity`');
 
 export const columnField = z.strictObject({
   name: identifier,

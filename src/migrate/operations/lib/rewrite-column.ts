@@ -8,9 +8,7 @@ function renameInExpression(expression: string, from: string, to: string): strin
   const parts = expression.split(/('(?:[^']|'')*')/);
   const bare = new RegExp(`(?<![\\w."])${escape(from)}(?![\\w"])`, 'g');
   const quoted = new RegExp(escape(ident(from)), 'g');
-  return parts
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(quoted, ident(to)).replace(bare, ident(to))))
-    .join('');
+  return parts.map((part, i) => (i % 2 === 1 ? part : part.replace(quoted, ident(to)).replace(bare, ident(to)))).join('');
 }
 
 function escape(s: string): string {

@@ -71,39 +71,53 @@ export function shadowStart(c: ShadowColumn): Step[] {
   const inline = c.default != null && !c.backfilled ? ` DEFAULT ${c.default}` : '';
   steps.push({
     sql: `ALTER TABLE ${t} ADD COLUMN ${ident(c.temp)} ${c.type}${inline}`,
-    lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only',
+    lock: 'ACCESS EXCLUSIVE',
+    table: c.table,
+    effect: 'catalog only',
     why: 'nullable column' + (inline ? ' with a default (PG11+: no rewrite unless the default is volatile)' : ', no rewrite'),
   });
   if (c.default != null && c.backfilled) {
     steps.push({
       sql: `ALTER TABLE ${t} ALTER COLUMN ${ident(c.temp)} SET DEFAULT ${c.default}`,
-      lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only',
+      lock: 'ACCESS EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
       why: `default ${c.default} for new rows only; existing rows come from the backfill`,
     });
   }
   if (c.comment != null) {
     steps.push({
       sql: commentSql(c.schema, c.table, c.temp, c.comment),
-      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'the column comment, kept through the rename at complete',
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
+      why: 'the column comment, kept through the rename at complete',
     });
   }
   if (!c.nullable) {
     steps.push({
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(notNullCheckName(c.table, c.column))} CHECK (${ident(c.temp)} IS NOT NULL) NOT VALID`,
-      lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only',
+      lock: 'ACCESS EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
       why: 'NOT NULL enforced on new writes at once; existing rows are checked later by VALIDATE',
     });
   }
   if (c.check) {
     steps.push({
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(c.check.name)} CHECK (${expressionOnColumn(c.check.constraint, c.column, c.temp)})${c.check.no_inherit ? ' NO INHERIT' : ''} NOT VALID`,
-      lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'NOT VALID: no scan under the lock',
+      lock: 'ACCESS EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
+      why: 'NOT VALID: no scan under the lock',
     });
   }
   if (c.references) {
     steps.push({
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(c.references.name)} ${foreignKeyClause(c.temp, c.references, c.schema)} NOT VALID`,
-      lock: 'SHARE ROW EXCLUSIVE', table: c.table, effect: 'catalog only',
+      lock: 'SHARE ROW EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
       why: 'NOT VALID: no scan; also locks the referenced table briefly',
     });
   }
@@ -112,35 +126,51 @@ export function shadowStart(c: ShadowColumn): Step[] {
   for (const k of keep.checks) {
     steps.push({
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(tempName(k.name))} ${checkOnColumn(k.definition, from, c.temp)} NOT VALID`,
-      lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only',
+      lock: 'ACCESS EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
       why: `keeps CHECK constraint ${k.name} (${k.definition}) on the new column: NOT VALID, no scan; it takes its name back at complete`,
     });
   }
   for (const k of keep.foreignKeys) {
     steps.push({
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(tempName(k.name))} ${foreignKeyOnColumn(k.definition, from, c.temp)} NOT VALID`,
-      lock: 'SHARE ROW EXCLUSIVE', table: c.table, effect: 'catalog only',
+      lock: 'SHARE ROW EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
       why: `keeps FOREIGN KEY ${k.name} (${k.definition}) with its actions: NOT VALID, no scan; also locks ${k.refTable} briefly`,
     });
   }
   for (const i of keep.indexes) {
     steps.push({
       sql: indexOnColumn(i.definition!, tempName(i.name), t, from, c.temp),
-      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: indexStage, index: tempName(i.name),
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      table: c.table,
+      effect: 'scans table',
+      stage: indexStage,
+      index: tempName(i.name),
       why: `keeps index ${i.name} (${i.definition}) on the new column; it takes its name back at complete`,
     });
   }
   for (const k of keep.uniques) {
     steps.push({
       sql: indexOnColumn(k.indexDefinition!, tempName(k.name), t, from, c.temp),
-      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: indexStage, index: tempName(k.name),
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      table: c.table,
+      effect: 'scans table',
+      stage: indexStage,
+      index: tempName(k.name),
       why: `keeps UNIQUE constraint ${k.name} (${k.definition}): its index is built without blocking writes and becomes the constraint at complete`,
     });
   }
   if (c.unique) {
     steps.push({
       sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${ident(c.unique.name)} ON ${t} (${ident(c.temp)})`,
-      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: indexStage, index: c.unique.name,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      table: c.table,
+      effect: 'scans table',
+      stage: indexStage,
+      index: c.unique.name,
       why: 'built without blocking writes; becomes the UNIQUE constraint at complete',
     });
   }
@@ -159,7 +189,10 @@ export function shadowValidate(c: ShadowColumn): Step[] {
   ];
   return names.map((name) => ({
     sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${ident(name)}`,
-    lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: 'before',
+    lock: 'SHARE UPDATE EXCLUSIVE',
+    table: c.table,
+    effect: 'scans table',
+    stage: 'before',
     why: 'checks existing rows while reads and writes go on',
   }));
 }
@@ -167,21 +200,31 @@ export function shadowValidate(c: ShadowColumn): Step[] {
 /** Promotes the shadow column to its final name and constraints (inside the contract transaction, after the old column is dropped). */
 export function shadowPromote(c: ShadowColumn): Step[] {
   const t = qualified(c.schema, c.table);
-  const steps: Step[] = [{
-    sql: `ALTER TABLE ${t} RENAME COLUMN ${ident(c.temp)} TO ${ident(c.column)}`,
-    lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'instant rename',
-  }];
+  const steps: Step[] = [
+    {
+      sql: `ALTER TABLE ${t} RENAME COLUMN ${ident(c.temp)} TO ${ident(c.column)}`,
+      lock: 'ACCESS EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
+      why: 'instant rename',
+    },
+  ];
   if (!c.nullable) {
     const check = notNullCheckName(c.table, c.column);
     steps.push(
       {
         sql: `ALTER TABLE ${t} ALTER COLUMN ${ident(c.column)} SET NOT NULL`,
-        lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only',
+        lock: 'ACCESS EXCLUSIVE',
+        table: c.table,
+        effect: 'catalog only',
         why: 'PG12+ skips the scan because a validated CHECK (col IS NOT NULL) exists',
       },
       {
         sql: `ALTER TABLE ${t} DROP CONSTRAINT ${ident(check)}`,
-        lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'the NOT NULL attribute replaces the check',
+        lock: 'ACCESS EXCLUSIVE',
+        table: c.table,
+        effect: 'catalog only',
+        why: 'the NOT NULL attribute replaces the check',
       },
     );
   }
@@ -189,26 +232,38 @@ export function shadowPromote(c: ShadowColumn): Step[] {
   for (const k of [...keep.checks, ...keep.foreignKeys]) {
     steps.push({
       sql: `ALTER TABLE ${t} RENAME CONSTRAINT ${ident(tempName(k.name))} TO ${ident(k.name)}`,
-      lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: `${k.name} gets its name back (the old one went with the old column)`,
+      lock: 'ACCESS EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
+      why: `${k.name} gets its name back (the old one went with the old column)`,
     });
   }
   for (const i of keep.indexes) {
     steps.push({
       sql: `ALTER INDEX ${qualified(c.schema, tempName(i.name))} RENAME TO ${ident(i.name)}`,
-      lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'catalog only', why: `index ${i.name} gets its name back (the old one went with the old column)`,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
+      why: `index ${i.name} gets its name back (the old one went with the old column)`,
     });
   }
   for (const k of keep.uniques) {
     const defer = deferral({ deferrable: /\bDEFERRABLE\b/.test(k.definition), initially_deferred: /INITIALLY DEFERRED/.test(k.definition) });
     steps.push({
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(k.name)} UNIQUE USING INDEX ${ident(tempName(k.name))}${defer.length ? ' ' + defer.join(' ') : ''}`,
-      lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: `UNIQUE constraint ${k.name} is back, on the index built concurrently (which takes its name)`,
+      lock: 'ACCESS EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
+      why: `UNIQUE constraint ${k.name} is back, on the index built concurrently (which takes its name)`,
     });
   }
   if (c.unique) {
     steps.push({
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(c.unique.name)} UNIQUE USING INDEX ${ident(c.unique.name)}`,
-      lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only', why: 'reuses the index built concurrently',
+      lock: 'ACCESS EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
+      why: 'reuses the index built concurrently',
     });
   }
   return steps;
@@ -217,7 +272,9 @@ export function shadowPromote(c: ShadowColumn): Step[] {
 export function shadowDrop(c: Pick<ShadowColumn, 'schema' | 'table' | 'temp'>): Step {
   return {
     sql: `ALTER TABLE IF EXISTS ${qualified(c.schema, c.table)} DROP COLUMN IF EXISTS ${ident(c.temp)}`,
-    lock: 'ACCESS EXCLUSIVE', table: c.table, effect: 'catalog only',
+    lock: 'ACCESS EXCLUSIVE',
+    table: c.table,
+    effect: 'catalog only',
     why: 'removes the temporary column with its constraints and indexes; the old column was never touched',
   };
 }
