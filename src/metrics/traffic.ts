@@ -172,6 +172,11 @@ export class TrafficRecorder {
 
   start(): void {
     if (this.timer) return;
+    // The baseline every later reading counts from is zero, taken now: the counters it reads
+    // are this process's (or, in a cluster, workers' started after it), so none counted
+    // before. A first reading instead could come late (workers still starting, up to the
+    // answer timeout) and swallow the requests served before it.
+    this.ring.push(snapshotOf([], this.now()));
     void this.sample();
     this.timer = setInterval(() => void this.sample(), this.intervalMs);
     this.timer.unref();
