@@ -1,6 +1,6 @@
 // Hop-by-hop headers (RFC 9110 section 7.6.1) describe one connection and must not be
 // forwarded by a proxy, in either direction, nor may any header that Connection names.
-const HOP_BY_HOP = new Set([
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',

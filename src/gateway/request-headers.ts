@@ -5,19 +5,10 @@
 // upstream's; X-Forwarded-For gets the client's address appended, X-Forwarded-Proto and
 // X-Forwarded-Host are set (kept from the client only when trustProxy is on).
 import type { IncomingMessage } from 'node:http';
+import { HOP_BY_HOP } from './hop-by-hop.js';
 
-const DROPPED = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'expect',
-]);
+// Hop-by-hop headers, and Expect.
+const DROPPED = new Set([...HOP_BY_HOP, 'expect']);
 // Only names of these lengths can need a look (lower-casing) at all.
 const INTERESTING_LENGTHS = new Set([2, 4, 6, 7, 10, 15, 16, 17, 18, 19]);
 const CONNECTION_TOKENS_OF_ITS_OWN = /^\s*(?:keep-alive|close)\s*$/i;

@@ -4,18 +4,9 @@
 // are added, a Link from the upstream is joined with the verdict's Link; while draining,
 // Connection: close tells keep-alive clients to move on.
 import type { HeaderPairs } from './decide.js';
+import { HOP_BY_HOP } from './hop-by-hop.js';
 
-const DROPPED = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+const DROPPED = HOP_BY_HOP;
 const INTERESTING_LENGTHS = new Set([2, 4, 7, 10, 16, 17, 18, 19]);
 const PLAIN_CONNECTION = /^\s*(?:keep-alive|close)\s*$/i;
 
