@@ -100,7 +100,12 @@ export async function forwardTransformed(
     for (const [k, v] of Object.entries(answerHeaders)) {
       if (v !== undefined) res.setHeader(k, Array.isArray(v) ? v : String(v));
     }
-    for (let i = 0; i < d.headers.length; i += 2) res.setHeader(d.headers[i], d.headers[i + 1]);
+    for (let i = 0; i < d.headers.length; i += 2) {
+      // The verdict's Link joins the upstream's, as on the plain path (response-headers.ts).
+      const name = d.headers[i];
+      const prev = name === 'link' ? res.getHeader('link') : undefined;
+      res.setHeader(name, prev === undefined ? d.headers[i + 1] : `${String(prev)}, ${d.headers[i + 1]}`);
+    }
     if (fx.draining()) res.setHeader('connection', 'close');
     if (Buffer.isBuffer(out.body)) res.end(out.body);
     else await pipeline(out.body, res);
