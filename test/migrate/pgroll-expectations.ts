@@ -216,4 +216,34 @@ export const expectations: Record<string, { added: string[]; removed: string[] }
       'schema public_16_renames_and_drops',
     ],
   },
+  '18_shelves.yaml': {
+    added: [
+      'col shelves.ends integer NOT NULL',
+      "col shelves.id integer NOT NULL DEFAULT nextval('shelves_id_seq'::regclass)",
+      'col shelves.label text',
+      'col shelves.starts integer NOT NULL',
+      'con shelves.shelves_pkey PRIMARY KEY (id)',
+      'idx shelves.shelves_pkey CREATE UNIQUE INDEX shelves_pkey ON public.shelves USING btree (id)',
+      'schema public_18_shelves',
+    ],
+    removed: ['schema public_17_drop_table'],
+  },
+  '19_add_generated_columns.yaml': {
+    added: [
+      'col shelves.serial_no bigint NOT NULL IDENTITY BY DEFAULT',
+      'col shelves.width integer DEFAULT (ends - starts) STORED',
+      'comment shelves.serial_no numbered from 100',
+      'schema public_19_add_generated_columns',
+    ],
+    removed: ['schema public_18_shelves'],
+  },
+  '20_exclusion_and_tablespace.json': {
+    added: [
+      'con shelves.shelves_no_overlap EXCLUDE USING gist (int4range(starts, ends) WITH &&) WHERE ((label IS NOT NULL))',
+      'idx shelves.shelves_label_idx CREATE INDEX shelves_label_idx ON public.shelves USING btree (label) TABLESPACE sundial_fixture_space',
+      'idx shelves.shelves_no_overlap CREATE INDEX shelves_no_overlap ON public.shelves USING gist (int4range(starts, ends)) WHERE (label IS NOT NULL)',
+      'schema public_20_exclusion_and_tablespace',
+    ],
+    removed: ['schema public_19_add_generated_columns'],
+  },
 };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Issue, Operation, Step } from '../operation.js';
 import { ident, notNullCheckName, qualified } from '../sql.js';
-import { identifier, perColumn } from './lib/fields.js';
-import { deferral, referenceOptions } from './lib/column-sql.js';
+import { excludeField, identifier, indexParametersField, perColumn } from './lib/fields.js';
+import { deferral, excludeSql, referenceOptions } from './lib/column-sql.js';
 import { columnMustExist, tableMustExist } from './lib/checks.js';
 import { findColumn, type TableModel } from '../model.js';
 
@@ -11,8 +11,9 @@ const action = z.enum(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFA
 const fields = z.strictObject({
   table: identifier,
   name: identifier,
-  type: z.enum(['unique', 'check', 'foreign_key', 'primary_key']),
-  columns: z.array(identifier).min(1),
+  type: z.enum(['unique', 'check', 'foreign_key', 'primary_key', 'exclude']),
+  // An exclusion constraint names its columns in `exclude.elements` (pgroll leaves `columns` empty).
+  columns: z.array(identifier).default([]),
   check: z.string().min(1).optional(),
   references: z
     .strictObject({
@@ -28,6 +29,8 @@ const fields = z.strictObject({
   initially_deferred: z.boolean().optional(),
   nulls_not_distinct: z.boolean().optional(),
   no_inherit: z.boolean().optional(),
+  exclude: excludeField.optional(),
+  index_parameters: indexParametersField.optional(),
   // pgroll requires these, one expression per column; sundial accepts them (see docs/migrate.md).
   up: perColumn.optional(),
   down: perColumn.optional(),
@@ -47,11 +50,13 @@ export default {
   name: 'create_constraint',
   fields,
   describe: (op) => ({
-    summary: `create ${op.type} constraint ${op.name} on ${op.table} (${op.columns.join(', ')})`,
+    summary: `create ${op.type} constraint ${op.name} on ${op.table} (${op.type === 'exclude' ? (op.exclude?.elements ?? '') : op.columns.join(', ')})`,
     strategy:
       op.type === 'unique' || op.type === 'primary_key'
         ? 'unique index built concurrently, attached as the constraint at complete'
-        : 'added NOT VALID (new writes checked at once), validated at complete without blocking writes',
+        : op.type === 'exclude'
+          ? 'added at start under ACCESS EXCLUSIVE while its index builds (PostgreSQL has no NOT VALID or USING INDEX for exclusion constraints): reads and writes of the table wait'
+          : 'added NOT VALID (new writes checked at once), validated at complete without blocking writes',
   }),
   validate(op, model) {
     const issues: Issue[] = [];
@@ -59,6 +64,11 @@ export default {
     op.columns.forEach((c, i) => columnMustExist(model, op.table, c, `columns[${i}]`, issues));
     if (t?.constraints.has(op.name)) issues.push({ field: 'name', message: `constraint "${op.name}" already exists on table "${op.table}"` });
     if (op.type === 'check' && !op.check) issues.push({ field: 'check', message: 'a check constraint needs `check` (the expression)' });
+    if (op.type === 'exclude' && !op.exclude)
+      issues.push({ field: 'exclude', message: 'an exclusion constraint needs `exclude: {index_method, elements, predicate}`' });
+    if (op.type !== 'exclude' && op.exclude) issues.push({ field: 'exclude', message: '`exclude` goes only with `type: exclude`' });
+    if (op.type !== 'exclude' && op.type !== 'check' && !op.columns.length)
+      issues.push({ field: 'columns', message: `a ${op.type} constraint needs \`columns\`` });
     if (op.type === 'primary_key' && t && model.known && t.primaryKey.length)
       issues.push({ field: 'type', message: `table "${op.table}" already has a primary key` });
     for (const side of ['up', 'down'] as const) {
@@ -79,7 +89,7 @@ export default {
   apply(op, model) {
     const t = model.tables.get(op.table);
     if (!t) return;
-    const code = { unique: 'u', check: 'c', foreign_key: 'f', primary_key: 'p' } as const;
+    const code = { unique: 'u', check: 'c', foreign_key: 'f', primary_key: 'p', exclude: 'x' } as const;
     t.constraints.set(op.name, { name: op.name, type: code[op.type], columns: op.columns, definition: '' });
     if (op.type === 'primary_key') {
       t.primaryKey = [...op.columns];
@@ -114,6 +124,14 @@ export default {
           why: 'a primary key column must be NOT NULL: enforced on new writes now, validated at complete',
         });
       }
+    } else if (op.type === 'exclude') {
+      steps.push({
+        sql: `ALTER TABLE ${qt} ADD CONSTRAINT ${ident(op.name)} ${excludeSql(op.exclude!, op.index_parameters, op)}`,
+        lock: 'ACCESS EXCLUSIVE',
+        table,
+        effect: 'scans table',
+        why: 'PostgreSQL has no NOT VALID or USING INDEX for exclusion constraints: its index is built under the lock, and reads and writes of the table wait until it is',
+      });
     } else if (op.type === 'check') {
       steps.push({
         sql: `ALTER TABLE ${qt} ADD CONSTRAINT ${ident(op.name)} CHECK (${op.check})${op.no_inherit ? ' NO INHERIT' : ''} NOT VALID`,
@@ -177,6 +195,7 @@ export default {
         },
       ];
     }
+    if (op.type === 'exclude') return [];
     return [
       {
         sql: `ALTER TABLE ${qt} VALIDATE CONSTRAINT ${ident(op.name)}`,

@@ -25,6 +25,8 @@ const fields = z.strictObject({
   method: z.enum(['btree', 'hash', 'gist', 'spgist', 'gin', 'brin']).optional(),
   predicate: z.string().optional(),
   storage_parameters: z.string().optional(),
+  // The index's tablespace (pgroll's `index_parameters.tablespace` on table constraints).
+  tablespace: identifier.optional(),
 });
 type CreateIndex = z.infer<typeof fields>;
 
@@ -69,19 +71,20 @@ export default {
     const table = t?.physical ?? op.table;
     const using = op.method ? ` USING ${op.method}` : '';
     const withParams = op.storage_parameters ? ` WITH (${op.storage_parameters})` : '';
+    const space = op.tablespace ? ` TABLESPACE ${ident(op.tablespace)}` : '';
     const where = op.predicate ? ` WHERE ${op.predicate}` : '';
     return {
       steps: [
         {
           sql: `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${ident(op.name)} ON ${qualified(ctx.schema, table)}${using} (${keys(op)
             .map((k) => keySql(k, t))
-            .join(', ')})${withParams}${where}`,
+            .join(', ')})${withParams}${space}${where}`,
           lock: 'SHARE UPDATE EXCLUSIVE',
           table,
           effect: 'scans table',
           stage: 'after',
           index: op.name,
-          why: 'reads and writes go on while the index builds',
+          why: 'reads and writes go on while the index builds' + (op.tablespace ? ` (in tablespace ${op.tablespace})` : ''),
         },
       ],
     };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Issue, Operation, Step } from '../operation.js';
 import { ident, qualified } from '../sql.js';
-import { columnField, identifier } from './lib/fields.js';
-import { columnDefinition, commentSql, deferral, referenceOptions } from './lib/column-sql.js';
+import { columnField, excludeField, identifier, indexParametersField } from './lib/fields.js';
+import { columnDefinition, commentSql, deferral, excludeSql, indexParametersSql, referenceOptions } from './lib/column-sql.js';
 import { nameIsNotReserved, tableMustNotExist } from './lib/checks.js';
 import { type ConstraintModel, emptyTable } from '../model.js';
 
@@ -29,20 +29,8 @@ const tableConstraint = z.strictObject({
       match_type: z.enum(['SIMPLE', 'FULL', 'PARTIAL']).optional(),
     })
     .optional(),
-  index_parameters: z
-    .strictObject({
-      tablespace: z.string().optional(),
-      storage_parameters: z.string().optional(),
-      include_columns: z.array(identifier).optional(),
-    })
-    .optional(),
-  exclude: z
-    .strictObject({
-      index_method: z.string().min(1).optional(),
-      elements: z.string().min(1),
-      predicate: z.string().optional(),
-    })
-    .optional(),
+  index_parameters: indexParametersField.optional(),
+  exclude: excludeField.optional(),
 });
 type TableConstraint = z.infer<typeof tableConstraint>;
 
@@ -56,15 +44,7 @@ type CreateTable = z.infer<typeof fields>;
 
 const cols = (names: string[] = []) => names.map(ident).join(', ');
 
-function indexParameters(c: TableConstraint): string {
-  const p = c.index_parameters;
-  if (!p) return '';
-  return (
-    (p.include_columns?.length ? ` INCLUDE (${cols(p.include_columns)})` : '') +
-    (p.storage_parameters ? ` WITH (${p.storage_parameters})` : '') +
-    (p.tablespace ? ` USING INDEX TABLESPACE ${ident(p.tablespace)}` : '')
-  );
-}
+const indexParameters = (c: TableConstraint) => indexParametersSql(c.index_parameters);
 
 function constraintSql(c: TableConstraint, schema: string): string {
   const defer = deferral(c);
@@ -81,10 +61,8 @@ function constraintSql(c: TableConstraint, schema: string): string {
       const r = c.references!;
       return `${head}FOREIGN KEY (${cols(c.columns)}) REFERENCES ${qualified(schema, r.table)} (${cols(r.columns)})${referenceOptions({ ...r, ...c })}`;
     }
-    case 'exclude': {
-      const x = c.exclude!;
-      return `${head}EXCLUDE USING ${x.index_method ?? 'gist'} (${x.elements})${indexParameters(c)}${x.predicate ? ` WHERE (${x.predicate})` : ''}${tail}`;
-    }
+    case 'exclude':
+      return `${head}${excludeSql(c.exclude!, c.index_parameters, c)}`;
   }
 }
 

@@ -1,6 +1,6 @@
 // The user-visible catalogue of a schema as sorted lines: columns (type, nullability,
 // default, identity, generated), constraints with pg_get_constraintdef, indexes with
-// pg_get_indexdef, table and column comments, replica identity, and the schemas.
+// pg_get_indexdef (and a tablespace other than the default), table and column comments, replica identity, and the schemas.
 import type pg from 'pg';
 
 export async function catalogue(db: pg.ClientBase, schema = 'public'): Promise<string[]> {
@@ -19,7 +19,7 @@ export async function catalogue(db: pg.ClientBase, schema = 'public'): Promise<s
       SELECT format('con %s.%s %s%s', c.relname, k.conname, pg_get_constraintdef(k.oid), CASE WHEN k.convalidated THEN '' ELSE ' (not validated)' END)
         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE c.relnamespace = $1::text::regnamespace
       UNION ALL
-      SELECT format('idx %s.%s %s', tablename, indexname, indexdef) FROM pg_indexes WHERE schemaname = $1
+      SELECT format('idx %s.%s %s%s', tablename, indexname, indexdef, coalesce(' TABLESPACE ' || tablespace, '')) FROM pg_indexes WHERE schemaname = $1
       UNION ALL
       SELECT format('comment %s %s', c.relname, obj_description(c.oid, 'pg_class'))
         FROM pg_class c WHERE c.relnamespace = $1::text::regnamespace AND c.relkind = 'r' AND obj_description(c.oid, 'pg_class') IS NOT NULL

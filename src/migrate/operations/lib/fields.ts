@@ -49,8 +49,25 @@ export const columnField = z.strictObject({
   comment: z.string().nullable().optional(),
 });
 
+/** Options of the index behind a unique, primary key or exclusion constraint. */
+export const indexParametersField = z.strictObject({
+  tablespace: z.string().optional(),
+  storage_parameters: z.string().optional(),
+  include_columns: z.array(identifier).optional(),
+});
+
+/** An exclusion constraint: `EXCLUDE USING <index_method> (<elements>) WHERE (<predicate>)`. */
+export const excludeField = z.strictObject({
+  index_method: z.string().min(1).optional(),
+  elements: z.string().min(1),
+  predicate: z.string().optional(),
+});
+
 /** Per-column SQL expressions, as create_constraint and drop_multicolumn_constraint take them. */
 export const perColumn = z.record(z.string(), z.string());
 
 export type ColumnField = z.infer<typeof columnField>;
 export type ReferencesField = z.infer<typeof referencesField>;
+export type GeneratedField = z.infer<typeof generatedField>;
+export type IndexParametersField = z.infer<typeof indexParametersField>;
+export type ExcludeField = z.infer<typeof excludeField>;

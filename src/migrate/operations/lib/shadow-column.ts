@@ -7,8 +7,8 @@
 import type { Step } from '../../operation.js';
 import { TEMP_PREFIX, ident, notNullCheckName, qualified, shortName } from '../../sql.js';
 import type { ConstraintModel, IndexModel, TableModel } from '../../model.js';
-import type { ReferencesField } from './fields.js';
-import { commentSql, deferral, foreignKeyClause } from './column-sql.js';
+import type { GeneratedField, ReferencesField } from './fields.js';
+import { commentSql, deferral, foreignKeyClause, generatedClause } from './column-sql.js';
 import { checkOnColumn, expressionOnColumn, foreignKeyOnColumn, indexOnColumn } from './rewrite-column.js';
 
 export interface ShadowColumn {
@@ -25,6 +25,8 @@ export interface ShadowColumn {
   check?: { name: string; constraint: string; no_inherit?: boolean };
   unique?: { name: string };
   references?: ReferencesField;
+  /** add_column: a generated column (expression or identity), added with its definition; PostgreSQL fills every row. */
+  generated?: GeneratedField;
   /** Existing rows get their value from the backfill, not from the default. */
   backfilled: boolean;
   /** The column this one replaces (alter_column): its constraints and indexes are rebuilt on the copy. */
@@ -69,13 +71,25 @@ export function shadowStart(c: ShadowColumn): Step[] {
   // A backfilled column starts NULL and gets its default for new rows only: existing rows
   // must not all share it (a unique index would fail) and a volatile default must not rewrite.
   const inline = c.default != null && !c.backfilled ? ` DEFAULT ${c.default}` : '';
-  steps.push({
-    sql: `ALTER TABLE ${t} ADD COLUMN ${ident(c.temp)} ${c.type}${inline}`,
-    lock: 'ACCESS EXCLUSIVE',
-    table: c.table,
-    effect: 'catalog only',
-    why: 'nullable column' + (inline ? ' with a default (PG11+: no rewrite unless the default is volatile)' : ', no rewrite'),
-  });
+  if (c.generated) {
+    steps.push({
+      sql: `ALTER TABLE ${t} ADD COLUMN ${ident(c.temp)} ${c.type} ${generatedClause(c.generated)}`,
+      lock: 'ACCESS EXCLUSIVE',
+      table: c.table,
+      effect: 'rewrites table',
+      why: c.generated.expression
+        ? 'a stored generated column is computed for every row as it is added: the table is rewritten under the lock, and reads and writes wait'
+        : 'an identity column takes a value from its sequence for every row as it is added: the table is rewritten under the lock, and reads and writes wait',
+    });
+  } else {
+    steps.push({
+      sql: `ALTER TABLE ${t} ADD COLUMN ${ident(c.temp)} ${c.type}${inline}`,
+      lock: 'ACCESS EXCLUSIVE',
+      table: c.table,
+      effect: 'catalog only',
+      why: 'nullable column' + (inline ? ' with a default (PG11+: no rewrite unless the default is volatile)' : ', no rewrite'),
+    });
+  }
   if (c.default != null && c.backfilled) {
     steps.push({
       sql: `ALTER TABLE ${t} ALTER COLUMN ${ident(c.temp)} SET DEFAULT ${c.default}`,
