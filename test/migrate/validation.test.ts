@@ -68,6 +68,26 @@ const semantic: [string, unknown[], string][] = [
     'operations[0].sql.down: `down` cannot go with `onComplete: true`',
   ],
   ['missing index', [{ drop_index: { name: 'nope_idx' } }], 'operations[0].drop_index.name: index "nope_idx" does not exist'],
+  [
+    'generated column with up',
+    [{ add_column: { table: 'users', up: '1', column: { name: 'g', type: 'int', generated: { expression: 'age + 1' } } } }],
+    'operations[0].add_column.up: a generated column computes its own values',
+  ],
+  [
+    'generated column with a default',
+    [{ add_column: { table: 'users', column: { name: 'g', type: 'int', default: '1', generated: { identity: {} } } } }],
+    'operations[0].add_column.column.default: a generated column cannot have a default',
+  ],
+  [
+    'exclusion constraint without exclude',
+    [{ create_constraint: { table: 'users', name: 'users_excl', type: 'exclude' } }],
+    'operations[0].create_constraint.exclude: an exclusion constraint needs `exclude',
+  ],
+  [
+    'unique constraint without columns',
+    [{ create_constraint: { table: 'users', name: 'users_u', type: 'unique' } }],
+    'operations[0].create_constraint.columns: a unique constraint needs `columns`',
+  ],
 ];
 
 for (const [name, operations, message] of semantic) {
