@@ -45,8 +45,8 @@ function renameIdentitySequence(op: AddColumn, ctx: OpContext): Step[] {
       sql: `DO $$ DECLARE s text := pg_get_serial_sequence(${literal(qualified(ctx.schema, table))}, ${literal(op.column.name)}); BEGIN
   IF s IS NOT NULL AND to_regclass(${literal(qualified(ctx.schema, target))}) IS NULL THEN EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', s, ${literal(target)}); END IF;
 END $$`,
+      // The lock is on the sequence, not the table (which the contract transaction holds already).
       lock: 'ACCESS EXCLUSIVE',
-      table,
       effect: 'catalog only',
       why: `the identity sequence takes the name ${target} (instant; locks only the sequence)`,
     },
