@@ -287,35 +287,38 @@ async function soak() {
 async function instructions() {
   const [u1, upstream, second] = await startUpstreams();
   void u1;
-  const result = await instructionsPerRequest(root, [
+  const sundialCase = (id: string, name: string, kind: SundialCase) => ({
+    id,
+    name,
+    path: '/v1/orders/1',
+    command: (port: number) => [process.execPath, CLI, 'start', '--dir', sundialConfig(root, kind, port, 0, upstream, second)],
+  });
+  const all = [
     {
       id: 'c',
       name: 'bare @fastify/http-proxy',
       path: '/v1/orders/1',
-      command: (port) => [process.execPath, join(here, 'bare-proxy.js'), String(port), upstream],
+      command: (port: number) => [process.execPath, join(here, 'bare-proxy.js'), String(port), upstream],
     },
-    {
-      id: 'd',
-      name: 'sundial: version, lifecycle, metrics',
-      path: '/v1/orders/1',
-      command: (port) => [process.execPath, CLI, 'start', '--dir', sundialConfig(root, 'core', port, 0, upstream, second)],
-    },
-    {
-      id: 'f',
-      name: 'sundial: + 100% GET shadow, compared',
-      path: '/v1/orders/1',
-      command: (port) => [process.execPath, CLI, 'start', '--dir', sundialConfig(root, 'shadow', port, 0, upstream, second)],
-    },
-  ]);
+    sundialCase('d', 'sundial: version, lifecycle, metrics', 'core'),
+    sundialCase('e', 'sundial: + 50% canary', 'canary'),
+    sundialCase('f', 'sundial: + 100% GET shadow, compared', 'shadow'),
+    sundialCase('h', 'sundial: + 10% GET shadow, compared', 'shadow10'),
+  ];
+  const wanted = opts.only ? all.filter((c) => opts.only!.split(',').includes(c.id)) : all;
+  const result = await instructionsPerRequest(root, wanted);
   if (typeof result === 'string') {
     notes.push(result);
     return { lines: [], targets: [], summary: [] };
   }
-  const c = result.find((r) => r.id === 'c')!;
+  const per = (id: string) => result.find((r) => r.id === id)?.instructionsPerRequest;
   const lines = [
-    '| case | instructions per request | ÷ (c) |',
-    '|---|---:|---:|',
-    ...result.map((r) => `| (${r.id}) ${r.name} | ${r.instructionsPerRequest} | ${(r.instructionsPerRequest / c.instructionsPerRequest).toFixed(2)} |`),
+    '| case | instructions per request | ÷ (c) | ÷ (d) |',
+    '|---|---:|---:|---:|',
+    ...result.map(
+      (r) =>
+        `| (${r.id}) ${r.name} | ${r.instructionsPerRequest} | ${ratio(r.instructionsPerRequest, per('c'))} | ${ratio(r.instructionsPerRequest, per('d'))} |`,
+    ),
   ];
   return { lines, targets: [], summary: result };
 }
