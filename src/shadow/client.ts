@@ -8,7 +8,7 @@ import { Pool, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Deadlines, type Expirable } from '../gateway/deadlines.js';
 import { classifyUpstreamError } from '../gateway/upstream-errors.js';
-import { upstreamHeaderObject } from '../gateway/response-headers.js';
+import { capturedOf, type RawResponse } from './raw-response.js';
 import type { CapturedResponse } from './flatten.js';
 import type { ShadowTarget } from './types.js';
 
@@ -127,9 +127,14 @@ export class MirrorCall implements Dispatcher.DispatchHandler, Expirable {
     return c.length === 0 ? NO_BODY : c.length === 1 ? c[0] : Buffer.concat(c, this.size);
   }
 
-  /** The answer as the comparison reads it. */
+  /** The answer as undici gave it. */
+  raw(): RawResponse {
+    return { status: this.status, headers: this.rawHeaders ?? [], body: this.responseBody() };
+  }
+
+  /** The answer with its head parsed. */
   response(): CapturedResponse {
-    return { status: this.status, headers: upstreamHeaderObject(this.rawHeaders ?? []), body: this.responseBody() };
+    return capturedOf(this.raw());
   }
 
   onConnect(abort: (err?: Error) => void): void {

@@ -18,7 +18,7 @@ import { flatten, sameResponse, type CapturedResponse, type Fields } from './fla
 import { withoutNoise } from './noise.js';
 import type { ShadowState } from './report.js';
 import type { CompiledShadow } from './types.js';
-import { upstreamHeaderObject } from '../gateway/response-headers.js';
+import { capturedOf, sameRawResponse, type RawResponse } from './raw-response.js';
 import { sendThroughTransform } from '../transform/shadow.js';
 
 export type ExchangeResult = 'matched' | 'mismatched' | 'error';
@@ -163,30 +163,34 @@ export class ShadowExchange implements MirrorOwner, Deferred {
 
   private compare(): ExchangeResult | { skipped: SkipReason } {
     const { cfg, state } = this;
-    const candidate = this.transformed ?? resultOf(this.candidate!);
-    const secondary = this.secondary && resultOf(this.secondary);
-    for (const [side, result] of [
-      ['candidate', candidate],
-      ['secondary', secondary],
+    const candidateError = this.transformed ? (this.transformed.ok ? undefined : this.transformed.error) : this.candidate!.error;
+    const secondaryError = this.secondary?.error;
+    for (const [side, error] of [
+      ['candidate', candidateError],
+      ['secondary', secondaryError],
     ] as const) {
-      if (!result || result.ok) continue;
-      if (result.error === 'too-large') return { skipped: 'response-too-large' };
-      state.error(`${side}-${result.error}`);
+      if (error === 'too-large') return { skipped: 'response-too-large' };
+      if (error === undefined) continue;
+      state.error(`${side}-${error}`);
       return 'error';
     }
-    if (!candidate.ok) return 'error'; // unreachable: handled above
     const rules = cfg.compare;
-    const primary: CapturedResponse = { status: this.status, headers: upstreamHeaderObject(this.primaryHeaders!), body: this.capture!.body()! };
-    if (sameResponse(primary, candidate.response, rules) && (!secondary?.ok || sameResponse(primary, secondary.response, rules))) {
-      return state.compare(cfg, `${this.method} ${this.target}`, [], [], []);
-    }
+    const primary: RawResponse = { status: this.status, headers: this.primaryHeaders!, body: this.capture!.body()! };
+    const candidate = this.candidate?.raw();
+    const secondary = this.secondary?.raw();
+    // The common case, identical answers, on the raw heads: no parse, no walk, no string.
+    const same = candidate
+      ? sameRawResponse(primary, candidate, rules)
+      : sameResponse(capturedOf(primary), (this.transformed as { response: CapturedResponse }).response, rules);
+    if (same && (!secondary || sameRawResponse(primary, secondary, rules))) return state.compare(cfg, '', [], [], []);
     const decoded = (res: CapturedResponse) => flatten(decodeBody(res, 4 * cfg.maxResponseBytes), rules);
-    const primaryFields = decoded(primary);
-    const candidateDiffs = compareFields(primaryFields, decoded(candidate.response), rules.mode);
+    const primaryFields = decoded(capturedOf(primary));
+    const candidateResponse = candidate ? capturedOf(candidate) : (this.transformed as { response: CapturedResponse }).response;
+    const candidateDiffs = compareFields(primaryFields, decoded(candidateResponse), rules.mode);
     let secondaryFields: Fields | undefined;
     let noiseDiffs: ReturnType<typeof compareFields> = [];
-    if (secondary?.ok) {
-      secondaryFields = decoded(secondary.response);
+    if (secondary) {
+      secondaryFields = decoded(capturedOf(secondary));
       noiseDiffs = compareFields(primaryFields, secondaryFields, rules.mode);
     }
     const mismatch = withoutNoise(candidateDiffs, noiseDiffs);
@@ -200,8 +204,4 @@ export class ShadowExchange implements MirrorOwner, Deferred {
     this.abort?.abort();
     this.owner.settle(this, result);
   }
-}
-
-function resultOf(call: MirrorCall): MirrorResult {
-  return call.error ? { ok: false, error: call.error } : { ok: true, response: call.response() };
 }
