@@ -20,7 +20,7 @@ export interface InstructionCase {
   path: string;
 }
 
-const WARM_UP = 2000;
+const WARM_UP = 1000;
 const CONNECTIONS = 10;
 // Node's start under valgrind takes minutes on a busy machine: up to 15 of them.
 const START_TRIES = 18_000;
@@ -81,7 +81,7 @@ async function stopGently(child: ChildProcess, m: Managed): Promise<void> {
 export async function instructionsPerRequest(
   root: string,
   cases: InstructionCase[],
-  n = 4000,
+  n = 2500,
 ): Promise<{ id: string; name: string; instructionsPerRequest: number }[] | string> {
   const valgrind = which('valgrind');
   const control = which('callgrind_control');
