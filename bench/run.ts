@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { instructionsPerRequest } from './instructions.js';
+import type { ShadowStage } from './shadow-stages.js';
 import { runAutocannon, runCount, runWrk, type LoadResult } from './load.js';
 import { nginxProxy, nginxUpstream } from './nginx.js';
 import { cpuSeconds, freePort, peakRss, rss, startProcess, waitForPort, which, type Managed } from './processes.js';
@@ -289,37 +290,79 @@ async function soak() {
 async function instructions() {
   const [u1, upstream, second] = await startUpstreams();
   void u1;
-  const result = await instructionsPerRequest(root, [
+  const sundialCase = (id: string, name: string, kind: SundialCase) => ({
+    id,
+    name,
+    path: '/v1/orders/1',
+    command: (port: number) => [process.execPath, CLI, 'start', '--dir', sundialConfig(root, kind, port, 0, upstream, second)],
+  });
+  const stagesCase = (id: string, name: string, stage: ShadowStage) => ({
+    id,
+    name,
+    path: '/v1/orders/1',
+    command: (port: number) => [process.execPath, join(here, 'shadow-stages.js'), sundialConfig(root, 'shadow', port, 0, upstream, second), stage],
+  });
+  const all = [
     {
       id: 'c',
       name: 'bare @fastify/http-proxy',
       path: '/v1/orders/1',
-      command: (port) => [process.execPath, join(here, 'bare-proxy.js'), String(port), upstream],
+      command: (port: number) => [process.execPath, join(here, 'bare-proxy.js'), String(port), upstream],
     },
-    {
-      id: 'd',
-      name: 'sundial: version, lifecycle, metrics',
-      path: '/v1/orders/1',
-      command: (port) => [process.execPath, CLI, 'start', '--dir', sundialConfig(root, 'core', port, 0, upstream, second)],
-    },
-    {
-      id: 'f',
-      name: 'sundial: + 100% GET shadow, compared',
-      path: '/v1/orders/1',
-      command: (port) => [process.execPath, CLI, 'start', '--dir', sundialConfig(root, 'shadow', port, 0, upstream, second)],
-    },
-  ]);
+    sundialCase('d', 'sundial: version, lifecycle, metrics', 'core'),
+    sundialCase('e', 'sundial: + 50% canary', 'canary'),
+    sundialCase('h', 'sundial: + 10% GET shadow, compared', 'shadow10'),
+    // (f) in stages (shadow-stages.ts): each adds one stage of a mirrored request.
+    stagesCase('f1', '(f) capture only: admitted, the answer copied, no mirror', 'capture'),
+    stagesCase('f2', '(f) + the mirror request, not compared', 'mirror'),
+    stagesCase('f', 'sundial: + 100% GET shadow, compared', 'full'),
+  ];
+  const wanted = opts.only ? all.filter((c) => opts.only!.split(',').includes(c.id)) : all;
+  const result = await instructionsPerRequest(root, wanted);
   if (typeof result === 'string') {
     notes.push(result);
     return { lines: [], targets: [], summary: [] };
   }
-  const c = result.find((r) => r.id === 'c')!;
+  const per = (id: string) => result.find((r) => r.id === id)?.instructionsPerRequest;
   const lines = [
-    '| case | instructions per request | ÷ (c) |',
-    '|---|---:|---:|',
-    ...result.map((r) => `| (${r.id}) ${r.name} | ${r.instructionsPerRequest} | ${(r.instructionsPerRequest / c.instructionsPerRequest).toFixed(2)} |`),
+    '| case | instructions per request | ÷ (c) | ÷ (d) |',
+    '|---|---:|---:|---:|',
+    ...result.map(
+      (r) =>
+        `| (${r.id}) ${r.name} | ${r.instructionsPerRequest} | ${ratio(r.instructionsPerRequest, per('c'))} | ${ratio(r.instructionsPerRequest, per('d'))} |`,
+    ),
   ];
-  return { lines, targets: [], summary: result };
+  const [d, f1, f2, f] = ['d', 'f1', 'f2', 'f'].map(per);
+  if (d && f1 && f2 && f) {
+    const stage = (label: string, x: number) => `| ${label} | ${x} | ${(x / d).toFixed(2)} |`;
+    lines.push(
+      '',
+      'Per stage of a mirrored GET, each the difference of two rows above (a GET has no request body, so there is no request tee to pay for):',
+      '',
+      '| stage | instructions per mirrored request | ÷ (d) |',
+      '|---|---:|---:|',
+      stage('admission and the copy of the primary answer, (f1) − (d)', f1 - d),
+      stage('the mirror request and its answer, (f2) − (f1)', f2 - f1),
+      stage('the comparison, (f) − (f2)', f - f2),
+      stage('all of the shadow, (f) − (d)', f - d),
+    );
+  }
+  const targets: string[] = [];
+  const check = (label: string, value: number | undefined, goal: number, atLeast: boolean) => {
+    if (value === undefined || !Number.isFinite(value)) return;
+    const met = atLeast ? value >= goal : value <= goal;
+    targets.push(`- ${label}: ${value.toFixed(2)} (target ${atLeast ? '≥' : '≤'} ${goal}) ${met ? 'met' : 'NOT met'}`);
+  };
+  const e = per('e');
+  const h = per('h');
+  const c = per('c');
+  if (d) {
+    check('(d) instructions ÷ (c)', c && d / c, 1.0, false);
+    check('(d) ÷ (e) instructions, the (e) ÷ (d) req/s a CPU-bound proxy gets', e && d / e, 0.95, true);
+    check('(d) ÷ (h) instructions, the (h) ÷ (d) req/s a CPU-bound proxy gets', h && d / h, 0.95, true);
+    check('(f) instructions ÷ (d)', f && f / d, 1.5, false);
+  }
+  return { lines, targets, summary: result };
 }
 
 try {

@@ -3,6 +3,10 @@
 // costs an allocation and a timer-list insertion on every request. Here every request
 // with the same timeout value joins one FIFO queue: deadlines in a queue are in order of
 // arrival, so one timer per queue, re-armed for the head, fires each expiry on time.
+// A request that finishes stays in its queue until the queue next runs, so the queue runs
+// at least every SWEEP_MS and then drops every finished entry: with a 30 s timeout and
+// thousands of requests a second, finished requests (and the buffers they hold) would
+// otherwise wait 30 s to be collected.
 export interface Expirable {
   /** Milliseconds (performance.now()) after which the request has timed out. */
   deadline: number;
@@ -11,7 +15,7 @@ export interface Expirable {
   expire(now: number): void;
 }
 
-const COMPACT_AT = 1024;
+const SWEEP_MS = 250;
 
 class DeadlineQueue {
   private items: (Expirable | undefined)[] = [];
@@ -19,21 +23,28 @@ class DeadlineQueue {
   private due: number[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** True while run() expires items, which may join again: run() re-arms once, at its end. */
+  private running = false;
 
   add(item: Expirable): void {
     this.items.push(item);
     this.due.push(item.deadline);
-    if (this.timer === undefined) this.arm(item.deadline);
+    if (this.timer === undefined && !this.running) this.arm(item.deadline);
   }
 
   private arm(deadline: number): void {
-    this.timer = setTimeout(DeadlineQueue.fire, Math.max(1, Math.ceil(deadline - performance.now())), this);
+    this.timer = setTimeout(DeadlineQueue.fire, Math.max(1, Math.min(SWEEP_MS, Math.ceil(deadline - performance.now()))), this);
     this.timer.unref();
   }
 
   private static fire(queue: DeadlineQueue): void {
     queue.timer = undefined;
-    queue.run();
+    queue.running = true;
+    try {
+      queue.run();
+    } finally {
+      queue.running = false;
+    }
   }
 
   private run(): void {
@@ -46,17 +57,18 @@ class DeadlineQueue {
       // An item whose clock restarted since this entry joined has a later entry too.
       if (item.pending && item.deadline <= now) item.expire(now);
     }
-    if (this.head === items.length) {
-      this.items = [];
-      this.due = [];
-      this.head = 0;
-      return;
+    // Keep only the entries still to be watched: pending, and each item's latest entry.
+    let kept = 0;
+    for (let i = this.head; i < items.length; i++) {
+      const item = items[i]!;
+      if (!item.pending || due[i] !== item.deadline) continue;
+      items[kept] = item;
+      due[kept++] = due[i];
     }
-    if (this.head >= COMPACT_AT && this.head * 2 >= items.length) {
-      this.items = items.slice(this.head);
-      this.due = due.slice(this.head);
-      this.head = 0;
-    }
+    items.length = kept;
+    due.length = kept;
+    this.head = 0;
+    if (kept === 0) return;
     this.arm(this.due[this.head]);
   }
 }

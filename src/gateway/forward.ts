@@ -25,7 +25,7 @@ import type { ShadowService } from '../shadow/service.js';
 import type { GatewayRequest, ProxyDecision } from './decide.js';
 import type { Deadlines, Expirable } from './deadlines.js';
 import { writeProblem } from './raw-problem.js';
-import { clientResponseHeaders, upstreamHeaderObject } from './response-headers.js';
+import { clientResponseHeaders } from './response-headers.js';
 import { bodyTooLargeProblem, classifyUpstreamError, upstreamProblem } from './upstream-errors.js';
 import { clientAddress } from './request-headers.js';
 import { targetOf } from './upstream-target.js';
@@ -181,7 +181,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, Expirable {
     if (!this.pending) return; // the client left while its body was read
     const d = this.decision;
     if (d.upstream.shadow && this.ctx.shadow) {
-      const shadow = this.ctx.shadow.admit(d, this.req as { method: string; url: string; headers: IncomingMessage['headers'] }, body ?? undefined, this.res);
+      const shadow = this.ctx.shadow.admit(d, this.req as { method: string; url: string; headers: IncomingMessage['headers'] }, body ?? undefined);
       if (shadow) {
         if (shadow.body && !Buffer.isBuffer(body)) body = shadow.body as Readable;
         shadow.forwardedHeaders(this.headers);
@@ -275,7 +275,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, Expirable {
     this.receiving = true;
     // From here the timeout is the longest silence within the body.
     this.ctx.deadlines.track(this, this.timeout);
-    this.shadow?.primaryStart(statusCode, upstreamHeaderObject(headers));
+    this.shadow?.primaryStart(statusCode, headers);
   }
 
   private writeHead(): void {
@@ -301,6 +301,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, Expirable {
 
   finishedWith(): void {
     this.ctx.finished(this);
+    // The client's response is flushed (or abandoned): only now may shadow work begin.
+    this.shadow?.responseClosed();
   }
 
   clientLeft(): void {

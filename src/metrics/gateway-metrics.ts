@@ -22,8 +22,8 @@ export class GatewayMetrics {
   readonly upstreamErrors: Counter<'route' | 'version' | 'arm' | 'kind'>;
   readonly configReloads: Counter<'result'>;
   readonly configLoadedAt: Gauge;
-  readonly shadowComparisons: Counter<'route' | 'version' | 'result'>;
-  readonly shadowSkipped: Counter<'route' | 'version' | 'reason'>;
+  readonly shadowComparisons: SeriesCounter;
+  readonly shadowSkipped: SeriesCounter;
   readonly transformMisfits: Counter<'route' | 'version' | 'step' | 'direction' | 'behaviour'>;
   private readonly durationChildren = new Map<string, HistogramSeries>();
 
@@ -74,18 +74,19 @@ export class GatewayMetrics {
       // Across a cluster's workers: the oldest config any of them serves.
       aggregator: 'min',
     });
-    this.shadowComparisons = new Counter({
-      name: 'sundial_shadow_comparisons_total',
-      help: 'Mirrored requests whose shadow answers were compared with the primary, by result: matched, mismatched or error.',
-      labelNames: ['route', 'version', 'result'],
-      registers: [this.registry],
-    });
-    this.shadowSkipped = new Counter({
-      name: 'sundial_shadow_skipped_total',
-      help: 'Requests that would have been mirrored but were not, by reason (method, body-too-large, in-flight, primary-failed, response-too-large).',
-      labelNames: ['route', 'version', 'reason'],
-      registers: [this.registry],
-    });
+    // Counted once per mirrored request: series metrics too.
+    this.shadowComparisons = new SeriesCounter(
+      'sundial_shadow_comparisons_total',
+      'Mirrored requests whose shadow answers were compared with the primary, by result: matched, mismatched or error.',
+      ['route', 'version', 'result'],
+      this.registry,
+    );
+    this.shadowSkipped = new SeriesCounter(
+      'sundial_shadow_skipped_total',
+      'Requests that would have been mirrored but were not, by reason (method, body-too-large, in-flight, primary-failed, response-too-large).',
+      ['route', 'version', 'reason'],
+      this.registry,
+    );
     this.transformMisfits = new Counter({
       name: 'sundial_transform_misfits_total',
       help: 'Requests or responses that did not fit a version transform (docs/transforms.md), by step, direction and what was done: passthrough, 502 or too-large.',

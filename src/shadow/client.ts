@@ -1,13 +1,19 @@
-// Sends mirror requests with undici: one Pool per shadow origin, separate from the
-// primary's, so a slow or dead shadow can only fill its own connections. Every failure is
-// returned as a kind, never thrown: nothing here reaches the client.
-import { Pool } from 'undici';
+// Sends mirror requests on undici's dispatcher API, as the primary path does: one Pool per
+// shadow origin, separate from the primary's, so a slow or dead shadow can only fill its own
+// connections. A mirror is one MirrorCall, which is at once undici's request options, its
+// handler and an entry in the timeout queue (gateway/deadlines.ts): no promise, stream,
+// abort signal, timer or closure per mirror. Every failure is kept as a kind, never thrown:
+// nothing here reaches the client.
+import { Pool, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
+import { Deadlines, type Expirable } from '../gateway/deadlines.js';
 import { classifyUpstreamError } from '../gateway/upstream-errors.js';
+import { capturedOf, type RawResponse } from './raw-response.js';
 import type { CapturedResponse } from './flatten.js';
 import type { ShadowTarget } from './types.js';
 
-export type MirrorResult = { ok: true; response: CapturedResponse } | { ok: false; error: 'timeout' | 'refused' | 'reset' | 'other' | 'too-large' | 'misfit' };
+export type MirrorError = 'timeout' | 'refused' | 'reset' | 'other' | 'too-large' | 'misfit';
+export type MirrorResult = { ok: true; response: CapturedResponse } | { ok: false; error: MirrorError };
 
 export interface MirrorRequest {
   method: string;
@@ -17,11 +23,46 @@ export interface MirrorRequest {
   body: Buffer | undefined;
 }
 
-/** Headers of a request to the candidate or secondary: the primary's, re-addressed and marked. */
+/** Who is told when a call is over (answered whole, failed, or timed out). */
+export interface MirrorOwner {
+  mirrorDone(call: MirrorCall): void;
+}
+
+/** Headers a mirror never carries from the primary's request: its own Host, length and mark. */
+function skippedInMirror(name: string): boolean {
+  switch (name.length) {
+    case 4:
+    case 6:
+    case 14:
+    case 17: {
+      const lower = name.toLowerCase();
+      return lower === 'host' || lower === 'expect' || lower === 'content-length' || lower === 'sundial-shadow' || lower === 'transfer-encoding';
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * The request headers of a mirror as undici's flat name/value array: the primary's, as
+ * forwarded (request-headers.ts), re-addressed to `host`, with the body's length and
+ * `sundial-shadow: 1`.
+ */
+export function mirrorHeaderPairs(forwarded: readonly string[], host: string, bodyLength: number): string[] {
+  const out = ['host', host];
+  for (let i = 0; i < forwarded.length; i += 2) {
+    if (!skippedInMirror(forwarded[i])) out.push(forwarded[i], forwarded[i + 1]);
+  }
+  if (bodyLength > 0) out.push('content-length', String(bodyLength));
+  out.push('sundial-shadow', '1');
+  return out;
+}
+
+/** Headers of a mirror as an object (for the transformed path, which rewrites them). */
 export function mirrorHeaders(forwarded: IncomingHttpHeaders | readonly string[], bodyLength: number): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   const add = (name: string, value: string | string[] | undefined) => {
-    if (value === undefined || name === 'host' || name === 'content-length' || name === 'transfer-encoding' || name === 'expect') return;
+    if (value === undefined || skippedInMirror(name)) return;
     const prior = headers[name];
     headers[name] = prior === undefined ? value : [...(Array.isArray(prior) ? prior : [prior]), ...(Array.isArray(value) ? value : [value])];
   };
@@ -35,8 +76,126 @@ export function mirrorHeaders(forwarded: IncomingHttpHeaders | readonly string[]
   return headers;
 }
 
+class MirrorTimeout extends Error {
+  readonly code = 'SUNDIAL_UPSTREAM_TIMEOUT';
+}
+class MirrorCancelled extends Error {
+  readonly code = 'SUNDIAL_SHADOW_CANCELLED';
+}
+const NO_BODY: Buffer = Buffer.alloc(0);
+
+/** One request to a candidate or secondary, and its answer. */
+export class MirrorCall implements Dispatcher.DispatchHandler, Expirable {
+  // undici's request options: this object is passed as both options and handler.
+  readonly origin: string;
+  readonly path: string;
+  readonly method: Dispatcher.HttpMethod;
+  readonly headers: string[];
+  readonly body: Buffer | null;
+
+  // Expirable
+  deadline = 0;
+  pending = true;
+
+  status = 0;
+  rawHeaders: Buffer[] | undefined;
+  /** Set once the call is over without a whole answer. */
+  error: MirrorError | undefined;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private abortRequest: ((err?: Error) => void) | undefined;
+
+  constructor(
+    private readonly owner: MirrorOwner,
+    target: ShadowTarget,
+    method: string,
+    path: string,
+    headers: string[],
+    body: Buffer | undefined,
+    private readonly maxBytes: number,
+  ) {
+    this.origin = target.origin;
+    this.path = target.basePath + path;
+    this.method = method as Dispatcher.HttpMethod;
+    this.headers = headers;
+    this.body = body ?? null;
+  }
+
+  /** The answer's body, whole. */
+  responseBody(): Buffer {
+    const c = this.chunks;
+    return c.length === 0 ? NO_BODY : c.length === 1 ? c[0] : Buffer.concat(c, this.size);
+  }
+
+  /** The answer as undici gave it. */
+  raw(): RawResponse {
+    return { status: this.status, headers: this.rawHeaders ?? [], body: this.responseBody() };
+  }
+
+  /** The answer with its head parsed. */
+  response(): CapturedResponse {
+    return capturedOf(this.raw());
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    if (!this.pending) return abort(new MirrorCancelled());
+    this.abortRequest = abort;
+  }
+
+  onHeaders(statusCode: number, headers: Buffer[]): boolean {
+    if (statusCode < 200) return true; // informational
+    if (!this.pending) return false;
+    this.status = statusCode;
+    this.rawHeaders = headers;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (!this.pending) return false;
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) {
+      this.over('too-large');
+      this.abortRequest?.(new MirrorCancelled());
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.pending) this.over(undefined);
+  }
+
+  onError(err: Error): void {
+    if (!this.pending) return;
+    const kind = classifyUpstreamError(err);
+    this.over(kind === 'body-too-large' ? 'other' : kind);
+  }
+
+  expire(): void {
+    this.over('timeout');
+    this.abortRequest?.(new MirrorTimeout());
+  }
+
+  private over(error: MirrorError | undefined): void {
+    this.pending = false;
+    this.error = error;
+    if (error) this.chunks = [];
+    this.owner.mirrorDone(this);
+  }
+}
+
+/** Resolves a promise when a call is over: for the transformed path's send(). */
+class Settle implements MirrorOwner {
+  constructor(private readonly resolve: (r: MirrorResult) => void) {}
+  mirrorDone(call: MirrorCall): void {
+    this.resolve(call.error ? { ok: false, error: call.error } : { ok: true, response: call.response() });
+  }
+}
+
 export class ShadowClient {
   private readonly pools = new Map<string, Pool>();
+  private readonly deadlines = new Deadlines();
   private closed = false;
 
   constructor(private readonly connections = 128) {}
@@ -44,40 +203,33 @@ export class ShadowClient {
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections: this.connections, pipelining: 1 });
+      // Timeouts are the mirror's own (the deadline queue), so undici's are off.
+      pool = new Pool(origin, { connections: this.connections, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
       this.pools.set(origin, pool);
     }
     return pool;
   }
 
-  async send(target: ShadowTarget, req: MirrorRequest, maxBytes: number, timeout: number, signal: AbortSignal): Promise<MirrorResult> {
-    if (this.closed) return { ok: false, error: 'other' };
-    try {
-      const res = await this.pool(target.origin).request({
-        method: req.method as 'GET',
-        path: target.basePath + req.path,
-        headers: { ...req.headers, host: target.host },
-        body: req.body,
-        signal,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > maxBytes) {
-          res.body.destroy();
-          return { ok: false, error: 'too-large' };
-        }
-        chunks.push(chunk);
+  /** Sends `call`; its owner is told when it is over, within `timeout` ms. */
+  dispatch(call: MirrorCall, timeout: number): void {
+    if (this.closed) return call.onError(new MirrorCancelled());
+    this.deadlines.track(call, timeout);
+    this.pool(call.origin).dispatch(call, call);
+  }
+
+  /** One request as a promise, for callers off the hot path (the transformed shadow). */
+  send(target: ShadowTarget, req: MirrorRequest, maxBytes: number, timeout: number, signal?: AbortSignal): Promise<MirrorResult> {
+    return new Promise((resolve) => {
+      const pairs: string[] = [];
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (name === 'host') continue;
+        for (const v of Array.isArray(value) ? value : [value]) pairs.push(name, v);
       }
-      return { ok: true, response: { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) } };
-    } catch (err) {
-      if (signal.aborted) return { ok: false, error: 'timeout' };
-      const kind = classifyUpstreamError(err);
-      return { ok: false, error: kind === 'body-too-large' ? 'other' : kind };
-    }
+      const call = new MirrorCall(new Settle(resolve), target, req.method, req.path, ['host', target.host, ...pairs], req.body, maxBytes);
+      if (signal?.aborted) return call.expire();
+      signal?.addEventListener('abort', () => call.pending && call.expire(), { once: true });
+      this.dispatch(call, timeout);
+    });
   }
 
   async close(): Promise<void> {

@@ -1,15 +1,17 @@
 // Shadow traffic for a running gateway: admits requests to be mirrored, keeps one bounded
 // report per route and version (surviving reloads for routes that keep their shadow), and
 // owns the mirror connection pools.
-import type { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CompiledConfig } from '../config/compiled.js';
 import type { ProxyDecision } from '../gateway/decide.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { CounterSeries } from '../metrics/series-metrics.js';
+import { BatchQueue } from './batch.js';
 import { ShadowClient } from './client.js';
 import { declaredLength, mirrorDecision, type SkipReason } from './mirror-decision.js';
-import { ShadowExchange, type ExchangeContext, type ExchangeResult } from './exchange.js';
+import { ShadowExchange, type ExchangeOwner, type ExchangeResult } from './exchange.js';
 import { ShadowState, type ShadowReportJson } from './report.js';
+import type { CompiledShadow } from './types.js';
 
 export interface ShadowServiceOptions {
   current(): CompiledConfig;
@@ -27,9 +29,16 @@ export interface ShadowReportDocument {
 
 const key = (route: string, version: string) => `${route}\u0000${version}`;
 
-export class ShadowService {
+/** A report's comparison counters, looked up once. */
+type ComparisonSeries = Partial<Record<ExchangeResult, CounterSeries>>;
+
+export class ShadowService implements ExchangeOwner {
   private readonly states = new Map<string, ShadowState>();
-  private readonly client = new ShadowClient();
+  /** The state of each compiled shadow, so a request finds it without building a key. */
+  private readonly stateOfShadow = new WeakMap<CompiledShadow, ShadowState>();
+  private readonly series = new WeakMap<ShadowState, ComparisonSeries>();
+  readonly client = new ShadowClient();
+  private readonly queue = new BatchQueue<ShadowExchange>((x, err) => this.unexpected(x, err));
   private readonly random: () => number;
 
   constructor(private readonly options: ShadowServiceOptions) {
@@ -48,42 +57,51 @@ export class ShadowService {
 
   /**
    * Decides whether to mirror a request the gateway is about to proxy. When it does, the
-   * returned exchange must be given the forwarded headers and the primary's response, and
-   * its `body` (if any) must replace the request body sent upstream.
+   * returned exchange must be given the forwarded headers, the primary's response and the
+   * close of the client's response (responseClosed), and its \`body\` (if any) must replace
+   * the request body sent upstream.
    */
-  admit(d: ProxyDecision, req: { method: string; url: string; headers: IncomingHttpHeaders }, body: unknown, response: EventEmitter): ShadowExchange | null {
+  admit(d: ProxyDecision, req: { method: string; url: string; headers: IncomingHttpHeaders }, body: unknown): ShadowExchange | null {
     const cfg = d.upstream.shadow;
     if (!cfg) return null;
-    const state = this.stateFor(d.route.name, d.version.id);
+    let state = this.stateOfShadow.get(cfg);
+    if (!state) {
+      state = this.stateFor(d.route.name, d.version.id);
+      this.stateOfShadow.set(cfg, state);
+    }
     const verdict = mirrorDecision({ method: req.method, contentLength: declaredLength(req.headers['content-length']) }, cfg, this.random(), state.inFlight);
     if (!verdict.mirror) {
       if (verdict.reason !== 'sampled-out') this.skipped(state, verdict.reason);
       return null;
     }
     state.inFlight++;
-    const ctx: ExchangeContext = {
-      cfg,
-      state,
-      client: this.client,
-      settle: (result) => {
-        state.inFlight--;
-        if (typeof result === 'object') this.skipped(state, result.skipped);
-        else this.compared(state, result);
-      },
-      onUnexpected: (err) => this.options.logger.warn({ err, route: state.route, version: state.version }, 'shadow comparison failed'),
-    };
-    const exchange = new ShadowExchange(ctx, req.method, req.url, d.query ? `${d.forwardPath}?${d.query}` : d.forwardPath, body);
-    response.once('close', () => void exchange.responseClosed());
-    return exchange;
+    return new ShadowExchange(this, cfg, state, req.method, req.url, d.query ? `${d.forwardPath}?${d.query}` : d.forwardPath, body);
+  }
+
+  defer(exchange: ShadowExchange): void {
+    this.queue.push(exchange);
+  }
+
+  settle(exchange: ShadowExchange, result: ExchangeResult | { skipped: SkipReason }): void {
+    const state = exchange.state;
+    state.inFlight--;
+    if (typeof result === 'object') return this.skipped(state, result.skipped);
+    let series = this.series.get(state);
+    if (!series) this.series.set(state, (series = {}));
+    // A series is created on its first count, so the scrape shows only results that happened.
+    (series[result] ??= this.options.metrics.shadowComparisons.labels({ route: state.route, version: state.version, result })).inc();
+  }
+
+  unexpected(exchange: ShadowExchange, err: unknown): void {
+    const state = exchange.state;
+    this.options.logger.warn({ err, route: state.route, version: state.version }, 'shadow comparison failed');
+    state.error('internal');
+    exchange.end('error');
   }
 
   private skipped(state: ShadowState, reason: SkipReason): void {
     state.skip(reason);
     this.options.metrics.shadowSkipped.inc({ route: state.route, version: state.version, reason });
-  }
-
-  private compared(state: ShadowState, result: ExchangeResult): void {
-    this.options.metrics.shadowComparisons.inc({ route: state.route, version: state.version, result });
   }
 
   /** Every configured shadow's report. Reports of shadows no longer configured are dropped. */

@@ -1,0 +1,36 @@
+// Shadow work waits its turn behind the client's: a queue drained on setImmediate, which
+// Node runs after the I/O callbacks of the current loop turn. So the mirror requests and
+// the comparisons of every response that finished in one turn run together, after the
+// clients of that turn have been answered, on one immediate rather than one per request.
+export interface Deferred {
+  /** Called once, from the queue's drain. */
+  run(): void;
+}
+
+export class BatchQueue<T extends Deferred> {
+  private items: T[] = [];
+  private scheduled = false;
+
+  constructor(private readonly onUnexpected: (item: T, err: unknown) => void) {}
+
+  push(item: T): void {
+    this.items.push(item);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(BatchQueue.drain, this);
+    }
+  }
+
+  private static drain<T extends Deferred>(queue: BatchQueue<T>): void {
+    queue.scheduled = false;
+    const items = queue.items;
+    queue.items = [];
+    for (let i = 0; i < items.length; i++) {
+      try {
+        items[i].run();
+      } catch (err) {
+        queue.onUnexpected(items[i], err);
+      }
+    }
+  }
+}
