@@ -2,16 +2,24 @@
 // install`, then every command of README.md's sh code blocks, each checked for its exit
 // status and the key part of its output. Commands that need the demo run while the test's
 // own `npm run demo` is up; `migrate start` gets a real (embedded) PostgreSQL seeded with the
-// example schema as DATABASE_URL.
+// example schema as DATABASE_URL. It runs in `npm test` (and so in CI); it needs git, curl
+// and npm's cache (the install prefers it, and goes to the registry only for what is missing).
 //
 // The commands are read from README.md, so a command added there without an entry in
 // EXPECTATIONS fails this test, naming the command: add one line for it below.
+//
+// Two departures from the README, both because other tests and checkouts share the machine:
+// the clone's config is moved to free ports (the demo follows its config), and the
+// commands' ports with it; and the commands run in a new user's environment, without the
+// npm and tap variables this process runs under.
 import t from 'tap';
-import { execFile, spawn, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { freePort } from '../src/free-port.js';
 import { startEmbedded } from '../src/migrate/embedded.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -63,8 +71,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'curl -s -X POST -H "Authorization: $UNLEASH_ADMIN" localhost:4242/api/admin/projects/default/features/orders-v2-canary/environments/development/on': {
     skip: 'Unleash walk-through',
   },
-  'for u in alice bob carol dave erin frank grace heidi ivan judy; do curl -s -o /dev/null -w "$u %header{sundial-arm}\\n" -H "X-User-Id: $u" localhost:8080/v2/orders/1 done':
-    { demo: true, output: /alice (stable|canary)\n[\s\S]*judy (stable|canary)/ },
+  'for u in alice bob carol dave erin frank grace heidi ivan judy; do\ncurl -s -o /dev/null -w "$u %header{sundial-arm}\\n" -H "X-User-Id: $u" localhost:8080/v2/orders/1\ndone':
+    { demo: true, output: /^alice (stable|canary)\nbob (stable|canary)\n[\s\S]*^judy (stable|canary)$/m },
   'npx sundial shadow report': { demo: true, output: /shadow/i },
   'npx sundial openapi diff --dir . --from v1 --to v2 --format markdown': { exit: 1, output: /breaking/i },
   'npx sundial openapi changelog --dir . --from v1 --to v2': { output: /orders/i },
@@ -81,27 +89,38 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'npm run bench -- --instructions': { skip: 'benchmarks are not tests' },
 };
 
-/** The commands of README.md's sh blocks, in order. */
+// Words that open and close a compound command: its lines run as one script, with their
+// newlines, as the shell reads them.
+const OPENS = /(?:^|[;&|(]\s*)(?:for|while|until|if|case)\b/g;
+const CLOSES = /(?:^|;\s*)(?:done|fi|esac)\b/g;
+
+/**
+ * The commands of README.md's sh blocks, in order, each as the shell reads it: comments
+ * removed, a line ending in `\` joined to the next with a space, and the lines of a
+ * compound command (`for ... do ... done`) kept as lines of one script. Runs of blanks are
+ * one space, so the text is also the command's key in EXPECTATIONS.
+ */
 export function readmeCommands(readme: string): string[] {
   const commands: string[] = [];
   for (const [, block] of readme.matchAll(/^\s*```sh\n([\s\S]*?)^\s*```/gm)) {
     let pending = '';
-    let loop = 0;
+    let joinNext = false;
+    let depth = 0;
     for (const raw of block.split('\n')) {
       const line = raw
         .replace(/\s+#\s.*$/, '')
         .replace(/^\s*#.*$/, '')
         .trim();
       if (!line) continue;
-      pending = pending ? `${pending} ${line}` : line;
-      if (/^for\b|^while\b/.test(line)) loop++;
-      if (/^done\b/.test(line)) loop--;
-      if (pending.endsWith('\\')) {
+      pending = !pending ? line : joinNext ? `${pending} ${line}` : `${pending}\n${line}`;
+      depth += (line.match(OPENS)?.length ?? 0) - (line.match(CLOSES)?.length ?? 0);
+      joinNext = pending.endsWith('\\');
+      if (joinNext) {
         pending = pending.slice(0, -1).trim();
         continue;
       }
-      if (loop > 0) continue;
-      commands.push(pending.replace(/\s+/g, ' '));
+      if (depth > 0) continue;
+      commands.push(pending.replace(/[ \t]+/g, ' '));
       pending = '';
     }
   }
@@ -122,51 +141,161 @@ t.test('every README command has an expectation in test/first-run.test.ts', asyn
   t.same(stale, [], 'expectations for commands README.md no longer shows: remove them');
 });
 
-function run(cmd: string, cwd: string, env: NodeJS.ProcessEnv, timeout = 120_000): Promise<{ code: number; output: string }> {
+t.test('README shell blocks are read as the shell reads them', async (t) => {
+  const sample = [
+    '```sh',
+    'echo one   two      # a comment',
+    '# a comment line',
+    'echo three \\',
+    '  four',
+    'for x in a b; do',
+    '  echo "item $x"',
+    'done',
+    'for y in c; do echo "$y"; done',
+    '```',
+  ].join('\n');
+  const read = readmeCommands(sample);
+  t.same(read, ['echo one two', 'echo three four', 'for x in a b; do\necho "item $x"\ndone', 'for y in c; do echo "$y"; done']);
+  const loop = await run(read[2], ROOT, process.env, 30_000);
+  t.equal(loop.code, 0, loop.output);
+  t.equal(loop.output, 'item a\nitem b\n', 'the loop body runs once per item');
+  const readmeLoop = commands.find((c) => c.startsWith('for u in'));
+  t.ok(readmeLoop, "README's canary loop is read");
+  t.doesNotThrow(() => execFileSync('bash', ['-n', '-c', readmeLoop!], { stdio: 'pipe' }), "bash parses README's loop");
+});
+
+/**
+ * Runs one command as a new user's shell would: bash, no stdin, in its own process group,
+ * so that whatever it starts is killed with it when it outlives `timeout`.
+ */
+function run(cmd: string, cwd: string, env: NodeJS.ProcessEnv, timeout = 300_000): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile('bash', ['-c', cmd], { cwd, env, timeout, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr });
+    const child = spawn('bash', ['-c', cmd], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => {
+      output += `\n[killed: still running after ${timeout / 1000} s]`;
+      killGroup(child.pid!, 'SIGKILL');
+    }, timeout);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      killGroup(child.pid!, 'SIGKILL'); // anything it left running in the background
+      resolve({ code: code ?? (signal ? 128 : 1), output });
     });
   });
 }
 
-const portFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    import('node:net').then(({ createServer }) => {
-      const s = createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-  });
-
-// Disabled until two defects found by its first run are fixed: `npx sundial` in the fresh
-// clone fails in npx's cache (ENOENT .../_npx/<hash>/package.json) instead of running the
-// project's own bin, and the for-loop block must be joined with "; " before `done`.
-const CLONE_RUN = process.env.SUNDIAL_FIRST_RUN === '1' ? false : 'set SUNDIAL_FIRST_RUN=1: npx in the clone and the loop joining are still to be fixed';
-t.test('a fresh clone: npm install, then every README command', { timeout: 900_000, skip: CLONE_RUN }, async (t) => {
-  const busy = [];
-  for (const p of [8080, 9090, 7001, 7002, 7003]) if (!(await portFree(p))) busy.push(p);
-  if (busy.length) {
-    t.fail(`the demo's ports ${busy.join(', ')} are in use on this machine; the README's commands need them free`);
-    return;
+function killGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* the group is gone */
   }
+}
+
+/**
+ * The environment of a new user's terminal: this process's, without what npm (`npm test`),
+ * tap and this checkout add to it: npm's lifecycle variables (npm_*, INIT_CWD, which point
+ * npm at this checkout instead of the clone), node_modules/.bin folders on PATH, tap's
+ * loaders, and sundial's own variables.
+ */
+function newUserEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(npm_|INIT_CWD$|NODE$|NODE_OPTIONS$|TAP|_TAPJS|TS_NODE_|SUNDIAL_|DATABASE_URL$)/.test(key)) continue;
+    env[key] = value;
+  }
+  env.PATH = (process.env.PATH ?? '')
+    .split(':')
+    .filter((dir) => !/node_modules|node-gyp-bin/.test(dir))
+    .join(':');
+  return env;
+}
+
+// The demo listens where the config says (examples/demo.ts reads routes/orders.yaml for its
+// upstreams), so the clone's config is moved to free ports, and so are the README's
+// commands: this test runs beside other test files and other checkouts' demos.
+const DEMO_PORTS = [8080, 9090, 7001, 7002, 7003] as const;
+const PORT_LINES: [file: string, demoPort: number, from: string, to: (port: number) => string][] = [
+  ['config/gateway.yaml', 8080, 'listen: { host: 0.0.0.0, port: 8080 }', (p) => `listen: { host: 127.0.0.1, port: ${p} }`],
+  ['config/gateway.yaml', 9090, 'admin: { host: 127.0.0.1, port: 9090,', (p) => `admin: { host: 127.0.0.1, port: ${p},`],
+  ['routes/orders.yaml', 7001, 'upstream: "http://127.0.0.1:7001"', (p) => `upstream: "http://127.0.0.1:${p}"`],
+  ['routes/orders.yaml', 7002, 'upstream: "http://127.0.0.1:7002"', (p) => `upstream: "http://127.0.0.1:${p}"`],
+  ['routes/orders.yaml', 7003, 'upstream: "http://127.0.0.1:7003"', (p) => `upstream: "http://127.0.0.1:${p}"`],
+];
+
+async function moveDemoPorts(clone: string): Promise<Map<number, number>> {
+  const moved = new Map<number, number>();
+  while (moved.size < DEMO_PORTS.length) {
+    const port = await freePort();
+    if (![...moved.values()].includes(port)) moved.set(DEMO_PORTS[moved.size], port);
+  }
+  for (const [file, demoPort, from, to] of PORT_LINES) {
+    const path = join(clone, file);
+    const before = readFileSync(path, 'utf8');
+    if (before.split(from).length !== 2) {
+      throw new Error(`${file} no longer has \`${from}\` once; update PORT_LINES in test/first-run.test.ts`);
+    }
+    writeFileSync(path, before.replace(from, to(moved.get(demoPort)!)));
+  }
+  return moved;
+}
+
+const onMovedPorts = (cmd: string, moved: Map<number, number>) =>
+  cmd.replace(/\b(localhost|127\.0\.0\.1):(\d+)\b/g, (all, host: string, port: string) =>
+    moved.has(Number(port)) ? `${host}:${moved.get(Number(port))}` : all,
+  );
+
+/**
+ * `npx sundial` inside the project installs the project into npm's npx cache
+ * (`<cache>/_npx/<hash of its path>`, a link and a package.json); for a temp clone that entry
+ * would outlive it, so it is removed, once it is certain to be the clone's.
+ */
+function forgetNpxEntry(cache: string, clone: string) {
+  const entry = join(cache, '_npx', createHash('sha512').update(clone).digest('hex').slice(0, 16));
+  if (!existsSync(entry)) return;
+  let ours = false;
+  try {
+    ours = JSON.parse(readFileSync(join(entry, 'package.json'), 'utf8'))._npx?.packages?.includes(clone);
+  } catch {
+    try {
+      ours = resolve(join(entry, 'node_modules'), readlinkSync(join(entry, 'node_modules/sundial'))) === clone;
+    } catch {
+      /* neither: not ours */
+    }
+  }
+  if (ours) rmSync(entry, { recursive: true, force: true });
+}
+
+// The whole walk: the install (about 1-3 minutes, most of it the TypeScript build), the
+// demo, and each command. npm's cache makes the install offline-first.
+t.setTimeout(20 * 60_000);
+t.test('a fresh clone: npm install, then every README command', { timeout: 19 * 60_000 }, async (t) => {
   const parent = tempDir('sundial-first-run-');
   chmodSync(parent, 0o755); // as root, embedded PostgreSQL's postgres user must reach the clone
-  const clone = join(parent, 'sundial');
-  execFileSync('git', ['clone', '--quiet', '--no-hardlinks', ROOT, clone], { stdio: 'pipe' });
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-  for (const k of Object.keys(env)) if (k.startsWith('npm_') && !k.startsWith('npm_config_')) delete env[k];
-  delete env.SUNDIAL_ADMIN_TOKEN;
-  delete env.DATABASE_URL;
-  delete env.NODE_OPTIONS;
+  execFileSync('git', ['clone', '--quiet', '--no-hardlinks', ROOT, join(parent, 'sundial')], { stdio: 'pipe' });
+  const clone = realpathSync(join(parent, 'sundial'));
+  const env = newUserEnv();
+  const moved = await moveDemoPorts(clone);
+  t.comment(`the demo's ports, moved to free ones: ${[...moved].map(([from, to]) => `${from} -> ${to}`).join(', ')}`);
+  const cache = execFileSync('npm', ['config', 'get', 'cache'], { cwd: clone, env, encoding: 'utf8' }).trim();
+  t.teardown(() => forgetNpxEntry(cache, clone));
 
   const lockBefore = readFileSync(join(clone, 'package-lock.json'), 'utf8');
-  const install = await run('npm install --prefer-offline', clone, env, 600_000);
+  const install = await run('npm install --prefer-offline --no-audit --no-fund', clone, env, 15 * 60_000);
   t.equal(install.code, 0, `npm install: ${install.output.slice(-2000)}`);
   t.equal(readFileSync(join(clone, 'package-lock.json'), 'utf8'), lockBefore, 'npm install leaves package-lock.json as committed');
-  t.ok(existsSync(join(clone, 'dist/src/cli.js')), 'npm install built dist/');
+  const cli = join(clone, 'dist/src/cli.js');
+  t.ok(existsSync(cli), 'npm install built dist/');
+  if (!existsSync(cli)) return;
+  const builtAt = statSync(cli).mtimeMs;
   const help = await run('npx sundial --help', clone, env);
-  t.equal(help.code, 0, 'npx sundial works right after npm install (the bin is executable)');
+  t.equal(help.code, 0, `npx sundial works right after npm install: ${help.output.slice(-1500)}`);
+  t.match(help.output, /Usage: sundial <command>/);
+  // npx installs the project into its cache and runs its `prepare` (the build) there: the
+  // build must find dist/ up to date rather than compile it all again.
+  t.equal(statSync(cli).mtimeMs, builtAt, 'the first npx reuses the build npm install made');
 
   const db = await startEmbedded();
   t.teardown(() => db.stop());
@@ -178,27 +307,15 @@ t.test('a fresh clone: npm install, then every README command', { timeout: 900_0
 
   const demo = spawn('npm', ['run', 'demo'], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let demoOutput = '';
-  demo.stdout.on('data', (d) => {
-    demoOutput += d;
-  });
-  demo.stderr.on('data', (d) => {
-    demoOutput += d;
-  });
+  demo.stdout.on('data', (d) => (demoOutput += d));
+  demo.stderr.on('data', (d) => (demoOutput += d));
   const demoExited = new Promise<void>((resolve) => demo.once('exit', () => resolve()));
   t.teardown(async () => {
     if (demo.exitCode === null) {
-      try {
-        process.kill(-demo.pid!, 'SIGTERM');
-      } catch {
-        /* gone */
-      }
+      killGroup(demo.pid!, 'SIGTERM');
       await Promise.race([demoExited, new Promise((r) => setTimeout(r, 10_000))]);
-      try {
-        process.kill(-demo.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
     }
+    killGroup(demo.pid!, 'SIGKILL');
   });
   const ready = await Promise.race([
     new Promise<boolean>((resolve) => {
@@ -217,6 +334,8 @@ t.test('a fresh clone: npm install, then every README command', { timeout: 900_0
   ]);
   t.ok(ready, `npm run demo is serving: ${demoOutput.slice(-2000)}`);
   if (!ready) return;
+  t.match(demoOutput, `the gateway is on http://localhost:${moved.get(8080)}`, 'the demo listens where the config says');
+  t.match(demoOutput, `the orders upstreams on :${moved.get(7001)} (v1), :${moved.get(7002)} (v2)`, "the demo's upstreams follow routes/orders.yaml");
   t.notMatch(demoOutput, /Bearer [0-9a-f]{16,}/, 'the demo invents no token: its banner commands work as printed');
 
   for (const cmd of commands) {
@@ -226,7 +345,7 @@ t.test('a fresh clone: npm install, then every README command', { timeout: 900_0
       t.test(cmd, { skip: e.skip }, () => {});
       continue;
     }
-    const out = await run(cmd, clone, env);
+    const out = await run(onMovedPorts(cmd, moved), clone, env);
     t.equal(out.code, e.exit ?? 0, `exit status of: ${cmd}\n${out.output.slice(-1500)}`);
     if (e.output) t.match(out.output, e.output, `output of: ${cmd}`);
   }
