@@ -9,8 +9,8 @@
 // EXPECTATIONS fails this test, naming the command: add one line for it below.
 //
 // Two departures from the README, both because other tests and checkouts share the machine:
-// the clone's config is moved to free ports (the demo follows its config), and the
-// commands' ports with it; and the commands run in a new user's environment, without the
+// the clone's config is moved to free ports on loopback (the demo follows its config), and
+// the commands' ports with it; and the commands run in a new user's environment, without the
 // npm and tap variables this process runs under.
 import t from 'tap';
 import { spawn, execFileSync } from 'node:child_process';
