@@ -8,6 +8,9 @@
 // The commands are read from README.md, so a command added there without an entry in
 // EXPECTATIONS fails this test, naming the command: add one line for it below.
 //
+// It runs alone (.taprc `serial`), not beside another test file: its install and build
+// take the machine for minutes.
+//
 // Two departures from the README, both because other tests and checkouts share the machine:
 // the clone's config is moved to free ports on loopback (the demo follows its config), and
 // the commands' ports with it; and the commands run in a new user's environment, without the
@@ -19,11 +22,11 @@ import { chmodSync, existsSync, readFileSync, readlinkSync, realpathSync, rmSync
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort } from '../src/free-port.js';
-import { startEmbedded } from '../src/migrate/embedded.js';
-import { tempDir } from './helpers/temp-dir.js';
+import { freePort } from '../../src/free-port.js';
+import { startEmbedded } from '../../src/migrate/embedded.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 interface Expectation {
   /** Exit status (default 0). */
@@ -130,12 +133,12 @@ export function readmeCommands(readme: string): string[] {
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const commands = readmeCommands(README);
 
-t.test('every README command has an expectation in test/first-run.test.ts', async (t) => {
+t.test('every README command has an expectation in test/first-run/readme.test.ts', async (t) => {
   const missing = commands.filter((c) => !(c in EXPECTATIONS));
   t.same(
     missing,
     [],
-    `README.md shows commands this test has no expectation for; add a line for each to EXPECTATIONS in test/first-run.test.ts:\n${missing.join('\n')}`,
+    `README.md shows commands this test has no expectation for; add a line for each to EXPECTATIONS in test/first-run/readme.test.ts:\n${missing.join('\n')}`,
   );
   const stale = Object.keys(EXPECTATIONS).filter((c) => !commands.includes(c));
   t.same(stale, [], 'expectations for commands README.md no longer shows: remove them');
@@ -235,7 +238,7 @@ async function moveDemoPorts(clone: string): Promise<Map<number, number>> {
     const path = join(clone, file);
     const before = readFileSync(path, 'utf8');
     if (before.split(from).length !== 2) {
-      throw new Error(`${file} no longer has \`${from}\` once; update PORT_LINES in test/first-run.test.ts`);
+      throw new Error(`${file} no longer has \`${from}\` once; update PORT_LINES in test/first-run/readme.test.ts`);
     }
     writeFileSync(path, before.replace(from, to(moved.get(demoPort)!)));
   }
