@@ -3,31 +3,41 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../src/config/errors.js';
 import { Gateway } from '../src/gateway/gateway.js';
-import { startExampleUpstreams } from './upstreams.js';
+import { demoUpstreamPorts, startExampleUpstreams } from './upstreams.js';
 
 const dir = fileURLToPath(new URL('../..', import.meta.url));
 // The admin API takes its token from SUNDIAL_ADMIN_TOKEN (config/gateway.yaml). Unset, it
 // needs none: it listens on loopback only.
 const token = process.env.SUNDIAL_ADMIN_TOKEN || undefined;
 
-const upstreams = await startExampleUpstreams();
+// The example upstreams listen where the shipped routes/orders.yaml sends each build, so
+// the demo moves with the config: edit the ports there (and listen.port, admin.port in
+// config/gateway.yaml) to run it beside something else.
 let gateway: Gateway;
 try {
   gateway = await Gateway.create({ dir });
 } catch (err) {
-  await upstreams.close();
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }
   throw err;
 }
+const ports = demoUpstreamPorts(gateway);
+let upstreams: Awaited<ReturnType<typeof startExampleUpstreams>>;
+try {
+  upstreams = await startExampleUpstreams(ports);
+} catch (err) {
+  await gateway.close();
+  process.stderr.write(`the example upstreams cannot listen on ${Object.values(ports).join(', ')}: ${(err as Error).message}\n`);
+  process.exit(1);
+}
 await gateway.listen();
 const port = gateway.current.gateway.listen.port;
 const admin = gateway.current.gateway.admin.port;
 process.stdout.write(`
-sundial demo: the gateway is on http://localhost:${port}, the orders upstreams on :7001 (v1), :7002 (v2)
-and :7003 (a v2 canary build, taking 10% of v2 traffic: config/flags.yaml).
+sundial demo: the gateway is on http://localhost:${port}, the orders upstreams on :${ports.v1} (v1), :${ports.v2} (v2)
+and :${ports['v2-canary']} (a v2 canary build, taking 10% of v2 traffic: config/flags.yaml).
 
   curl -i localhost:${port}/v1/orders/1                      # deprecated: Deprecation, Sunset and Link headers
   curl -i localhost:${port}/v2/orders/1                      # current version

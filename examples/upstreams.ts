@@ -2,6 +2,7 @@
 // own HTTP server, as two deployments of a real service would be.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CompiledConfig } from '../src/config/compiled.js';
 
 interface Order {
   id: number;
@@ -50,8 +51,30 @@ function ordersApp(build: Build) {
   };
 }
 
+const DEFAULT_PORTS: Record<Build, number> = { v1: 7001, v2: 7002, 'v2-canary': 7003 };
+
+/**
+ * The ports the config's `orders` route sends each build to (routes/orders.yaml: v1, v2 and
+ * v2's canary), so the demo's upstreams follow the config; a build the config does not
+ * name keeps its default port.
+ */
+export function demoUpstreamPorts(gateway: { current: CompiledConfig }): Record<Build, number> {
+  const orders = gateway.current.routes.find((r) => r.name === 'orders');
+  const portOfUrl = (base: string | undefined, fallback: number) => {
+    if (!base) return fallback;
+    const url = new URL(base);
+    return url.port ? Number(url.port) : fallback;
+  };
+  const v2 = orders?.upstreams.get('v2');
+  return {
+    v1: portOfUrl(orders?.upstreams.get('v1')?.base, DEFAULT_PORTS.v1),
+    v2: portOfUrl(v2?.base, DEFAULT_PORTS.v2),
+    'v2-canary': portOfUrl(v2?.canary?.canary.base, DEFAULT_PORTS['v2-canary']),
+  };
+}
+
 export async function startExampleUpstreams(
-  ports: Record<Build, number> = { v1: 7001, v2: 7002, 'v2-canary': 7003 },
+  ports: Record<Build, number> = DEFAULT_PORTS,
   host = '127.0.0.1',
 ): Promise<{ servers: Server[]; close(): Promise<void> }> {
   const servers: Server[] = [];

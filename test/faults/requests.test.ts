@@ -105,8 +105,12 @@ t.test('slow clients are cut by the header and request timeouts, while normal cl
   // More slow clients than upstream connections were open when the first was answered.
   t.ok(openWhenServed[0] > 2, `slow clients were open while normal ones were served (${openWhenServed[0]} of ${slow.length})`);
 
-  await eventually(() => slow.every((s) => s.closed), 'every slow client to be cut', 300, 20);
+  // No slow client ever completes its request, nor closes its socket: each is open until
+  // the gateway cuts it. A safety net of about 30 s, not a measurement.
+  await eventually(() => slow.every((s) => s.closed), 'every slow client to be cut', 1500, 20);
+  const earliest = Math.min(...slow.map((s) => s.closedAt! - s.opened));
   const latest = Math.max(...slow.map((s) => s.closedAt! - s.opened));
-  // Node checks the limits once per check interval (here 500 ms): a generous margin.
-  t.ok(latest < 3000 + 1500, `each slow client was cut within its limit (${latest.toFixed(0)} ms)`);
+  t.ok(earliest >= 1900, `none was cut before the 2 s header timeout (${earliest.toFixed(0)} ms)`);
+  // Node checks the limits once per check interval (500 ms); the margin is generous.
+  t.ok(latest < 3000 + 10_000, `each slow client was cut by its limit, with a generous margin (${latest.toFixed(0)} ms)`);
 });
