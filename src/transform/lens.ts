@@ -58,6 +58,13 @@ function has(slot: Slot): boolean {
     : Object.prototype.hasOwnProperty.call(slot.holder, slot.key) && (slot.holder as Record<string, unknown>)[slot.key as string] !== undefined;
 }
 
+/** Whether a slot holds a value to work on: an empty one is skipped when the operation is optional, a misfit otherwise. */
+function filled(slot: Slot, op: string, optional: boolean): boolean {
+  if (has(slot)) return true;
+  if (optional) return false;
+  throw new TransformMisfit(slot.at, op, 'missing');
+}
+
 function get(slot: Slot): unknown {
   return (slot.holder as Record<string | number, unknown>)[slot.key];
 }
@@ -207,10 +214,7 @@ function compileOp(op: LensOpFile, i: number, problems: LensProblem[], lowerCase
       (label: string): Apply =>
       (doc) => {
         for (const s of slots(doc, path, label, optional)) {
-          if (!has(s)) {
-            if (optional) continue;
-            throw new TransformMisfit(s.at, label, 'missing');
-          }
+          if (!filled(s, label, optional)) continue;
           const v = get(s);
           if (Array.isArray(v)) throw new TransformMisfit(s.at, label, 'expected a single value, found an array');
           set(s, v === null ? [] : [v]);
@@ -221,10 +225,7 @@ function compileOp(op: LensOpFile, i: number, problems: LensProblem[], lowerCase
       (label: string): Apply =>
       (doc) => {
         for (const s of slots(doc, path, label, optional)) {
-          if (!has(s)) {
-            if (optional) continue;
-            throw new TransformMisfit(s.at, label, 'missing');
-          }
+          if (!filled(s, label, optional)) continue;
           const v = get(s);
           if (!Array.isArray(v)) throw new TransformMisfit(s.at, label, `expected an array, found ${kind(v)}`);
           set(s, v.length ? v[0] : null);
@@ -254,10 +255,7 @@ function compileOp(op: LensOpFile, i: number, problems: LensProblem[], lowerCase
         (table: Map<string, unknown>, label: string): Apply =>
         (doc) => {
           for (const s of slots(doc, path, label, optional)) {
-            if (!has(s)) {
-              if (optional) continue;
-              throw new TransformMisfit(s.at, label, 'missing');
-            }
+            if (!filled(s, label, optional)) continue;
             const k = keyOf(get(s));
             if (!table.has(k)) throw new TransformMisfit(s.at, label, `${k} is not in the mapping table`);
             set(s, clone(table.get(k)));
@@ -274,10 +272,7 @@ function compileOp(op: LensOpFile, i: number, problems: LensProblem[], lowerCase
       (expr: CompiledExpression, label: string): Apply =>
       async (doc) => {
         for (const s of slots(doc, path, label, optional)) {
-          if (!has(s)) {
-            if (optional) continue;
-            throw new TransformMisfit(s.at, label, 'missing');
-          }
+          if (!filled(s, label, optional)) continue;
           let out: unknown;
           try {
             out = await expr.evaluate(get(s));
