@@ -20,7 +20,8 @@ export function sundialConfig(root: string, kind: SundialCase, port: number, adm
     reload: { watch: false },
     log: { level: 'warn' },
   });
-  write('versions/v1.yaml', {
+  // v1 is deprecated with a sunset far ahead, so every v1 answer carries the lifecycle headers.
+  const deprecatedV1 = {
     id: 'v1',
     aliases: ['1'],
     deprecated: '2026-01-01T00:00:00Z',
@@ -28,7 +29,8 @@ export function sundialConfig(root: string, kind: SundialCase, port: number, adm
     successor: 'v2',
     docs: 'https://example.com/deprecations/v1',
     policy: 'https://example.com/sunset-policy',
-  });
+  };
+  write('versions/v1.yaml', deprecatedV1);
   write('versions/v2.yaml', { id: 'v2', aliases: ['2'] });
   const v1: Record<string, unknown> = { upstream };
   if (kind === 'transform') {
@@ -36,13 +38,7 @@ export function sundialConfig(root: string, kind: SundialCase, port: number, adm
     // a table, a JSONata expression and renames, and written again (docs/transforms.md).
     v1.upstream = { via: 'v2' };
     write('versions/v1.yaml', {
-      id: 'v1',
-      aliases: ['1'],
-      deprecated: '2026-01-01T00:00:00Z',
-      sunset: '2099-06-30T23:59:59Z',
-      successor: 'v2',
-      docs: 'https://example.com/deprecations/v1',
-      policy: 'https://example.com/sunset-policy',
+      ...deprecatedV1,
       transform: {
         to: 'v2',
         response: [

@@ -15,19 +15,10 @@ import { figuresBetween, quantile, snapshotOf, trafficReport, type HistogramValu
 import { configDir, orderFiles } from './helpers/config-dir.js';
 import { manualClock, startGateway } from './helpers/gateway.js';
 import { jsonUpstream, waitForReport } from './shadow/helpers.js';
+import { prng } from './helpers/prng.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const TOKEN = 'test-admin-token';
-
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A sketch as the admin API reports it (all K rows). */
 function tallyOf(s: SpaceSaving): TallyReport {

@@ -49,6 +49,21 @@ const cases: [string, Files, string | RegExp][] = [
     /^routes\/orders\.yaml: versions\.v1\.upstream: Invalid URL/,
   ],
   [
+    'via a version the route does not have',
+    edit('routes/orders.yaml', (d) => {
+      d.versions.v1.upstream = { via: 'v3' };
+    }),
+    /^routes\/orders\.yaml: versions\.v1\.upstream\.via: this route has no version "v3" to serve v1 \(it has v1, v2\)/,
+  ],
+  [
+    'via a version that is itself served via another',
+    edit('routes/orders.yaml', (d) => {
+      d.versions.v1.upstream = { via: 'v2' };
+      d.versions.v2.upstream = { via: 'v1' };
+    }),
+    /^routes\/orders\.yaml: versions\.v1\.upstream\.via: v2 is itself served via v1: name v1 here/,
+  ],
+  [
     'unknown field',
     edit('config/gateway.yaml', (d) => {
       d.listen.prot = 1;

@@ -12,20 +12,10 @@ import { configDir, orderFiles } from './helpers/config-dir.js';
 import { manualClock, startGateway } from './helpers/gateway.js';
 import { startUpstream } from './helpers/upstream.js';
 import { ordersDocV2 } from './openapi/fixtures.js';
+import { prng } from './helpers/prng.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const AUTH = { authorization: 'Bearer test-admin-token' };
-
-/** A seeded PRNG (mulberry32), so the skewed load is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 t.test('Space-Saving: exact while there is room, then bounded', async (t) => {
   const s = new SpaceSaving(3);

@@ -88,7 +88,9 @@ export async function runTransformsExample(options: { ports?: { v1: number; v2: 
     while (controller.status().status === 'progressing') {
       await traffic(200);
       await controller.tick();
-      steps.push(controller.status().percent);
+      // A tick may hold the step (too few requests yet on a loaded machine): record each step once.
+      const percent = controller.status().percent;
+      if (percent !== steps[steps.length - 1]) steps.push(percent);
       say(`   analysis: ${controller.status().status} at ${controller.status().percent}%`);
     }
     const status = controller.status().status;

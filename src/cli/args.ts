@@ -1,7 +1,18 @@
 // Shared option parsing for the CLI commands, on node:util's parseArgs.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false) {
+/** A command's own options, in parseArgs' shape. */
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** Every command takes --help besides its own options. */
+type WithHelp<T extends CommandOptions> = { help: { type: 'boolean'; short: 'h' } } & T;
+
+/** What parseArgs returns for a command's options: named, so the package's type declarations can say it. */
+export type ParsedCommand<T extends CommandOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: WithHelp<T>; allowPositionals: boolean; strict: true }>
+>;
+
+export function parseCommandArgs<T extends CommandOptions>(argv: string[], options: T, allowPositionals = false): ParsedCommand<T> {
   return parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true });
 }
 
@@ -15,13 +26,13 @@ export function fail(command: string, message: string, usage: string): number {
  * --help prints the usage (exit 0), and bad options print the error and the usage (exit 2).
  * A number is that exit code.
  */
-export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(
+export function parseCommand<T extends CommandOptions>(
   command: string,
   argv: string[],
   options: T,
   usage: string,
   allowPositionals = false,
-) {
+): ParsedCommand<T> | number {
   let args;
   try {
     args = parseCommandArgs(argv, options, allowPositionals);

@@ -1,6 +1,6 @@
 // `sundial migrate lint` and `sundial migrate convert`: argument parsing and printing only;
 // the work is in src/migrate/lint.
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import { ERR_LINT_CONFIG, ERR_LINT_NO_MIGRATIONS, ERR_LINT_PATH, SundialError } from '../errors.js';
 
 export const LINT_HELP = `Usage: sundial migrate lint PATH|- [options]
@@ -38,22 +38,15 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 export async function runLint(argv: string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { format: { type: 'string', default: 'text' }, 'pg-version': { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean' } },
-    });
-  } catch (err) {
-    return fail(`${(err as Error).message}\n\n${LINT_HELP}`);
-  }
+  const parsed = parseCommand(
+    'migrate',
+    argv,
+    { format: { type: 'string', default: 'text' }, 'pg-version': { type: 'string' }, config: { type: 'string' } },
+    LINT_HELP,
+    true,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
-  if (v.help) {
-    process.stdout.write(`${LINT_HELP}\n`);
-    return 0;
-  }
   if (positionals.length !== 1) return fail(`lint takes one PATH (or - for standard input)\n\n${LINT_HELP}`);
   if (!FORMATS.includes(v.format!)) return fail(`--format: "${v.format}" is not one of ${FORMATS.join(', ')}`);
   const pgVersion = v['pg-version'] === undefined ? undefined : Number(v['pg-version']);
@@ -86,22 +79,9 @@ export async function runLint(argv: string[], stdin: NodeJS.ReadableStream = pro
 }
 
 export async function runConvert(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { name: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
-    });
-  } catch (err) {
-    return fail(`${(err as Error).message}\n\n${CONVERT_HELP}`);
-  }
+  const parsed = parseCommand('migrate', argv, { name: { type: 'string' }, out: { type: 'string' } }, CONVERT_HELP, true);
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
-  if (v.help) {
-    process.stdout.write(`${CONVERT_HELP}\n`);
-    return 0;
-  }
   if (positionals.length !== 1) return fail(`convert takes one FILE.sql\n\n${CONVERT_HELP}`);
   const { readFile, writeFile } = await import('node:fs/promises');
   const { basename } = await import('node:path');

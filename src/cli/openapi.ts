@@ -11,7 +11,7 @@ import { formatImpact, impactOf, type ImpactRow } from '../openapi/impact.js';
 import { readForDiff } from '../openapi/lenient-load.js';
 import { lineIndex } from '../openapi/source-lines.js';
 import { adminCall, adminTarget } from './admin-client.js';
-import { fail, parseCommandArgs } from './args.js';
+import { fail, parseCommandArgs, type CommandOptions, type ParsedCommand } from './args.js';
 
 const USAGE = `Usage: sundial openapi diff OLD NEW [options]
        sundial openapi diff --dir DIR --from V1 --to V2 [--impact] [options]
@@ -53,6 +53,43 @@ function shown(file: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolve(file);
 }
 
+const DIFF_OPTIONS = {
+  format: { type: 'string', default: 'text' },
+  dir: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'fail-on': { type: 'string', default: 'breaking' },
+  strict: { type: 'boolean' },
+  levels: { type: 'string' },
+  ignore: { type: 'string' },
+  'deprecation-days': { type: 'string' },
+  'deprecation-days-beta': { type: 'string' },
+  'deprecation-days-stable': { type: 'string' },
+  now: { type: 'string' },
+  impact: { type: 'boolean' },
+  admin: { type: 'string' },
+} satisfies CommandOptions;
+
+type DiffValues = ParsedCommand<typeof DIFF_OPTIONS>['values'];
+
+/** The checked options of `diff` and `changelog`; a number is the exit code of a refusal. */
+interface DiffArgs {
+  v: DiffValues;
+  positionals: string[];
+  format: DiffFormat;
+  failOn: 'breaking' | 'warning';
+  clock: number;
+  levels: LevelOverrides;
+  ignore: IgnoreEntry[];
+}
+
+/** The two documents, their labels, and the --from version when they come from a config directory. */
+interface DiffFiles {
+  files: [string, string];
+  labels: { old: string; new: string };
+  fromVersion?: VersionDocument;
+}
+
 export async function run(argv: string[], now: () => number = Date.now): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === '--help' || sub === '-h') {
@@ -62,28 +99,35 @@ export async function run(argv: string[], now: () => number = Date.now): Promise
   if (sub === 'rules') return rules(rest);
   if (sub !== 'diff' && sub !== 'changelog') return fail('openapi', `unknown subcommand "${sub}"`, USAGE);
   const cmd = `openapi ${sub}`;
+  const args = parseDiffArgs(cmd, rest, now);
+  if (typeof args === 'number') return args;
+  const input = diffFiles(cmd, args);
+  if (typeof input === 'number') return input;
+  const read = await readDocuments(cmd, input.files, args.v.strict === true);
+  if (typeof read === 'number') return read;
+
+  const configured = applyDiffConfig(diffDocuments(read.docs[0], read.docs[1], diffOptions(args, input.fromVersion)), args.levels, args.ignore);
+  if (sub === 'changelog') {
+    process.stdout.write(formatChangelog(configured.changes, input.labels));
+    return 0;
+  }
+  const { v, format } = args;
+  const impact = v.impact ? await askImpact(v.dir!, v.admin, input.fromVersion!.id, configured.changes) : undefined;
+  const out = formatDiff(configured.changes, format, {
+    labels: input.labels,
+    newFile: shown(input.files[1]),
+    lineOf: lineIndex(read.newText),
+    ignored: configured.ignored,
+    warnings: read.warnings,
+  });
+  writeDiff(out, format, impact, input.fromVersion);
+  return failing(configured.changes, args.failOn) ? 1 : 0;
+}
+
+function parseDiffArgs(cmd: string, rest: string[], now: () => number): DiffArgs | number {
   let args;
   try {
-    args = parseCommandArgs(
-      rest,
-      {
-        format: { type: 'string', default: 'text' },
-        dir: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        'fail-on': { type: 'string', default: 'breaking' },
-        strict: { type: 'boolean' },
-        levels: { type: 'string' },
-        ignore: { type: 'string' },
-        'deprecation-days': { type: 'string' },
-        'deprecation-days-beta': { type: 'string' },
-        'deprecation-days-stable': { type: 'string' },
-        now: { type: 'string' },
-        impact: { type: 'boolean' },
-        admin: { type: 'string' },
-      },
-      true,
-    );
+    args = parseCommandArgs(rest, DIFF_OPTIONS, true);
   } catch (err) {
     return fail(cmd, (err as Error).message, USAGE);
   }
@@ -117,34 +161,39 @@ export async function run(argv: string[], now: () => number = Date.now): Promise
     process.stderr.write(`sundial ${cmd}: ${err.message}\n`);
     return 2;
   }
+  return { v, positionals: args.positionals, format, failOn, clock, levels, ignore };
+}
 
-  let files: [string, string];
-  let labels: { old: string; new: string };
-  let fromVersion: VersionDocument | undefined;
-  if (v.dir !== undefined || v.from !== undefined || v.to !== undefined) {
-    if (!v.dir || !v.from || !v.to || args.positionals.length) return fail(cmd, '--dir, --from and --to go together, without file arguments', USAGE);
-    const found = [versionDocument(v.dir, v.from), versionDocument(v.dir, v.to)];
-    for (const f of found) {
-      if ('error' in f) {
-        process.stderr.write(`sundial ${cmd}: ${f.error}\n`);
-        return 2;
-      }
-    }
-    const [a, b] = found as VersionDocument[];
-    fromVersion = a;
-    files = [a.file, b.file];
-    labels = { old: v.from, new: v.to };
-  } else {
-    if (args.positionals.length !== 2) return fail(cmd, 'name two documents: OLD NEW', USAGE);
-    files = [args.positionals[0], args.positionals[1]];
-    labels = { old: shown(files[0]), new: shown(files[1]) };
+/** OLD and NEW: two file arguments, or the documents two versions of a config directory name. */
+function diffFiles(cmd: string, { v, positionals }: DiffArgs): DiffFiles | number {
+  if (v.dir === undefined && v.from === undefined && v.to === undefined) {
+    if (positionals.length !== 2) return fail(cmd, 'name two documents: OLD NEW', USAGE);
+    const files: [string, string] = [positionals[0], positionals[1]];
+    return { files, labels: { old: shown(files[0]), new: shown(files[1]) } };
   }
+  if (!v.dir || !v.from || !v.to || positionals.length) return fail(cmd, '--dir, --from and --to go together, without file arguments', USAGE);
+  const found = [versionDocument(v.dir, v.from), versionDocument(v.dir, v.to)];
+  for (const f of found) {
+    if ('error' in f) {
+      process.stderr.write(`sundial ${cmd}: ${f.error}\n`);
+      return 2;
+    }
+  }
+  const [a, b] = found as VersionDocument[];
+  return { files: [a.file, b.file], labels: { old: v.from, new: v.to }, fromVersion: a };
+}
 
+/** Both documents read (the diff's lenient reader, or strictly), their warnings printed as they come. */
+async function readDocuments(
+  cmd: string,
+  files: [string, string],
+  strict: boolean,
+): Promise<{ docs: OpenApiDocument[]; warnings: string[]; newText: string } | number> {
   const docs: OpenApiDocument[] = [];
   const warnings: string[] = [];
   let newText = '';
   for (const file of files) {
-    const result = await readForDiff(file, v.strict === true);
+    const result = await readForDiff(file, strict);
     if (!result.ok) {
       for (const p of result.problems) process.stderr.write(`sundial ${cmd}: ${file}: ${p.path.length ? `${formatPath(p.path)}: ` : ''}${p.message}\n`);
       return 2;
@@ -157,7 +206,10 @@ export async function run(argv: string[], now: () => number = Date.now): Promise
     docs.push(result.document);
     newText = result.text;
   }
+  return { docs, warnings, newText };
+}
 
+function diffOptions({ v, clock }: DiffArgs, fromVersion: VersionDocument | undefined): DiffOptions {
   const days = (x: string | undefined) => (x === undefined ? undefined : Number(x));
   const options: DiffOptions = {
     now: clock,
@@ -167,14 +219,11 @@ export async function run(argv: string[], now: () => number = Date.now): Promise
     const sunset = readSunset(fromVersion.sunset);
     options.version = { deprecated: fromVersion.deprecated !== undefined || sunset.kind === 'date', sunsetAt: sunset.kind === 'date' ? sunset.at : undefined };
   }
-  const configured = applyDiffConfig(diffDocuments(docs[0], docs[1], options), levels, ignore);
-  const newFile = shown(files[1]);
-  if (sub === 'changelog') {
-    process.stdout.write(formatChangelog(configured.changes, labels));
-    return 0;
-  }
-  const impact = v.impact ? await askImpact(v.dir!, v.admin, fromVersion!.id, configured.changes) : undefined;
-  const out = formatDiff(configured.changes, format, { labels, newFile, lineOf: lineIndex(newText), ignored: configured.ignored, warnings });
+  return options;
+}
+
+/** The report, with the consumers a breaking change would touch when --impact asked for them. */
+function writeDiff(out: string, format: DiffFormat, impact: Awaited<ReturnType<typeof askImpact>> | undefined, fromVersion: VersionDocument | undefined): void {
   if (format === 'json' && impact) {
     process.stdout.write(
       JSON.stringify(
@@ -183,13 +232,12 @@ export async function run(argv: string[], now: () => number = Date.now): Promise
         2,
       ) + '\n',
     );
-  } else {
-    process.stdout.write(out);
-    if (impact && (format === 'text' || format === 'markdown')) {
-      process.stdout.write('rows' in impact ? formatImpact(impact.rows, fromVersion!.id) : `\nWHO WOULD BREAK: unknown. ${impact.unavailable}\n`);
-    }
+    return;
   }
-  return failing(configured.changes, failOn) ? 1 : 0;
+  process.stdout.write(out);
+  if (impact && (format === 'text' || format === 'markdown')) {
+    process.stdout.write('rows' in impact ? formatImpact(impact.rows, fromVersion!.id) : `\nWHO WOULD BREAK: unknown. ${impact.unavailable}\n`);
+  }
 }
 
 async function askImpact(dir: string, admin: string | undefined, version: string, changes: Change[]): Promise<{ rows: ImpactRow[] } | { unavailable: string }> {

@@ -206,61 +206,7 @@ function compileRoutes(
       problems.push({ file: src.file, path: ['prefix'], message: `prefix "${prefix}"${host ? ` on host ${host}` : ''} is already claimed by ${claimedBy}` });
     prefixes.set(claimKey, src.file);
 
-    const upstreams = new Map<string, CompiledUpstream>();
-    for (const [versionId, target] of Object.entries(data.versions)) {
-      if (!versions.has(versionId)) {
-        if (!broken.has(versionId))
-          problems.push({
-            file: src.file,
-            path: ['versions', versionId],
-            message: `version "${versionId}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})`,
-          });
-        continue;
-      }
-      // `via: v2` serves this version from v2's upstream, through the transforms between them.
-      const resolve = (spec: string | { via: string }, at: (string | number)[]): { base: string; transform?: CompiledChain } | undefined => {
-        if (typeof spec === 'string') return { base: spec.replace(/\/+$/, '') };
-        const via = data.versions[spec.via]?.upstream;
-        if (via === undefined) {
-          problems.push({
-            file: src.file,
-            path: [...at, 'via'],
-            message: `this route has no version "${spec.via}" to serve ${versionId} (it has ${Object.keys(data.versions).join(', ')})`,
-          });
-          return undefined;
-        }
-        if (typeof via !== 'string') {
-          problems.push({
-            file: src.file,
-            path: [...at, 'via'],
-            message: `${spec.via} is itself served via ${via.via}: name ${via.via} here, and the chain of transforms is followed`,
-          });
-          return undefined;
-        }
-        const chain = buildChain(versions, name, versionId, spec.via);
-        if (typeof chain === 'string') {
-          problems.push({ file: src.file, path: [...at, 'via'], message: chain });
-          return undefined;
-        }
-        return { base: via.replace(/\/+$/, ''), transform: chain };
-      };
-      const at = ['versions', versionId];
-      const primary = resolve(target.upstream, [...at, 'upstream']);
-      if (!primary) continue;
-      const stable: CompiledUpstream = { base: primary.base, timeout: target.timeout, transform: primary.transform };
-      if (target.shadow) {
-        const candidate = resolve(target.shadow.upstream ?? { via: target.shadow.via! }, [...at, 'shadow']);
-        if (candidate) {
-          stable.shadow = compileShadow(target.shadow, candidate.base);
-          stable.shadow.transform = candidate.transform;
-        }
-      }
-      if (target.canary) {
-        const arm = resolve(target.canary.upstream ?? { via: target.canary.via! }, [...at, 'canary']);
-        if (arm) stable.canary = compileCanary(name, versionId, stable, target.canary, arm);
-      }
-      upstreams.set(versionId, stable);
-    }
+    const upstreams = compileUpstreams({ src, data, name, versions, problems }, broken);
     if (data.default !== undefined && !upstreams.has(data.default) && !broken.has(data.default)) {
       problems.push({
         file: src.file,
@@ -284,6 +230,82 @@ function compileRoutes(
   }
   // Longest prefix first; host-bound routes before host-less ones of the same prefix.
   return routes.sort((a, b) => b.prefix.length - a.prefix.length || Number(b.host !== null) - Number(a.host !== null));
+}
+
+/** The route file a route's upstreams are compiled from, and where their problems go. */
+interface RouteContext {
+  src: SourceFile;
+  data: RouteFile;
+  name: string;
+  versions: Map<string, CompiledVersion>;
+  problems: ConfigProblem[];
+}
+
+/** Each version's upstream on a route, with its shadow and canary; a version that does not exist is a problem. */
+function compileUpstreams(ctx: RouteContext, broken: Set<string>): Map<string, CompiledUpstream> {
+  const { src, data, name, versions, problems } = ctx;
+  const upstreams = new Map<string, CompiledUpstream>();
+  for (const [versionId, target] of Object.entries(data.versions)) {
+    if (!versions.has(versionId)) {
+      if (!broken.has(versionId))
+        problems.push({
+          file: src.file,
+          path: ['versions', versionId],
+          message: `version "${versionId}" does not exist (known: ${[...versions.keys()].join(', ') || 'none'})`,
+        });
+      continue;
+    }
+    const at = ['versions', versionId];
+    const primary = resolveUpstream(ctx, versionId, target.upstream, [...at, 'upstream']);
+    if (!primary) continue;
+    const stable: CompiledUpstream = { base: primary.base, timeout: target.timeout, transform: primary.transform };
+    if (target.shadow) {
+      const candidate = resolveUpstream(ctx, versionId, target.shadow.upstream ?? { via: target.shadow.via! }, [...at, 'shadow']);
+      if (candidate) {
+        stable.shadow = compileShadow(target.shadow, candidate.base);
+        stable.shadow.transform = candidate.transform;
+      }
+    }
+    if (target.canary) {
+      const arm = resolveUpstream(ctx, versionId, target.canary.upstream ?? { via: target.canary.via! }, [...at, 'canary']);
+      if (arm) stable.canary = compileCanary(name, versionId, stable, target.canary, arm);
+    }
+    upstreams.set(versionId, stable);
+  }
+  return upstreams;
+}
+
+// `via: v2` serves this version from v2's upstream, through the transforms between them.
+function resolveUpstream(
+  { src, data, name, versions, problems }: RouteContext,
+  versionId: string,
+  spec: string | { via: string },
+  at: (string | number)[],
+): { base: string; transform?: CompiledChain } | undefined {
+  if (typeof spec === 'string') return { base: spec.replace(/\/+$/, '') };
+  const via = data.versions[spec.via]?.upstream;
+  if (via === undefined) {
+    problems.push({
+      file: src.file,
+      path: [...at, 'via'],
+      message: `this route has no version "${spec.via}" to serve ${versionId} (it has ${Object.keys(data.versions).join(', ')})`,
+    });
+    return undefined;
+  }
+  if (typeof via !== 'string') {
+    problems.push({
+      file: src.file,
+      path: [...at, 'via'],
+      message: `${spec.via} is itself served via ${via.via}: name ${via.via} here, and the chain of transforms is followed`,
+    });
+    return undefined;
+  }
+  const chain = buildChain(versions, name, versionId, spec.via);
+  if (typeof chain === 'string') {
+    problems.push({ file: src.file, path: [...at, 'via'], message: chain });
+    return undefined;
+  }
+  return { base: via.replace(/\/+$/, ''), transform: chain };
 }
 
 function checkGateway(file: string, g: GatewayFile, versions: Map<string, CompiledVersion>, broken: Set<string>, problems: ConfigProblem[]) {

@@ -28,7 +28,7 @@ import { successorLink } from '../lifecycle/links.js';
 import { activeBrownout, lifecycleState, type LifecycleState } from '../lifecycle/state.js';
 import type { BrownoutWindow } from '../config/compiled.js';
 import { matchRoute } from '../routing/match.js';
-import { resolveVersion } from '../versioning/resolve.js';
+import { resolveVersion, type VersionResolution } from '../versioning/resolve.js';
 import { matchDeprecatedOperation, operationResponseHeaders, operationSunsetProblem, type MatchedOperation } from '../openapi/lifecycle.js';
 import { configuredProblem, problem, quote, type Problem } from './problem.js';
 
@@ -91,64 +91,23 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
   const q = req.url.indexOf('?');
   const path = q === -1 ? req.url : req.url.slice(0, q);
   const query = q === -1 ? '' : req.url.slice(q + 1);
-  const supportedVersions = cfg.versioning.supported;
 
   // 1. resolve version
   const resolution = resolveVersion(cfg.versioning, { path, query, headers: req.headers });
-  if (!resolution.ok) {
-    switch (resolution.kind) {
-      case 'unknown':
-        return reject(
-          now,
-          problem(ERR_VERSION_UNKNOWN, `The ${SOURCE_NAMES[resolution.source]} names API version "${quote(resolution.value)}", which this API does not have.`, {
-            supportedVersions,
-            source: resolution.source,
-          }),
-        );
-      case 'malformed':
-        return reject(
-          now,
-          problem(ERR_VERSION_MALFORMED, `The ${SOURCE_NAMES[resolution.source]} carries an API version that cannot be read: "${quote(resolution.value)}".`, {
-            supportedVersions,
-            source: resolution.source,
-          }),
-        );
-      case 'conflict':
-        return reject(
-          now,
-          problem(
-            ERR_VERSION_CONFLICT,
-            `The request names more than one API version: ${resolution.found.map((f) => `${f.version} (${SOURCE_NAMES[f.source]})`).join(', ')}. Name one.`,
-            { supportedVersions, found: resolution.found },
-          ),
-        );
-    }
-  }
+  if (!resolution.ok) return reject(now, unresolvedVersionProblem(resolution, cfg.versioning.supported));
   const { forwardPath } = resolution;
 
-  // 2. match route
+  // 2. match route, and the version it serves
   const route = matchRoute(cfg.routes, forwardPath, req.headers.host);
-  if (!route) {
-    return reject(now, problem(ERR_ROUTE_NOT_FOUND, `No route serves ${quote(forwardPath)}.`));
-  }
+  if (!route) return reject(now, problem(ERR_ROUTE_NOT_FOUND, `No route serves ${quote(forwardPath)}.`));
   if (route.methods && !route.methods.has(req.method)) {
     return reject(now, problem(ERR_METHOD_NOT_ALLOWED, `Route "${route.name}" accepts ${route.allow}, not ${quote(req.method)}.`), ['allow', route.allow]);
   }
-
   const versionId = resolution.version ?? route.defaultVersion ?? cfg.versioning.defaultVersion;
-  if (versionId === undefined) {
-    return reject(now, problem(ERR_VERSION_REQUIRED, `Name an API version (${describeSources(cfg)}).`, { supportedVersions }));
-  }
+  if (versionId === undefined) return reject(now, versionRequiredProblem(cfg));
   const version = cfg.versions.get(versionId)!;
   const upstream = route.upstreams.get(versionId);
-  if (!upstream) {
-    return reject(
-      now,
-      problem(ERR_VERSION_NOT_ROUTED, `"${route.name}" is not served in API version ${versionId}. It is served in: ${route.versionIds.join(', ')}.`, {
-        supportedVersions: route.versionIds,
-      }),
-    );
-  }
+  if (!upstream) return reject(now, notRoutedProblem(route, versionId));
   const source = resolution.source ?? 'default';
 
   // 3. lifecycle; the brownout window is looked up once, for the state and the problem.
@@ -158,30 +117,16 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
   if (state === 'brownout') return rejectBrownout(cfg, { route, version, source, state, forwardPath, query }, brownout!, now);
 
   // 3b. per-operation lifecycle, from the version's OpenAPI document (compiled at load)
-  let operation: MatchedOperation | undefined;
-  if (version.openapi !== undefined) {
-    operation = matchDeprecatedOperation(version, req.method, forwardPath);
-    const op = operation?.value;
-    if (op?.sunsetAt !== undefined && now >= op.sunsetAt) {
-      const resolved: Resolved = { route, version, source, state, forwardPath, query, operation };
-      return { kind: 'reject', ...resolved, problem: operationSunsetProblem(version, op), headers: lifecycleResponseHeaders(cfg, resolved), now };
-    }
+  const operation = version.openapi === undefined ? undefined : matchDeprecatedOperation(version, req.method, forwardPath);
+  const op = operation?.value;
+  if (op?.sunsetAt !== undefined && now >= op.sunsetAt) {
+    const resolved: Resolved = { route, version, source, state, forwardPath, query, operation };
+    return { kind: 'reject', ...resolved, problem: operationSunsetProblem(version, op), headers: lifecycleResponseHeaders(cfg, resolved), now };
   }
 
   // 4. pick arm
-  let arm: Arm = 'stable';
-  let chosen = upstream;
-  if (upstream.canary && flags) {
-    arm = pickArm(upstream.canary, req.headers, req.ip, flags);
-    if (arm === 'canary') chosen = upstream.canary.canary;
-  }
-
-  // The response headers of the verdict: none, the version's lifecycle headers, the arm.
-  let headers =
-    version.headers.deprecation || version.headers.sunset || operation
-      ? lifecycleResponseHeaders(cfg, { version, source, forwardPath, query, operation })
-      : NO_HEADERS;
-  if (upstream.canary?.armHeader) headers = headers.length ? [...headers, 'sundial-arm', arm] : ARM_HEADERS[arm];
+  const arm: Arm = upstream.canary && flags ? pickArm(upstream.canary, req.headers, req.ip, flags) : 'stable';
+  const chosen = arm === 'canary' ? upstream.canary!.canary : upstream;
 
   return {
     kind: 'proxy',
@@ -196,9 +141,62 @@ export function decide(cfg: CompiledConfig, req: GatewayRequest, now: number, fl
     canary: upstream.canary,
     upstream: chosen,
     target: query ? `${chosen.base}${forwardPath}?${query}` : `${chosen.base}${forwardPath}`,
-    headers,
+    headers: proxyResponseHeaders(cfg, { version, source, forwardPath, query, operation }, upstream.canary, arm),
     now,
   };
+}
+
+/** Stage 1's refusal: the request names a version this API does not have, one that cannot be read, or several. */
+function unresolvedVersionProblem(resolution: Exclude<VersionResolution, { ok: true }>, supportedVersions: readonly string[]): Problem {
+  switch (resolution.kind) {
+    case 'unknown':
+      return problem(
+        ERR_VERSION_UNKNOWN,
+        `The ${SOURCE_NAMES[resolution.source]} names API version "${quote(resolution.value)}", which this API does not have.`,
+        {
+          supportedVersions,
+          source: resolution.source,
+        },
+      );
+    case 'malformed':
+      return problem(
+        ERR_VERSION_MALFORMED,
+        `The ${SOURCE_NAMES[resolution.source]} carries an API version that cannot be read: "${quote(resolution.value)}".`,
+        {
+          supportedVersions,
+          source: resolution.source,
+        },
+      );
+    case 'conflict':
+      return problem(
+        ERR_VERSION_CONFLICT,
+        `The request names more than one API version: ${resolution.found.map((f) => `${f.version} (${SOURCE_NAMES[f.source]})`).join(', ')}. Name one.`,
+        { supportedVersions, found: resolution.found },
+      );
+  }
+}
+
+function versionRequiredProblem(cfg: CompiledConfig): Problem {
+  return problem(ERR_VERSION_REQUIRED, `Name an API version (${describeSources(cfg)}).`, { supportedVersions: cfg.versioning.supported });
+}
+
+function notRoutedProblem(route: CompiledRoute, versionId: string): Problem {
+  return problem(ERR_VERSION_NOT_ROUTED, `"${route.name}" is not served in API version ${versionId}. It is served in: ${route.versionIds.join(', ')}.`, {
+    supportedVersions: route.versionIds,
+  });
+}
+
+/** The response headers of a proxy verdict: none, the version's lifecycle headers, the arm. */
+function proxyResponseHeaders(
+  cfg: CompiledConfig,
+  r: Pick<Resolved, 'version' | 'source' | 'forwardPath' | 'query' | 'operation'>,
+  canary: CompiledCanary | undefined,
+  arm: Arm,
+): HeaderPairs {
+  const h = r.version.headers;
+  const lifecycle = h.deprecation || h.sunset || r.operation ? lifecycleResponseHeaders(cfg, r) : NO_HEADERS;
+  if (!canary?.armHeader) return lifecycle;
+  return lifecycle.length ? [...lifecycle, 'sundial-arm', arm] : ARM_HEADERS[arm];
 }
 
 function reject(now: number, p: Problem, headers: HeaderPairs = NO_HEADERS): RejectDecision {

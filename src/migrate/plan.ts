@@ -107,89 +107,166 @@ function backfillSteps(input: PlanInput): Step[] {
   }));
 }
 
-export function renderPlan(input: PlanInput): string {
+/** The steps of each phase, in the order they run: the checklists and the lock table share them. */
+interface PhaseSteps {
+  expand: Step[];
+  migrate: Step[];
+  contract: Step[];
+  rollback: Step[];
+}
+
+function phaseSteps(input: PlanInput): PhaseSteps {
+  const { steps } = input;
+  return {
+    expand: ordered(steps.start),
+    migrate: [...backfillSteps(input), ...(steps.start.backfilled ?? [])],
+    contract: ordered(steps.complete, steps.completeViews),
+    rollback: ordered(steps.rollback),
+  };
+}
+
+function header(input: PlanInput): string[] {
   const { migration, schema, steps } = input;
-  const L: string[] = [];
-  L.push(`# Migration plan: ${migration.name}`, '');
-  L.push(`- Source: \`${migration.source}\``);
-  L.push(`- Schema: \`${schema}\``);
-  L.push(`- New version: \`SET search_path TO ${steps.version}\``);
-  L.push(`- Old version: \`SET search_path TO ${steps.oldVersion}\``);
-  L.push(
+  return [
+    `# Migration plan: ${migration.name}`,
+    '',
+    `- Source: \`${migration.source}\``,
+    `- Schema: \`${schema}\``,
+    `- New version: \`SET search_path TO ${steps.version}\``,
+    `- Old version: \`SET search_path TO ${steps.oldVersion}\``,
     `- Every DDL statement runs with \`lock_timeout = ${input.lockTimeoutMs}ms\` and is retried with backoff when the lock is not granted (SQLSTATE 55P03).`,
-  );
-  L.push('');
-  L.push('## Overview', '');
-  L.push('| # | Operation | Type | Strategy | Estimated impact | Rollback time |', '|---|---|---|---|---|---|');
-  steps.perOperation.forEach((op, i) => {
+    '',
+  ];
+}
+
+function overview(input: PlanInput): string[] {
+  const L = ['## Overview', '', '| # | Operation | Type | Strategy | Estimated impact | Rollback time |', '|---|---|---|---|---|---|'];
+  input.steps.perOperation.forEach((op, i) => {
     L.push(`| ${i + 1} | ${cell(op.summary)} | \`${op.kind}\` | ${cell(op.strategy)} | ${cell(impact(op, input))} | ${rollbackTime(op)} |`);
   });
   L.push('');
-  L.push('## Backfill estimate', '');
-  if (steps.backfill.length === 0) L.push('No backfill: no existing row needs new values.');
+  return L;
+}
+
+function batchesText(table: string, input: PlanInput): string {
+  const n = input.estimates?.get(table);
+  return n === undefined || n < 0 ? 'unknown' : String(Math.max(1, Math.ceil(n / input.batchSize)));
+}
+
+function backfillEstimate(input: PlanInput): string[] {
+  const L = ['## Backfill estimate', ''];
+  if (input.steps.backfill.length === 0) L.push('No backfill: no existing row needs new values.');
   else {
     L.push(
       `Rows come from \`pg_class.reltuples\`${input.estimates ? '' : ' (unknown: no database was given)'}. Batches of ${input.batchSize}, keyed by primary key, one transaction each.`,
       '',
+      '| Table | Rows (estimate) | Batches |',
+      '|---|---|---|',
     );
-    L.push('| Table | Rows (estimate) | Batches |', '|---|---|---|');
-    for (const b of steps.backfill) {
-      const n = input.estimates?.get(b.table);
-      const batches = n === undefined || n < 0 ? 'unknown' : String(Math.max(1, Math.ceil(n / input.batchSize)));
-      L.push(`| \`${b.table}\` | ${rowsText(b.table, input)} | ${batches} |`);
-    }
+    for (const b of input.steps.backfill) L.push(`| \`${b.table}\` | ${rowsText(b.table, input)} | ${batchesText(b.table, input)} |`);
   }
   L.push('');
-  L.push('## Phase 1: Expand', '', `Run \`sundial migrate start ${migration.source}\`. One transaction, then the statements that cannot run in one:`, '');
-  L.push(...checklist(ordered(steps.start), 'Expand'));
-  L.push('');
-  L.push('## Phase 2: Migrate', '');
-  L.push(...checklist([...backfillSteps(input), ...(steps.start.backfilled ?? [])], 'Migrate'));
-  L.push(
+  return L;
+}
+
+function expandPhase(input: PlanInput, phases: PhaseSteps): string[] {
+  return [
+    '## Phase 1: Expand',
+    '',
+    `Run \`sundial migrate start ${input.migration.source}\`. One transaction, then the statements that cannot run in one:`,
+    '',
+    ...checklist(phases.expand, 'Expand'),
+    '',
+  ];
+}
+
+function migratePhase(input: PlanInput, phases: PhaseSteps): string[] {
+  const { steps } = input;
+  return [
+    '## Phase 2: Migrate',
+    '',
+    ...checklist(phases.migrate, 'Migrate'),
     `- [ ] Deploy the new application version with \`search_path = ${steps.version}\`.`,
     `- [ ] Keep the old version running with \`search_path = ${steps.oldVersion}\` until its traffic reaches zero.`,
     '- [ ] Watch error rates of both versions; `sundial migrate status` shows the state.',
-  );
-  L.push('');
-  L.push('## Phase 3: Contract', '', 'Run `sundial migrate complete` once no client uses the old version any more:', '');
-  L.push(...checklist(ordered(steps.complete, steps.completeViews), 'Contract'));
-  L.push('');
-  L.push('## Lock analysis', '');
-  L.push('| Phase | Statement | Lock | Table | Rewrites table | Scans table |', '|---|---|---|---|---|---|');
-  const rows: [string, Step[]][] = [
-    ['Expand', ordered(steps.start)],
-    ['Migrate', [...backfillSteps(input), ...(steps.start.backfilled ?? [])]],
-    ['Contract', ordered(steps.complete, steps.completeViews)],
-    ['Rollback', ordered(steps.rollback)],
+    '',
   ];
-  for (const [phase, list] of rows) {
-    for (const s of list) {
-      const stmt = s.sql.split('\n')[0];
-      L.push(
-        `| ${phase} | \`${cell(stmt.length > 90 ? stmt.slice(0, 89) + '…' : stmt)}\` | ${s.lock} | ${s.table ? `\`${s.table}\`` : '-'} | ${s.effect === 'rewrites table' ? 'yes' : 'no'} | ${s.effect === 'scans table' ? 'yes' : 'no'} |`,
-      );
-    }
-  }
-  L.push('');
-  L.push('## Rollback plan', '');
-  L.push(
+}
+
+function contractPhase(phases: PhaseSteps): string[] {
+  return [
+    '## Phase 3: Contract',
+    '',
+    'Run `sundial migrate complete` once no client uses the old version any more:',
+    '',
+    ...checklist(phases.contract, 'Contract'),
+    '',
+  ];
+}
+
+function lockRow(phase: string, s: Step): string {
+  const stmt = s.sql.split('\n')[0];
+  return `| ${phase} | \`${cell(stmt.length > 90 ? stmt.slice(0, 89) + '…' : stmt)}\` | ${s.lock} | ${s.table ? `\`${s.table}\`` : '-'} | ${s.effect === 'rewrites table' ? 'yes' : 'no'} | ${s.effect === 'scans table' ? 'yes' : 'no'} |`;
+}
+
+function lockAnalysis(phases: PhaseSteps): string[] {
+  const rows: [string, Step[]][] = [
+    ['Expand', phases.expand],
+    ['Migrate', phases.migrate],
+    ['Contract', phases.contract],
+    ['Rollback', phases.rollback],
+  ];
+  return [
+    '## Lock analysis',
+    '',
+    '| Phase | Statement | Lock | Table | Rewrites table | Scans table |',
+    '|---|---|---|---|---|---|',
+    ...rows.flatMap(([phase, list]) => list.map((s) => lockRow(phase, s))),
+    '',
+  ];
+}
+
+function rollbackPlan(phases: PhaseSteps): string[] {
+  return [
+    '## Rollback plan',
+    '',
     'At any time before `complete`, run `sundial migrate rollback`. Old clients never notice: their shape was not changed. ' +
       'Rows written through the new version were also written into the old shape by the dual-write trigger, so no data is lost; ' +
       'values that exist only in the new shape (new columns, new tables) are dropped with it.',
     '',
-  );
-  L.push(...checklist(ordered(steps.rollback), 'Rollback'));
-  if (steps.rollback.main.length + steps.rollback.before.length + steps.rollback.after.length === 0) L.push('- Nothing to undo.');
-  L.push('', 'After `complete`, the old shape is gone: going back needs a new migration.');
-  L.push('');
-  L.push('## Success criteria', '');
-  L.push(
+    ...checklist(phases.rollback, 'Rollback'),
+    ...(phases.rollback.length === 0 ? ['- Nothing to undo.'] : []),
+    '',
+    'After `complete`, the old shape is gone: going back needs a new migration.',
+    '',
+  ];
+}
+
+function successCriteria(input: PlanInput): string[] {
+  const { migration, steps } = input;
+  return [
+    '## Success criteria',
+    '',
     `- [ ] \`sundial migrate status\` shows \`${migration.name}\` active in phase \`ready\` after start.`,
     ...steps.backfill.map((b) => `- [ ] Backfill of \`${b.table}\` done: rows processed equal the table's rows; no row has a NULL where \`up\` gives a value.`),
     `- [ ] Both versions serve traffic: reads and writes through \`${steps.version}\` and \`${steps.oldVersion}\` succeed, and each sees the other's writes.`,
     '- [ ] No lock waits or errors in the database log beyond the announced lock_timeout retries.',
     `- [ ] After complete: status shows \`${migration.name}\` complete, the old version schema and the triggers are gone, and the new version still serves.`,
-  );
-  L.push('');
-  return L.join('\n');
+    '',
+  ];
+}
+
+export function renderPlan(input: PlanInput): string {
+  const phases = phaseSteps(input);
+  return [
+    ...header(input),
+    ...overview(input),
+    ...backfillEstimate(input),
+    ...expandPhase(input, phases),
+    ...migratePhase(input, phases),
+    ...contractPhase(phases),
+    ...lockAnalysis(phases),
+    ...rollbackPlan(phases),
+    ...successCriteria(input),
+  ].join('\n');
 }

@@ -124,11 +124,10 @@ function describeFailure(err: unknown, raw: unknown): DocumentProblem[] {
   return [{ path: [], message: `invalid per the OpenAPI specification: ${first.replace(/^Validation failed\.\s*/, '')}` }];
 }
 
-/** Reads, validates and dereferences the document at `file` (an absolute path). */
-export async function loadOpenApiDocument(file: string): Promise<DocumentResult> {
-  let text: string;
+/** The file's text, or the problem that says why it could not be read (`missing` when absent). */
+export async function readDocumentFile(file: string): Promise<{ ok: true; text: string } | { ok: false; problems: DocumentProblem[] }> {
   try {
-    text = await readFile(file, 'utf8');
+    return { ok: true, text: await readFile(file, 'utf8') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return {
@@ -136,20 +135,24 @@ export async function loadOpenApiDocument(file: string): Promise<DocumentResult>
       problems: [{ path: [], missing: true, message: code === 'ENOENT' ? 'file not found' : `cannot read the file: ${(err as Error).message}` }],
     };
   }
-  const parsed = parseDocumentText(text);
+}
+
+/** swagger-parser's options for a local document: no fetching over HTTP, circular $refs kept. */
+export function parserOptions(): SwaggerParser.Options {
+  return { resolve: { http: false }, dereference: { circular: true } } as SwaggerParser.Options;
+}
+
+/** Reads, validates and dereferences the document at `file` (an absolute path). */
+export async function loadOpenApiDocument(file: string): Promise<DocumentResult> {
+  const read = await readDocumentFile(file);
+  if (!read.ok) return read;
+  const parsed = parseDocumentText(read.text);
   if (!parsed.ok) return parsed;
   const wrong = notOpenApi(parsed.value);
   if (wrong) return { ok: false, problems: [wrong] };
   try {
     // swagger-parser dereferences in place; the raw copy is kept to locate a bad $ref.
-    const document = await SwaggerParser.validate(
-      file,
-      structuredClone(parsed.value) as OpenApiDocument,
-      {
-        resolve: { http: false },
-        dereference: { circular: true },
-      } as SwaggerParser.Options,
-    );
+    const document = await SwaggerParser.validate(file, structuredClone(parsed.value) as OpenApiDocument, parserOptions());
     return { ok: true, document: document as OpenApiDocument };
   } catch (err) {
     return { ok: false, problems: describeFailure(err, parsed.value) };

@@ -5,8 +5,7 @@
 // cannot be read at all (no file, bad syntax, not OpenAPI 3.x, an unresolvable $ref) is
 // refused either way, with the reason.
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { readFile } from 'node:fs/promises';
-import { loadOpenApiDocument, notOpenApi, parseDocumentText, type DocumentProblem, type OpenApiDocument } from './document.js';
+import { loadOpenApiDocument, notOpenApi, parseDocumentText, parserOptions, readDocumentFile, type DocumentProblem, type OpenApiDocument } from './document.js';
 import { HTTP_METHODS } from './operations.js';
 
 export type LenientResult = { ok: true; document: OpenApiDocument; text: string; warnings: DocumentProblem[] } | { ok: false; problems: DocumentProblem[] };
@@ -73,16 +72,9 @@ export function lintViolations(doc: Obj): DocumentProblem[] {
 
 /** Reads a document for the diff; `strict` validates it fully, as the gateway does at load. */
 export async function readForDiff(file: string, strict: boolean): Promise<LenientResult> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return {
-      ok: false,
-      problems: [{ path: [], missing: true, message: code === 'ENOENT' ? 'file not found' : `cannot read the file: ${(err as Error).message}` }],
-    };
-  }
+  const read = await readDocumentFile(file);
+  if (!read.ok) return read;
+  const { text } = read;
   if (strict) {
     const loaded = await loadOpenApiDocument(file);
     return loaded.ok ? { ok: true, document: loaded.document, text, warnings: [] } : loaded;
@@ -93,14 +85,7 @@ export async function readForDiff(file: string, strict: boolean): Promise<Lenien
   if (wrong) return { ok: false, problems: [wrong] };
   const warnings = lintViolations(parsed.value as Obj);
   try {
-    const document = await SwaggerParser.dereference(
-      file,
-      structuredClone(parsed.value) as OpenApiDocument,
-      {
-        resolve: { http: false },
-        dereference: { circular: true },
-      } as SwaggerParser.Options,
-    );
+    const document = await SwaggerParser.dereference(file, structuredClone(parsed.value) as OpenApiDocument, parserOptions());
     return { ok: true, document: document as OpenApiDocument, text, warnings };
   } catch (err) {
     return { ok: false, problems: [{ path: [], message: `cannot resolve the document: ${(err as Error).message.split('\n')[0]}` }] };

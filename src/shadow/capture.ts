@@ -6,53 +6,6 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 export type CaptureState = 'pending' | 'complete' | 'failed';
 
-export class CaptureTee extends Transform {
-  state: CaptureState = 'pending';
-  overflowed = false;
-  /** Settles when the stream has ended (complete) or was destroyed first (failed). */
-  readonly settled: Promise<CaptureState>;
-  private chunks: Buffer[] = [];
-  private size = 0;
-  private settle!: (state: CaptureState) => void;
-
-  constructor(private readonly cap: number) {
-    super();
-    this.settled = new Promise((resolve) => (this.settle = resolve));
-    this.once('close', () => {
-      if (this.state === 'pending') this.finish('failed');
-    });
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    if (!this.overflowed) {
-      this.size += chunk.length;
-      if (this.size > this.cap) {
-        this.overflowed = true;
-        this.chunks = [];
-      } else {
-        this.chunks.push(chunk);
-      }
-    }
-    done(null, chunk);
-  }
-
-  override _flush(done: TransformCallback): void {
-    this.finish('complete');
-    done();
-  }
-
-  /** The whole copy, when the stream completed within the cap. */
-  body(): Buffer | undefined {
-    return this.state === 'complete' && !this.overflowed ? Buffer.concat(this.chunks) : undefined;
-  }
-
-  private finish(state: CaptureState): void {
-    this.state = state;
-    if (state === 'failed') this.chunks = [];
-    this.settle(state);
-  }
-}
-
 /**
  * A capped copy of a response the gateway forwards chunk by chunk (the primary's answer),
  * filled as each chunk is written to the client: no stream of its own, so it costs the
@@ -81,9 +34,58 @@ export class Capture {
     if (this.state === 'pending') this.state = 'complete';
   }
 
+  /** The stream was destroyed before it ended: the partial copy is dropped. */
+  fail(): void {
+    this.state = 'failed';
+    this.chunks = [];
+  }
+
+  /** The whole copy, when the stream completed within the cap. */
   body(): Buffer | undefined {
     if (this.state !== 'complete' || this.overflowed) return undefined;
     return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+  }
+}
+
+/** A {@link Capture} as a stream stage, for bodies that are piped rather than written. */
+export class CaptureTee extends Transform {
+  /** Settles when the stream has ended (complete) or was destroyed first (failed). */
+  readonly settled: Promise<CaptureState>;
+  private readonly copy: Capture;
+  private settle!: (state: CaptureState) => void;
+
+  constructor(cap: number) {
+    super();
+    this.copy = new Capture(cap);
+    this.settled = new Promise((resolve) => (this.settle = resolve));
+    this.once('close', () => {
+      if (this.copy.state !== 'pending') return;
+      this.copy.fail();
+      this.settle('failed');
+    });
+  }
+
+  get state(): CaptureState {
+    return this.copy.state;
+  }
+
+  get overflowed(): boolean {
+    return this.copy.overflowed;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.copy.push(chunk);
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.copy.end();
+    this.settle('complete');
+    done();
+  }
+
+  body(): Buffer | undefined {
+    return this.copy.body();
   }
 }
 

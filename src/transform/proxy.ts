@@ -82,6 +82,17 @@ function misfitProblem(chain: CompiledChain, r: MisfitReport): Problem {
   });
 }
 
+/** A body past the transform's read limit: counted as a misfit, and answered with the limit. */
+function bodyTooLarge(chain: CompiledChain, observer: TransformObserver, direction: 'request' | 'response'): Problem {
+  const limit = chain.maxBodyBytes;
+  observer.misfit(chain, { step: chain.label, direction, part: 'body', at: '', op: 'limits', message: `larger than ${limit} bytes` }, 'too-large');
+  const p =
+    direction === 'request'
+      ? problem(ERR_TRANSFORM_REQUEST_TOO_LARGE, `The request body is larger than the ${limit} bytes the transform ${chain.label} will read.`)
+      : problem(ERR_TRANSFORM_TOO_LARGE, `The upstream's answer is larger than the ${limit} bytes the transform ${chain.label} will read.`);
+  return { ...p, limit };
+}
+
 const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
 
 /** Transforms a client's request for the successor's upstream. */
@@ -94,21 +105,7 @@ export async function prepareRequest(chain: CompiledChain, req: ClientRequest, o
     // A stream cut by the gateway's own body limit throws its 413 error to the caller.
     const read = await readCapped(req.body as Readable, chain.maxBodyBytes);
     if (read === 'too-large') {
-      observer.misfit(
-        chain,
-        { step: chain.label, direction: 'request', part: 'body', at: '', op: 'limits', message: `larger than ${chain.maxBodyBytes} bytes` },
-        'too-large',
-      );
-      return {
-        ok: false,
-        problem: {
-          ...problem(
-            ERR_TRANSFORM_REQUEST_TOO_LARGE,
-            `The request body is larger than the ${chain.maxBodyBytes} bytes the transform ${chain.label} will read.`,
-          ),
-          limit: chain.maxBodyBytes,
-        },
-      };
+      return { ok: false, problem: bodyTooLarge(chain, observer, 'request') };
     }
     body = read;
   }
@@ -157,18 +154,7 @@ export async function answerResponse(
   }
   const body = await readCapped(res.stream, chain.maxBodyBytes);
   if (body === 'too-large') {
-    observer.misfit(
-      chain,
-      { step: chain.label, direction: 'response', part: 'body', at: '', op: 'limits', message: `larger than ${chain.maxBodyBytes} bytes` },
-      'too-large',
-    );
-    return {
-      kind: 'problem',
-      problem: {
-        ...problem(ERR_TRANSFORM_TOO_LARGE, `The upstream's answer is larger than the ${chain.maxBodyBytes} bytes the transform ${chain.label} will read.`),
-        limit: chain.maxBodyBytes,
-      },
-    };
+    return { kind: 'problem', problem: bodyTooLarge(chain, observer, 'response') };
   }
   const out = await transformResponse(chain, plan, { statusCode: res.statusCode, headers: res.headers, body }, method);
   if (!out.ok) {

@@ -77,18 +77,8 @@ function sqlOf(v: PyValue): string | undefined {
 export function readAlembic(path: string, text: string): MigrationFile {
   const py = new PyFile(text);
   const chunks: SqlChunk[] = [];
-  const file: MigrationFile = { path, transactional: true, chunks, text, findings: [] };
-  const err = py.errorLine();
-  if (err !== undefined)
-    file.findings!.push({
-      file: path,
-      line: err,
-      rule: 'syntax-error',
-      severity: 'error',
-      message: 'Python syntax error',
-      problem: 'Alembic cannot import this revision, so `upgrade` fails',
-      fix: 'fix the Python syntax',
-    });
+  const findings = py.syntaxFindings(path, 'Alembic cannot import this revision, so `upgrade` fails');
+  const file: MigrationFile = { path, transactional: true, chunks, text, findings };
   const body = py.functionBody('upgrade');
   if (!body) return file;
   // Ranges of `with op.get_context().autocommit_block():` bodies.

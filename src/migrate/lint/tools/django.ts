@@ -89,19 +89,8 @@ export function readDjango(paths: { path: string; text: string }[]): MigrationFi
     const app = basename(dirname(dirname(path)));
     const chunks: SqlChunk[] = [];
     let atomic = true;
-    const err = py.errorLine();
-    const file: MigrationFile = { path, transactional: true, chunks, text, findings: [] };
-    if (err !== undefined) {
-      file.findings!.push({
-        file: path,
-        line: err,
-        rule: 'syntax-error',
-        severity: 'error',
-        message: 'Python syntax error',
-        problem: 'Django cannot import this migration, so `migrate` fails',
-        fix: 'fix the Python syntax',
-      });
-    }
+    const findings = py.syntaxFindings(path, 'Django cannot import this migration, so `migrate` fails');
+    const file: MigrationFile = { path, transactional: true, chunks, text, findings };
     for (const cls of py.classes()) {
       if (!/Migration/.test(py.src(cls.getChild('ArgList') ?? cls))) continue;
       const assigns = py.assignments(cls);

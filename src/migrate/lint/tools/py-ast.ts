@@ -2,6 +2,7 @@
 // turns calls and literals into plain values with their line numbers.
 import { parser } from '@lezer/python';
 import type { SyntaxNode } from '@lezer/common';
+import { readerFinding, type Finding } from '../finding.js';
 
 export type PyValue = string | number | boolean | null | PyValue[] | PyCall | PyRef | { [k: string]: PyValue };
 export interface PyCall {
@@ -45,8 +46,18 @@ export class PyFile {
     return this.text.slice(n.from, n.to);
   }
 
+  /**
+   * The file's syntax error as a finding (none when it parses): `problem` says what the
+   * migration tool does with a file it cannot import.
+   */
+  syntaxFindings(path: string, problem: string): Finding[] {
+    const line = this.errorLine();
+    if (line === undefined) return [];
+    return [readerFinding(path, line, 'syntax-error', 'Python syntax error', problem, 'fix the Python syntax')];
+  }
+
   /** The first syntax error, as a line, if the file does not parse. */
-  errorLine(): number | undefined {
+  private errorLine(): number | undefined {
     let at: number | undefined;
     this.tree.iterate({
       enter: (n) => {
