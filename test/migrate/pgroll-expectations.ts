@@ -115,6 +115,7 @@ export const expectations: Record<string, { added: string[]; removed: string[] }
   '09_create_constraints.yaml': {
     added: [
       'con authors.authors_name_email_key UNIQUE (name, email)',
+      'con books.books_editor_cleared_fk FOREIGN KEY (editor_id) REFERENCES authors(id) ON DELETE SET NULL (editor_id)',
       'con books.books_isbn_editions_fk FOREIGN KEY (id) REFERENCES books(id) ON UPDATE CASCADE',
       'con books.books_pages_limit CHECK ((pages < 100000))',
       'idx authors.authors_name_email_key CREATE UNIQUE INDEX authors_name_email_key ON public.authors USING btree (name, email)',

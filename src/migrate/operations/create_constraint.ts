@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import type { Issue, Operation, Step } from '../operation.js';
 import { ident, notNullCheckName, qualified } from '../sql.js';
-import { excludeField, identifier, indexParametersField, perColumn } from './lib/fields.js';
+import { excludeField, identifier, indexParametersField, perColumn, tableReferencesField } from './lib/fields.js';
 import { deferral, excludeSql, referenceOptions } from './lib/column-sql.js';
 import { columnMustExist, tableMustExist } from './lib/checks.js';
 import { findColumn, type TableModel } from '../model.js';
-
-const action = z.enum(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']);
 
 const fields = z.strictObject({
   table: identifier,
@@ -15,16 +13,7 @@ const fields = z.strictObject({
   // An exclusion constraint names its columns in `exclude.elements` (pgroll leaves `columns` empty).
   columns: z.array(identifier).default([]),
   check: z.string().min(1).optional(),
-  references: z
-    .strictObject({
-      name: identifier.optional(),
-      table: identifier,
-      columns: z.array(identifier).min(1),
-      on_delete: action.optional(),
-      on_update: action.optional(),
-      match_type: z.enum(['SIMPLE', 'FULL']).optional(),
-    })
-    .optional(),
+  references: tableReferencesField.optional(),
   deferrable: z.boolean().optional(),
   initially_deferred: z.boolean().optional(),
   nulls_not_distinct: z.boolean().optional(),

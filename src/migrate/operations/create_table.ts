@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import type { Issue, Operation, Step } from '../operation.js';
 import { ident, qualified } from '../sql.js';
-import { columnField, excludeField, identifier, indexParametersField } from './lib/fields.js';
+import { columnField, excludeField, identifier, indexParametersField, tableReferencesField } from './lib/fields.js';
 import { columnDefinition, commentSql, deferral, excludeSql, indexParametersSql, referenceOptions } from './lib/column-sql.js';
 import { nameIsNotReserved, tableMustNotExist } from './lib/checks.js';
 import { type ConstraintModel, emptyTable } from '../model.js';
-
-const action = z.enum(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']);
 
 /** A table-level constraint, as pgroll writes it in `create_table.constraints`. */
 const tableConstraint = z.strictObject({
@@ -18,17 +16,7 @@ const tableConstraint = z.strictObject({
   deferrable: z.boolean().optional(),
   initially_deferred: z.boolean().optional(),
   no_inherit: z.boolean().optional(),
-  references: z
-    .strictObject({
-      name: identifier.optional(),
-      table: identifier,
-      columns: z.array(identifier).min(1),
-      on_delete: action.optional(),
-      on_delete_set_columns: z.array(identifier).optional(),
-      on_update: action.optional(),
-      match_type: z.enum(['SIMPLE', 'FULL', 'PARTIAL']).optional(),
-    })
-    .optional(),
+  references: tableReferencesField.optional(),
   index_parameters: indexParametersField.optional(),
   exclude: excludeField.optional(),
 });

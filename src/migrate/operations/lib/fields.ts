@@ -6,6 +6,21 @@ export const identifier = z.string().min(1).max(63);
 
 const action = z.enum(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']);
 
+/**
+ * The target of a multi-column foreign key, as pgroll's `create_table.constraints` and
+ * `create_constraint` both write it (its TableForeignKeyReference).
+ */
+export const tableReferencesField = z.strictObject({
+  name: identifier.optional(),
+  table: identifier,
+  columns: z.array(identifier).min(1),
+  on_delete: action.optional(),
+  // PostgreSQL 15+: `ON DELETE SET NULL (col, ...)` clears only these columns.
+  on_delete_set_columns: z.array(identifier).optional(),
+  on_update: action.optional(),
+  match_type: z.enum(['SIMPLE', 'FULL', 'PARTIAL']).optional(),
+});
+
 export const checkField = z.strictObject({
   name: identifier,
   constraint: z.string().min(1),
