@@ -4,7 +4,7 @@
 import t from 'tap';
 import { Agent, request } from 'undici';
 import { startCli } from './helpers/cli-process.js';
-import { configDir, orderFiles } from './helpers/config-dir.js';
+import { shadowedOrderFiles, testConfigDir } from './helpers/config-dir.js';
 import { jsonUpstream } from './shadow/helpers.js';
 
 const AUTH = { authorization: 'Bearer test-admin-token' };
@@ -18,14 +18,8 @@ async function json(url: string, init: { method?: 'GET' | 'DELETE' } = {}): Prom
 t.test('whole-cluster reports', async (t) => {
   const primary = await jsonUpstream(t, 'primary', () => ({ body: { id: 1, price: 10 } }));
   const candidate = await jsonUpstream(t, 'candidate', () => ({ body: { id: 1, price: 12 } }));
-  const files = orderFiles({ v1: primary.url, v2: primary.url }, { consumers: { header: 'X-Client-Id' }, log: { level: 'info' } });
-  files['routes/orders.yaml'] = {
-    name: 'orders',
-    prefix: '/orders',
-    versions: { v1: { upstream: primary.url, shadow: { upstream: candidate.url } }, v2: { upstream: primary.url } },
-  };
-  const dir = configDir(files);
-  t.teardown(() => dir.remove());
+  const files = shadowedOrderFiles(primary.url, candidate.url, { consumers: { header: 'X-Client-Id' }, log: { level: 'info' } });
+  const dir = testConfigDir(t, files);
   const { child, waitFor, exited } = startCli(t, ['--dir', dir.dir, '--workers', '2', '--port', '0', '--admin-port', '0']);
   const adminUrl = (await waitFor((l) => l.msg === 'cluster admin listening')).admin as string;
   const url = (await waitFor((l) => l.msg === 'sundial is serving' && l.workers === 2)).proxy as string;

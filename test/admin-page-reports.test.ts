@@ -12,7 +12,7 @@ import type { TallyReport, VersionConsumers } from '../src/consumers/tracker.js'
 import { mergeShadowDocuments, mergeShadowReports } from '../src/shadow/merge.js';
 import type { ShadowReportJson } from '../src/shadow/report.js';
 import { figuresBetween, quantile, snapshotOf, trafficReport, type HistogramValue } from '../src/metrics/traffic.js';
-import { configDir, orderFiles } from './helpers/config-dir.js';
+import { shadowedOrderFiles, testConfigDir } from './helpers/config-dir.js';
 import { manualClock, startGateway } from './helpers/gateway.js';
 import { jsonUpstream, waitForReport } from './shadow/helpers.js';
 import { prng } from './helpers/prng.js';
@@ -231,14 +231,8 @@ const cli = (args: string[]) =>
 t.test('several --admin URLs: one answer from two gateways', async (t) => {
   const primary = await jsonUpstream(t, 'primary', () => ({ body: { id: 1, price: 10 } }));
   const candidate = await jsonUpstream(t, 'candidate', () => ({ body: { id: 1, price: 11 } }));
-  const files = orderFiles({ v1: primary.url, v2: primary.url }, { consumers: { header: 'X-Client-Id', topK: 3 } });
-  files['routes/orders.yaml'] = {
-    name: 'orders',
-    prefix: '/orders',
-    versions: { v1: { upstream: primary.url, shadow: { upstream: candidate.url } }, v2: { upstream: primary.url } },
-  };
-  const dir = configDir(files);
-  t.teardown(() => dir.remove());
+  const files = shadowedOrderFiles(primary.url, candidate.url, { consumers: { header: 'X-Client-Id', topK: 3 } });
+  const dir = testConfigDir(t, files);
   const clock = manualClock('2026-11-23T12:00:00Z');
   const a = await startGateway(t, { dir: dir.dir, clock });
   const b = await startGateway(t, { dir: dir.dir, clock });

@@ -4,9 +4,9 @@ import t from 'tap';
 import { request } from 'undici';
 import { deprecationHeader, sunsetHeader } from '../src/lifecycle/headers.js';
 import { activeBrownout, lifecycleState } from '../src/lifecycle/state.js';
-import { configDir, orderFiles } from './helpers/config-dir.js';
+import { orderFiles, testConfigDir } from './helpers/config-dir.js';
 import { manualClock, startGateway } from './helpers/gateway.js';
-import { startUpstream } from './helpers/upstream.js';
+import { startUpstream, versionUpstreams } from './helpers/upstream.js';
 
 const DEPRECATED = Date.parse('2026-01-01T00:00:00Z');
 const SUNSET = Date.parse('2027-06-30T23:59:59Z');
@@ -39,12 +39,9 @@ t.test('lifecycle states over time', async (t) => {
 });
 
 t.test('through a real gateway, moving the clock', async (t) => {
-  const v1 = await startUpstream('v1');
-  const v2 = await startUpstream('v2');
-  t.teardown(() => Promise.all([v1.close(), v2.close()]));
+  const { v1, v2 } = await versionUpstreams(t);
   const files = orderFiles({ v1: v1.url, v2: v2.url });
-  const dir = configDir(files);
-  t.teardown(() => dir.remove());
+  const dir = testConfigDir(t, files);
   const clock = manualClock('2025-06-01T00:00:00Z');
   const { url } = await startGateway(t, { dir: dir.dir, clock });
   const LINK =
@@ -143,8 +140,7 @@ t.test('a brownout window can use another status, and sunset can too', async (t)
     sunsetStatus: 404,
     brownouts: [{ start: '2027-05-01T14:00:00Z', end: '2027-05-01T15:00:00Z', status: 503 }],
   };
-  const dir = configDir(files);
-  t.teardown(() => dir.remove());
+  const dir = testConfigDir(t, files);
   const clock = manualClock('2027-05-01T14:59:59.500Z');
   const { url } = await startGateway(t, { dir: dir.dir, clock });
   const res = await request(`${url}/v1/orders`);

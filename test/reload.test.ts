@@ -2,7 +2,7 @@
 // and a request in flight finishes on the config it started with.
 import t from 'tap';
 import { request } from 'undici';
-import { configDir, orderFiles } from './helpers/config-dir.js';
+import { orderFiles, testConfigDir } from './helpers/config-dir.js';
 import { startGateway } from './helpers/gateway.js';
 import { startUpstream } from './helpers/upstream.js';
 
@@ -25,8 +25,7 @@ t.test('reload through the admin API', async (t) => {
   const b = await startUpstream('b');
   t.teardown(() => Promise.all([a.close(), b.close()]));
   const files = orderFiles({ v1: a.url, v2: a.url });
-  const dir = configDir(files);
-  t.teardown(() => dir.remove());
+  const dir = testConfigDir(t, files);
   const { url, adminUrl } = await startGateway(t, { dir: dir.dir, clock: NOW });
   t.equal(await served(url), 'a');
 
@@ -53,8 +52,7 @@ t.test('reload on a change to the config files', async (t) => {
   const b = await startUpstream('b');
   t.teardown(() => Promise.all([a.close(), b.close()]));
   const files = orderFiles({ v1: a.url, v2: a.url }, { reload: { watch: true, debounce: '50ms' } });
-  const dir = configDir(files);
-  t.teardown(() => dir.remove());
+  const dir = testConfigDir(t, files);
   const { url, gateway } = await startGateway(t, { dir: dir.dir, clock: NOW });
   t.equal(await served(url), 'a');
   const applied = new Promise<void>((resolve) => {
@@ -74,8 +72,7 @@ t.test('a request in flight finishes on the config it started with', async (t) =
   const a = await startUpstream('a');
   const b = await startUpstream('b');
   t.teardown(() => Promise.all([a.close(), b.close()]));
-  const dir = configDir(orderFiles({ v1: a.url, v2: a.url }));
-  t.teardown(() => dir.remove());
+  const dir = testConfigDir(t, orderFiles({ v1: a.url, v2: a.url }));
   const { url, adminUrl } = await startGateway(t, { dir: dir.dir, clock: NOW });
 
   // The upstream holds the answer until the reload has been applied.

@@ -5,9 +5,9 @@ import { request } from 'undici';
 import { loadConfig } from '../src/config/load.js';
 import { decide } from '../src/gateway/decide.js';
 import { resolveVersion } from '../src/versioning/resolve.js';
-import { configDir, orderFiles } from './helpers/config-dir.js';
+import { orderFiles, testConfigDir } from './helpers/config-dir.js';
 import { startGateway } from './helpers/gateway.js';
-import { startUpstream } from './helpers/upstream.js';
+import { versionUpstreams } from './helpers/upstream.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 
@@ -15,8 +15,7 @@ function compiled(gateway: Record<string, unknown> = {}) {
   const files = orderFiles({ v1: 'http://127.0.0.1:7001', v2: 'http://127.0.0.1:7002' });
   const g = files['config/gateway.yaml'] as Record<string, Record<string, unknown>>;
   files['config/gateway.yaml'] = { ...g, versioning: { ...g.versioning, ...gateway } };
-  const dir = configDir(files);
-  t.teardown(() => dir.remove());
+  const dir = testConfigDir(t, files);
   return loadConfig(dir.dir);
 }
 
@@ -129,11 +128,8 @@ t.test('decide: defaults, problems and the forwarded URL', async (t) => {
 });
 
 t.test('through a real gateway', async (t) => {
-  const v1 = await startUpstream('v1');
-  const v2 = await startUpstream('v2');
-  t.teardown(() => Promise.all([v1.close(), v2.close()]));
-  const dir = configDir(orderFiles({ v1: v1.url, v2: v2.url }));
-  t.teardown(() => dir.remove());
+  const { v1, v2 } = await versionUpstreams(t);
+  const dir = testConfigDir(t, orderFiles({ v1: v1.url, v2: v2.url }));
   const { url } = await startGateway(t, { dir: dir.dir, clock: () => NOW });
 
   const cases: [string, Record<string, string>, string][] = [

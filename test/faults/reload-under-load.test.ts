@@ -4,20 +4,17 @@
 // Bounded by the reload count, and by a time limit that only stops a stuck run.
 import t from 'tap';
 import { request } from 'undici';
-import { configDir, orderFiles } from '../helpers/config-dir.js';
+import { orderFiles, testConfigDir } from '../helpers/config-dir.js';
 import { startGateway } from '../helpers/gateway.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { versionUpstreams } from '../helpers/upstream.js';
 
 const RELOADS = 300;
 const CLIENTS = 8;
 
 t.test(`${RELOADS} reloads during a load run: 0 failed requests`, async (t) => {
-  const v1 = await startUpstream('v1');
-  const v2 = await startUpstream('v2');
-  t.teardown(() => Promise.all([v1.close(), v2.close()]));
+  const { v1, v2 } = await versionUpstreams(t);
   const files = orderFiles({ v1: v1.url, v2: v2.url });
-  const dir = configDir(files);
-  t.teardown(() => dir.remove());
+  const dir = testConfigDir(t, files);
   const { gateway, url } = await startGateway(t, { dir: dir.dir });
 
   let done = false;

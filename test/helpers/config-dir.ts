@@ -27,6 +27,24 @@ export function configDir(files: Files): ConfigDir {
   return { dir, write, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** A config directory removed when the test `t` ends. */
+export function testConfigDir(t: { teardown(fn: () => void): void }, files: Files): ConfigDir {
+  const dir = configDir(files);
+  t.teardown(() => dir.remove());
+  return dir;
+}
+
+/** orderFiles with v1 mirrored to `candidate`: the config of the shadow reports' tests. */
+export function shadowedOrderFiles(primary: string, candidate: string, gateway: Record<string, unknown> = {}): Files {
+  const files = orderFiles({ v1: primary, v2: primary }, gateway);
+  files['routes/orders.yaml'] = {
+    name: 'orders',
+    prefix: '/orders',
+    versions: { v1: { upstream: primary, shadow: { upstream: candidate } }, v2: { upstream: primary } },
+  };
+  return files;
+}
+
 /** A small valid config: v1 deprecated with a sunset and a brownout, v2 current, one route. */
 export function orderFiles(upstreams: { v1: string; v2: string }, gateway: Record<string, unknown> = {}): Files {
   return {

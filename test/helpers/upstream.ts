@@ -113,3 +113,11 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** Upstreams named v1 and v2, closed when the test `t` ends. */
+export async function versionUpstreams(t: { teardown(fn: () => Promise<unknown>): void }): Promise<{ v1: TestUpstream; v2: TestUpstream }> {
+  const v1 = await startUpstream('v1');
+  const v2 = await startUpstream('v2');
+  t.teardown(() => Promise.all([v1.close(), v2.close()]));
+  return { v1, v2 };
+}
