@@ -68,6 +68,10 @@ export function shadowStart(c: ShadowColumn): Step[] {
   const t = qualified(c.schema, c.table);
   const steps: Step[] = [];
   const indexStage = c.backfilled ? 'backfilled' : 'after';
+  const catalogOnly = (sql: string, lock: Step['lock'], why: string) => steps.push({ sql, lock, table: c.table, effect: 'catalog only', why });
+  // Index builds run CONCURRENTLY, and after the backfill where there is one.
+  const buildIndex = (sql: string, index: string, why: string) =>
+    steps.push({ sql, lock: 'SHARE UPDATE EXCLUSIVE', table: c.table, effect: 'scans table', stage: indexStage, index, why });
   // A backfilled column starts NULL and gets its default for new rows only: existing rows
   // must not all share it (a unique index would fail) and a volatile default must not rewrite.
   const inline = c.default != null && !c.backfilled ? ` DEFAULT ${c.default}` : '';
@@ -82,111 +86,79 @@ export function shadowStart(c: ShadowColumn): Step[] {
         : 'an identity column takes a value from its sequence for every row as it is added: the table is rewritten under the lock, and reads and writes wait',
     });
   } else {
-    steps.push({
-      sql: `ALTER TABLE ${t} ADD COLUMN ${ident(c.temp)} ${c.type}${inline}`,
-      lock: 'ACCESS EXCLUSIVE',
-      table: c.table,
-      effect: 'catalog only',
-      why: 'nullable column' + (inline ? ' with a default (PG11+: no rewrite unless the default is volatile)' : ', no rewrite'),
-    });
+    catalogOnly(
+      `ALTER TABLE ${t} ADD COLUMN ${ident(c.temp)} ${c.type}${inline}`,
+      'ACCESS EXCLUSIVE',
+      'nullable column' + (inline ? ' with a default (PG11+: no rewrite unless the default is volatile)' : ', no rewrite'),
+    );
   }
   if (c.default != null && c.backfilled) {
-    steps.push({
-      sql: `ALTER TABLE ${t} ALTER COLUMN ${ident(c.temp)} SET DEFAULT ${c.default}`,
-      lock: 'ACCESS EXCLUSIVE',
-      table: c.table,
-      effect: 'catalog only',
-      why: `default ${c.default} for new rows only; existing rows come from the backfill`,
-    });
+    catalogOnly(
+      `ALTER TABLE ${t} ALTER COLUMN ${ident(c.temp)} SET DEFAULT ${c.default}`,
+      'ACCESS EXCLUSIVE',
+      `default ${c.default} for new rows only; existing rows come from the backfill`,
+    );
   }
   if (c.comment != null) {
-    steps.push({
-      sql: commentSql(c.schema, c.table, c.temp, c.comment),
-      lock: 'SHARE UPDATE EXCLUSIVE',
-      table: c.table,
-      effect: 'catalog only',
-      why: 'the column comment, kept through the rename at complete',
-    });
+    catalogOnly(commentSql(c.schema, c.table, c.temp, c.comment), 'SHARE UPDATE EXCLUSIVE', 'the column comment, kept through the rename at complete');
   }
   if (!c.nullable) {
-    steps.push({
-      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(notNullCheckName(c.table, c.column))} CHECK (${ident(c.temp)} IS NOT NULL) NOT VALID`,
-      lock: 'ACCESS EXCLUSIVE',
-      table: c.table,
-      effect: 'catalog only',
-      why: 'NOT NULL enforced on new writes at once; existing rows are checked later by VALIDATE',
-    });
+    catalogOnly(
+      `ALTER TABLE ${t} ADD CONSTRAINT ${ident(notNullCheckName(c.table, c.column))} CHECK (${ident(c.temp)} IS NOT NULL) NOT VALID`,
+      'ACCESS EXCLUSIVE',
+      'NOT NULL enforced on new writes at once; existing rows are checked later by VALIDATE',
+    );
   }
   if (c.check) {
-    steps.push({
-      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(c.check.name)} CHECK (${expressionOnColumn(c.check.constraint, c.column, c.temp)})${c.check.no_inherit ? ' NO INHERIT' : ''} NOT VALID`,
-      lock: 'ACCESS EXCLUSIVE',
-      table: c.table,
-      effect: 'catalog only',
-      why: 'NOT VALID: no scan under the lock',
-    });
+    catalogOnly(
+      `ALTER TABLE ${t} ADD CONSTRAINT ${ident(c.check.name)} CHECK (${expressionOnColumn(c.check.constraint, c.column, c.temp)})${c.check.no_inherit ? ' NO INHERIT' : ''} NOT VALID`,
+      'ACCESS EXCLUSIVE',
+      'NOT VALID: no scan under the lock',
+    );
   }
   if (c.references) {
-    steps.push({
-      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(c.references.name)} ${foreignKeyClause(c.temp, c.references, c.schema)} NOT VALID`,
-      lock: 'SHARE ROW EXCLUSIVE',
-      table: c.table,
-      effect: 'catalog only',
-      why: 'NOT VALID: no scan; also locks the referenced table briefly',
-    });
+    catalogOnly(
+      `ALTER TABLE ${t} ADD CONSTRAINT ${ident(c.references.name)} ${foreignKeyClause(c.temp, c.references, c.schema)} NOT VALID`,
+      'SHARE ROW EXCLUSIVE',
+      'NOT VALID: no scan; also locks the referenced table briefly',
+    );
   }
   const keep = carried(c);
   const from = c.replaces?.column ?? c.column;
   for (const k of keep.checks) {
-    steps.push({
-      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(tempName(k.name))} ${checkOnColumn(k.definition, from, c.temp)} NOT VALID`,
-      lock: 'ACCESS EXCLUSIVE',
-      table: c.table,
-      effect: 'catalog only',
-      why: `keeps CHECK constraint ${k.name} (${k.definition}) on the new column: NOT VALID, no scan; it takes its name back at complete`,
-    });
+    catalogOnly(
+      `ALTER TABLE ${t} ADD CONSTRAINT ${ident(tempName(k.name))} ${checkOnColumn(k.definition, from, c.temp)} NOT VALID`,
+      'ACCESS EXCLUSIVE',
+      `keeps CHECK constraint ${k.name} (${k.definition}) on the new column: NOT VALID, no scan; it takes its name back at complete`,
+    );
   }
   for (const k of keep.foreignKeys) {
-    steps.push({
-      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${ident(tempName(k.name))} ${foreignKeyOnColumn(k.definition, from, c.temp)} NOT VALID`,
-      lock: 'SHARE ROW EXCLUSIVE',
-      table: c.table,
-      effect: 'catalog only',
-      why: `keeps FOREIGN KEY ${k.name} (${k.definition}) with its actions: NOT VALID, no scan; also locks ${k.refTable} briefly`,
-    });
+    catalogOnly(
+      `ALTER TABLE ${t} ADD CONSTRAINT ${ident(tempName(k.name))} ${foreignKeyOnColumn(k.definition, from, c.temp)} NOT VALID`,
+      'SHARE ROW EXCLUSIVE',
+      `keeps FOREIGN KEY ${k.name} (${k.definition}) with its actions: NOT VALID, no scan; also locks ${k.refTable} briefly`,
+    );
   }
   for (const i of keep.indexes) {
-    steps.push({
-      sql: indexOnColumn(i.definition!, tempName(i.name), t, from, c.temp),
-      lock: 'SHARE UPDATE EXCLUSIVE',
-      table: c.table,
-      effect: 'scans table',
-      stage: indexStage,
-      index: tempName(i.name),
-      why: `keeps index ${i.name} (${i.definition}) on the new column; it takes its name back at complete`,
-    });
+    buildIndex(
+      indexOnColumn(i.definition!, tempName(i.name), t, from, c.temp),
+      tempName(i.name),
+      `keeps index ${i.name} (${i.definition}) on the new column; it takes its name back at complete`,
+    );
   }
   for (const k of keep.uniques) {
-    steps.push({
-      sql: indexOnColumn(k.indexDefinition!, tempName(k.name), t, from, c.temp),
-      lock: 'SHARE UPDATE EXCLUSIVE',
-      table: c.table,
-      effect: 'scans table',
-      stage: indexStage,
-      index: tempName(k.name),
-      why: `keeps UNIQUE constraint ${k.name} (${k.definition}): its index is built without blocking writes and becomes the constraint at complete`,
-    });
+    buildIndex(
+      indexOnColumn(k.indexDefinition!, tempName(k.name), t, from, c.temp),
+      tempName(k.name),
+      `keeps UNIQUE constraint ${k.name} (${k.definition}): its index is built without blocking writes and becomes the constraint at complete`,
+    );
   }
   if (c.unique) {
-    steps.push({
-      sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${ident(c.unique.name)} ON ${t} (${ident(c.temp)})`,
-      lock: 'SHARE UPDATE EXCLUSIVE',
-      table: c.table,
-      effect: 'scans table',
-      stage: indexStage,
-      index: c.unique.name,
-      why: 'built without blocking writes; becomes the UNIQUE constraint at complete',
-    });
+    buildIndex(
+      `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${ident(c.unique.name)} ON ${t} (${ident(c.temp)})`,
+      c.unique.name,
+      'built without blocking writes; becomes the UNIQUE constraint at complete',
+    );
   }
   return steps;
 }
