@@ -23,6 +23,8 @@ import { DEPRECATION_HEADERS, sundialConfig, type SundialCase } from './sundial-
 // --backfill: the schema-migration backfill bench instead of the proxy cases.
 if (process.argv.includes('--backfill')) process.exit(await (await import('./backfill.js')).main(process.argv.slice(2)));
 // --pgroll DIR: run a directory of pgroll-format migration files, one result line per file.
+// --openapi DIR: breaking-change accuracy of the OpenAPI diff on a labelled corpus of document pairs.
+if (process.argv.includes('--openapi')) process.exit(await (await import('./openapi-accuracy.js')).main(process.argv.slice(2)));
 if (process.argv.includes('--pgroll')) process.exit(await (await import('./pgroll-dir.js')).main(process.argv.slice(2)));
 
 const { values: opts } = parseArgs({

@@ -2,7 +2,7 @@
 // them (response). Request schemas may get looser, never stricter; response schemas may get
 // stricter, never looser. Each keyword family is one small method.
 import { lifecycleOf, removalVerdict, sunsetChanges, type LifecycleOptions, type Stability } from './diff-lifecycle.js';
-import { code, isObj, show, stable, type Loc, type Report, type Segments } from './diff-report.js';
+import { code, isObj, Report, show, stable, type Change, type Loc, type Segments } from './diff-report.js';
 import { ASSERTIONS, BOUNDS, kebab, type AssertionKeyword, type BoundKeyword, type Dir, type RuleId } from './rules.js';
 
 type Obj = Record<string, any>;
@@ -45,11 +45,13 @@ export class SchemaDiff {
     const o = view(a);
     const n = view(b);
     const name = code(field);
+    if (this.wrapped(dir, loc, at, a, o, n, field)) return;
     if (!this.types(dir, loc, at, o, n, name)) return;
     this.nullable(dir, loc, at, o, n, name);
     this.format(dir, loc, at, o.s, n.s, name);
     this.enums(dir, loc, at, o.s, n.s, name);
     this.constAndDefault(dir, loc, at, o.s, n.s, name);
+    this.contentEncoding(loc, at, o.s, n.s, name);
     for (const k of Object.keys(BOUNDS) as BoundKeyword[]) this.bound(dir, loc, at, k, o.s, n.s, name);
     for (const k of Object.keys(ASSERTIONS) as AssertionKeyword[]) this.assertion(dir, loc, at, k, o.s, n.s, name);
     this.properties(dir, loc, at, o.s, n.s, field);
@@ -208,7 +210,72 @@ export class SchemaDiff {
     const what = ASSERTIONS[k];
     if (x === undefined) this.add(dir, `${id}-added`, loc, [...at, k], `${name} in ${dir}s gained \`${what}\``);
     else if (y === undefined) this.add(dir, `${id}-removed`, loc, [...at, k], `${name} in ${dir}s lost \`${what}\``);
-    else if (stable(x) !== stable(y)) this.report.add(`${id}-changed` as RuleId, loc, [...at, k], `\`${what}\` of ${name} in ${dir}s changed`);
+    else if (stable(x) === stable(y)) return;
+    else if (!this.subschemaBreaks(dir, loc, at, k, x, y, name))
+      this.report.add(`${id}-changed` as RuleId, loc, [...at, k], `\`${what}\` of ${name} in ${dir}s changed`);
+  }
+
+  /**
+   * A changed `not` or `propertyNames` whose two schemas can be compared: `propertyNames`
+   * constrains the keys the way any schema constrains values, and `not` the other way round
+   * (a `not` that matches more lets fewer values through). True when that breaks clients.
+   */
+  private subschemaBreaks(dir: Dir, loc: Loc, at: Segments, k: AssertionKeyword, x: unknown, y: unknown, name: string): boolean {
+    if ((k !== 'not' && k !== 'propertyNames') || !isObj(x) || !isObj(y)) return false;
+    const inner: Dir = k === 'not' ? (dir === 'request' ? 'response' : 'request') : dir;
+    if (!this.trial(inner, loc, [...at, k], x, y, name).some((c) => c.class === 'breaking')) return false;
+    if (k === 'not') {
+      if (dir === 'request') this.report.add('request-not-broadened', loc, [...at, k], `The \`not\` of ${name} rules out more request values`);
+      else this.report.add('response-not-narrowed', loc, [...at, k], `The \`not\` of ${name} rules out fewer response values`);
+    } else if (dir === 'request') this.report.add('request-property-names-narrowed', loc, [...at, k], `${name} accepts fewer property names in requests`);
+    else this.report.add('response-property-names-broadened', loc, [...at, k], `${name} may carry more property names in responses`);
+    return true;
+  }
+
+  /** The changes between two schemas, without reporting them. */
+  private trial(dir: Dir, loc: Loc, at: Segments, a: unknown, b: unknown, field: string): Change[] {
+    const scratch = new Report();
+    new SchemaDiff(scratch, this.opts, this.stability).compare(dir, loc, at, a, b, field);
+    return scratch.changes;
+  }
+
+  /**
+   * A schema newly wrapped in oneOf/anyOf is compared with each alternative (the siblings of
+   * oneOf merged in). A request still works when one alternative takes what the old schema
+   * took, so the alternative with the fewest breaking changes counts; a response may be any
+   * alternative, so the one with the most.
+   */
+  private wrapped(dir: Dir, loc: Loc, at: Segments, raw: Obj, o: View, n: View, field: string): boolean {
+    if (Array.isArray(raw.oneOf) || Array.isArray(raw.anyOf) || Array.isArray(o.s.oneOf) || Array.isArray(o.s.anyOf)) return false;
+    const k = Array.isArray(n.s.oneOf) ? 'oneOf' : Array.isArray(n.s.anyOf) ? 'anyOf' : undefined;
+    if (!k) return false;
+    const { [k]: alternatives, ...siblings } = n.s;
+    const trials = (alternatives as unknown[])
+      .map((s, i) => ({ s, i }))
+      .filter((x) => isObj(x.s) && !isNullSchema(x.s))
+      .map(({ s, i }) => {
+        const changes = this.trial(dir, loc, [...at, k, i], raw, { ...siblings, ...(s as Obj), ...(n.nullable ? { nullable: true } : {}) }, field);
+        return { i, changes, breaking: changes.filter((c) => c.class === 'breaking').length };
+      });
+    if (!trials.length) return false;
+    const sign = dir === 'request' ? 1 : -1;
+    trials.sort((p, q) => sign * (p.breaking - q.breaking) || sign * (p.changes.length - q.changes.length) || p.i - q.i);
+    const best = trials[0];
+    this.report.add(
+      'schema-wrapped-in-alternatives',
+      loc,
+      [...at, k],
+      `${code(field)} is now one of ${trials.length} ${k} alternatives in ${dir}s; compared with alternative ${best.i}`,
+    );
+    this.report.changes.push(...best.changes);
+    return true;
+  }
+
+  private contentEncoding(loc: Loc, at: Segments, a: Obj, b: Obj, name: string): void {
+    for (const k of ['contentMediaType', 'contentEncoding'] as const) {
+      if (a[k] === b[k]) continue;
+      this.report.add('content-encoding-changed', loc, [...at, k], `The ${k} of ${name} changed from ${show(a[k] ?? 'none')} to ${show(b[k] ?? 'none')}`);
+    }
   }
 
   private properties(dir: Dir, loc: Loc, at: Segments, a: Obj, b: Obj, field: string): void {

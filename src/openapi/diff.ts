@@ -175,7 +175,8 @@ class Differ {
     const is = newOp['x-stability-level'];
     if (is !== undefined && is !== was && stabilityOf(is) === undefined)
       this.report.add('stability-level-unreadable', loc, [...at, 'x-stability-level'], `x-stability-level of ${name} is ${JSON.stringify(is)}`);
-    const a = stabilityOf(was);
+    // An operation without x-stability-level is stable: marking it beta, alpha or draft lowers it.
+    const a = was === undefined ? 'stable' : stabilityOf(was);
     const b = stabilityOf(is);
     if (a && b && STABILITY_RANK[b] < STABILITY_RANK[a])
       this.report.add('stability-level-decreased', { ...loc, unstable: undefined }, [...at, 'x-stability-level'], `${name} went from ${a} to ${b}`);
@@ -300,7 +301,8 @@ class Differ {
     for (const [a, b] of pairs) {
       const x = oldContent[a];
       const y = newContent[b];
-      if (isObj(x) && isObj(y)) this.schemas.root(dir, loc, [...at, b, 'schema'], x.schema, y.schema, field);
+      // A media type without a schema takes any value: a schema added to it constrains it.
+      if (isObj(x) && isObj(y)) this.schemas.root(dir, loc, [...at, b, 'schema'], x.schema ?? {}, y.schema ?? {}, field);
     }
     for (const type of unmatchedNew)
       this.report.add(`${dir}-media-type-added`, loc, [...at, type], `${what} is now also ${dir === 'request' ? 'accepted' : 'offered'} as ${type}`);

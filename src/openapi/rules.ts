@@ -250,7 +250,13 @@ const PARAMETERS = [
 const BODIES = [
   rule('request-bodies', 'request-body-added-required', 'breaking', 'A required request body was added', 'Existing clients send none: make it optional.'),
   rule('request-bodies', 'request-body-added', 'info', 'An optional request body was added', 'Compatible.'),
-  rule('request-bodies', 'request-body-removed', 'warning', 'The request body was removed', 'Clients that send one will have it ignored or rejected.'),
+  rule(
+    'request-bodies',
+    'request-body-removed',
+    'breaking',
+    'The request body was removed',
+    'Clients that send one may have it rejected: keep accepting it in this version.',
+  ),
   rule('request-bodies', 'request-body-became-required', 'breaking', 'The request body is now required', 'Keep it optional.'),
   rule('request-bodies', 'request-body-became-optional', 'info', 'The request body is now optional', 'Compatible.'),
   rule(
@@ -287,7 +293,7 @@ const BODIES = [
   rule(
     'media-types',
     'response-media-type-generalised',
-    'warning',
+    'breaking',
     'A response media type was made more general',
     'Clients may receive formats they cannot parse.',
   ),
@@ -489,6 +495,48 @@ const SCHEMAS = [
     'Clients read it: keep it readable.',
   ),
   rule('properties', 'property-access-relaxed', 'info', 'A property is no longer readOnly or writeOnly', 'Compatible.'),
+  rule(
+    'composition',
+    'schema-wrapped-in-alternatives',
+    'info',
+    'A schema is now one of several oneOf/anyOf alternatives; it was compared with the alternative closest to it',
+    'Compatible by itself: the changes against that alternative are reported apart.',
+  ),
+  rule(
+    'composition',
+    'request-not-broadened',
+    'breaking',
+    "A request value's `not` schema rules out more values",
+    'Requests that were valid may now be rejected: keep the old `not`.',
+  ),
+  rule(
+    'composition',
+    'response-not-narrowed',
+    'breaking',
+    "A response value's `not` schema rules out fewer values",
+    'Responses may carry values clients never had to handle: keep the old `not`.',
+  ),
+  rule(
+    'json-schema-2020-12',
+    'request-property-names-narrowed',
+    'breaking',
+    "A request object's `propertyNames` accepts fewer names",
+    'Requests using the other names will be rejected: keep the old rule.',
+  ),
+  rule(
+    'json-schema-2020-12',
+    'response-property-names-broadened',
+    'breaking',
+    "A response object's `propertyNames` accepts more names",
+    'Clients may receive keys they never had to handle.',
+  ),
+  rule(
+    'types',
+    'content-encoding-changed',
+    'breaking',
+    "A string's contentMediaType or contentEncoding changed",
+    'Clients encode or decode the value the old way: keep it.',
+  ),
   rule(
     'composition',
     'request-alternative-removed',

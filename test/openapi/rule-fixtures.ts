@@ -209,7 +209,7 @@ const hand: RuleFixture[] = [
   ),
   f(
     'request-body-removed',
-    'warning',
+    'breaking',
     withRequestContent(json({ type: 'object' })),
     api({ '/items': { post: op() } }),
     '/paths/~1items/post/requestBody',
@@ -289,7 +289,7 @@ const hand: RuleFixture[] = [
   ),
   f(
     'response-media-type-generalised',
-    'warning',
+    'breaking',
     withResponses({ '200': { description: 'OK', content: json({}) } }),
     withResponses({ '200': { description: 'OK', content: { '*/*': {} } } }),
     '/paths/~1items/get/responses/200/content/*~1*',
@@ -792,7 +792,8 @@ bound.push(
 
 // 2020-12 assertion keywords: a value, and another.
 const ASSERTION_SAMPLES: Record<string, [string, unknown, unknown]> = {
-  not: ['not', { const: 'x' }, { const: 'y' }],
+  // A longer maxLength in a response's `not` rules out more, which responses may do.
+  not: ['not', { type: 'string', maxLength: 3 }, { type: 'string', maxLength: 5 }],
   if: ['if', { properties: { kind: { const: 'card' } } }, { properties: { kind: { const: 'wire' } } }],
   propertyNames: ['property-names', { maxLength: 8 }, { maxLength: 4 }],
   contains: ['contains', { type: 'string' }, { type: 'integer' }],
@@ -814,4 +815,78 @@ const assertion: RuleFixture[] = Object.entries(ASSERTION_SAMPLES).flatMap(([k, 
   ];
 });
 
-export const RULE_FIXTURES: RuleFixture[] = [...hand, ...bound, ...assertion];
+// `not` and `propertyNames` compared as schemas (`not` the other way round), schemas newly
+// wrapped in alternatives, and a media type that gains its first schema.
+const subschemas: RuleFixture[] = [
+  f('request-not-broadened', 'breaking', req({ type: 'string', not: { maxLength: 3 } }), req({ type: 'string', not: { maxLength: 5 } }), `${REQ}/not`, POST),
+  f('response-not-narrowed', 'breaking', res({ type: 'string', not: { maxLength: 5 } }), res({ type: 'string', not: { maxLength: 3 } }), `${RES}/not`, GET),
+  f(
+    'request-property-names-narrowed',
+    'breaking',
+    req({ type: 'object', propertyNames: { maxLength: 8 } }),
+    req({ type: 'object', propertyNames: { maxLength: 4 } }),
+    `${REQ}/propertyNames`,
+    POST,
+  ),
+  f(
+    'response-property-names-broadened',
+    'breaking',
+    res({ type: 'object', propertyNames: { maxLength: 4 } }),
+    res({ type: 'object', propertyNames: { maxLength: 8 } }),
+    `${RES}/propertyNames`,
+    GET,
+  ),
+  f(
+    'schema-wrapped-in-alternatives',
+    'info',
+    req(obj({ a: { type: 'string' } })),
+    req({ oneOf: [obj({ a: { type: 'string' } }), { type: 'integer' }] }),
+    `${REQ}/oneOf`,
+    POST,
+  ),
+  // The closest alternative of a request needs a new property: still breaking.
+  f(
+    'request-property-added-required',
+    'breaking',
+    req(obj({ a: { type: 'string' } })),
+    req({ oneOf: [obj({ a: { type: 'string' }, b: { type: 'string' } }, { required: ['b'] }), { type: 'integer' }] }),
+    `${REQ}/oneOf/0/properties/b`,
+    POST,
+  ),
+  // Any alternative may come back in a response: the worst one counts.
+  f(
+    'response-type-changed',
+    'breaking',
+    res(obj({ a: { type: 'string' } })),
+    res({ oneOf: [obj({ a: { type: 'string' } }), { type: 'integer' }] }),
+    `${RES}/oneOf/1/type`,
+    GET,
+  ),
+  f(
+    'content-encoding-changed',
+    'breaking',
+    req({ type: 'string', contentMediaType: 'image/png' }),
+    req({ type: 'string', contentMediaType: 'image/jpeg' }),
+    `${REQ}/contentMediaType`,
+    POST,
+  ),
+  f(
+    'request-max-length-tightened',
+    'breaking',
+    withRequestContent({ 'text/plain': {} }),
+    withRequestContent({ 'text/plain': { schema: { type: 'string', maxLength: 10 } } }),
+    '/paths/~1items/post/requestBody/content/text~1plain/schema/maxLength',
+    POST,
+  ),
+  // No x-stability-level is stable; marking the operation alpha lowers it.
+  f(
+    'stability-level-decreased',
+    'breaking',
+    api({ '/items': { get: op() } }),
+    api({ '/items': { get: op({ 'x-stability-level': 'alpha' }) } }),
+    '/paths/~1items/get/x-stability-level',
+    GET,
+  ),
+];
+
+export const RULE_FIXTURES: RuleFixture[] = [...hand, ...bound, ...assertion, ...subschemas];
