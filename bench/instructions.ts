@@ -20,7 +20,6 @@ export interface InstructionCase {
   path: string;
 }
 
-const WARM_UP = 1000;
 const CONNECTIONS = 10;
 // Node's start under valgrind takes minutes on a busy machine: up to 15 of them.
 const START_TRIES = 18_000;
@@ -36,7 +35,7 @@ function dumpTotal(root: string, prefix: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-async function countOnce(root: string, c: InstructionCase, requests: number, valgrind: string, control: string): Promise<number> {
+async function countOnce(root: string, c: InstructionCase, requests: number, warmUp: number, valgrind: string, control: string): Promise<number> {
   const port = await freePort();
   const prefix = `callgrind.${c.id}`;
   const { child, managed } = startProcess(`callgrind ${c.id}`, valgrind, [
@@ -50,7 +49,7 @@ async function countOnce(root: string, c: InstructionCase, requests: number, val
     const url = `http://127.0.0.1:${port}${c.path}`;
     // The first requests run while valgrind is still translating code, slowly enough that
     // a few may time out; only the counted span must be clean.
-    await runCount(url, CONNECTIONS, WARM_UP);
+    await runCount(url, CONNECTIONS, warmUp);
     // Let the mirrors and comparisons of the warm-up settle before the count starts.
     await new Promise((r) => setTimeout(r, 2000));
     spawnSync(control, ['-z', String(child.pid)], { stdio: 'ignore' });
@@ -82,14 +81,15 @@ export async function instructionsPerRequest(
   root: string,
   cases: InstructionCase[],
   n = 2500,
+  warmUp = 1000,
 ): Promise<{ id: string; name: string; instructionsPerRequest: number }[] | string> {
   const valgrind = which('valgrind');
   const control = which('callgrind_control');
   if (!valgrind || !control) return 'valgrind is not installed; install it with: apt-get install valgrind';
   const out = [];
   for (const c of cases) {
-    process.stderr.write(`callgrind (${c.id}) ${c.name}: ${n} requests after ${WARM_UP} of warm-up...\n`);
-    const total = await countOnce(root, c, n, valgrind, control);
+    process.stderr.write(`callgrind (${c.id}) ${c.name}: ${n} requests after ${warmUp} of warm-up...\n`);
+    const total = await countOnce(root, c, n, warmUp, valgrind, control);
     const perRequest = Math.round(total / n);
     process.stderr.write(`callgrind (${c.id}): ${perRequest} instructions per request\n`);
     out.push({ id: c.id, name: c.name, instructionsPerRequest: perRequest });

@@ -36,12 +36,15 @@ const { values: opts } = parseArgs({
     soak: { type: 'boolean', default: false },
     instructions: { type: 'boolean', default: false },
     'soak-requests': { type: 'string', default: '200000' },
+    // --instructions: requests counted per case, after a warm-up that lets the JIT settle.
+    requests: { type: 'string', default: '2500' },
+    warmup: { type: 'string', default: '1000' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (opts.help) {
   process.stdout.write(
-    'npm run bench -- [--rounds 3] [--seconds 5] [--connections 50] [--only a,b,c,d,e,f,g,h] [--soak [--soak-requests 200000]] [--instructions]\n',
+    'npm run bench -- [--rounds 3] [--seconds 5] [--connections 50] [--only a,b,c,d,e,f,g,h] [--soak [--soak-requests 200000]] [--instructions [--requests 2500] [--warmup 1000]]\n',
   );
   process.exit(0);
 }
@@ -320,7 +323,7 @@ async function instructions() {
     stagesCase('f', 'sundial: + 100% GET shadow, compared', 'full'),
   ];
   const wanted = opts.only ? all.filter((c) => opts.only!.split(',').includes(c.id)) : all;
-  const result = await instructionsPerRequest(root, wanted);
+  const result = await instructionsPerRequest(root, wanted, Number(opts.requests), Number(opts.warmup));
   if (typeof result === 'string') {
     notes.push(result);
     return { lines: [], targets: [], summary: [] };
@@ -381,7 +384,7 @@ try {
   const mode = opts.instructions ? 'instructions' : opts.soak ? 'soak' : 'benchmark';
   process.stdout.write(`\n## sundial ${mode}, ${started.toISOString()}\n\n`);
   const how = opts.instructions
-    ? 'callgrind, 1,000 and 3,000 requests over 10 connections per case'
+    ? `callgrind, ${opts.warmup} requests of warm-up and ${opts.requests} counted, over 10 connections, per case`
     : `${generator}, ${opts.connections} connections${opts.soak ? '' : `, ${opts.rounds} rounds of ${opts.seconds}s, medians`}`;
   process.stdout.write(`${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; load: ${how}\n\n`);
   process.stdout.write(out.lines.join('\n') + '\n\n' + out.targets.join('\n') + '\n');

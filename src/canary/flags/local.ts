@@ -12,6 +12,7 @@ import { parseYamlText } from '../../config/yaml-syntax.js';
 import { z } from 'zod';
 import type { FlagContext, FlagSource, FlagState } from './flag-source.js';
 import { offlineClient } from './offline-client.js';
+import { RolloutRules } from './rollout-rule.js';
 
 const flagsFileSchema = z.strictObject({
   flags: z
@@ -46,6 +47,7 @@ export async function readFlagsFile(path: string): Promise<Map<string, FlagState
 export class LocalFlagSource implements FlagSource {
   readonly kind = 'local';
   private client!: Unleash;
+  private rules = new RolloutRules();
   private flags = new Map<string, FlagState>();
   private watcher: FSWatcher | undefined;
   private writing = Promise.resolve();
@@ -75,6 +77,7 @@ export class LocalFlagSource implements FlagSource {
     const next = await offlineClient(flags);
     const previous = this.client;
     this.client = next;
+    this.rules = new RolloutRules();
     this.flags = flags;
     previous?.destroy();
   }
@@ -95,7 +98,9 @@ export class LocalFlagSource implements FlagSource {
   }
 
   isEnabled(flag: string, context: FlagContext): boolean {
-    return this.client.isEnabled(flag, context as Context);
+    // The compiled rule when the flag has one (rollout-rule.ts); the offline client counts
+    // no metrics, so there is nothing else to keep up.
+    return this.rules.isEnabled(this.client, flag, context) ?? this.client.isEnabled(flag, context as Context);
   }
 
   state(flag: string): FlagState | undefined {

@@ -4,6 +4,7 @@
 import { Unleash, type Context } from 'unleash-client';
 import { stateOfFeature, type FlagContext, type FlagSource, type FlagState } from './flag-source.js';
 import { UnleashAdmin } from './unleash-admin.js';
+import { RolloutRules } from './rollout-rule.js';
 
 export interface UnleashFlagOptions {
   url: string;
@@ -28,6 +29,7 @@ export class UnleashFlagSource implements FlagSource {
   private readonly admin: UnleashAdmin | undefined;
   // Percentages written through the Admin API, until the client has seen them.
   private readonly written = new Map<string, FlagState>();
+  private readonly rules = new RolloutRules();
 
   private constructor(
     private readonly client: Unleash,
@@ -80,7 +82,11 @@ export class UnleashFlagSource implements FlagSource {
   }
 
   isEnabled(flag: string, context: FlagContext): boolean {
-    return this.client.isEnabled(flag, context as Context, false);
+    const fast = this.rules.isEnabled(this.client, flag, context);
+    if (fast === undefined) return this.client.isEnabled(flag, context as Context, false);
+    // Counted as unleash-client's isEnabled counts it, for the server's usage metrics.
+    this.client.count(flag, fast);
+    return fast;
   }
 
   state(flag: string): FlagState | undefined {
