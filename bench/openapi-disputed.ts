@@ -1,8 +1,6 @@
 // oasdiff rule ids whose level sundial disagrees with on purpose, with the reason
 // (docs/openapi.md, Accuracy). openapi-accuracy.ts leaves a miss or a false alarm out of the
 // second set of figures when every rule its label rests on is here.
-const DEPRECATED_WITHOUT_SUNSET =
-  'Removing something deprecated without a sunset is breaking in sundial: a deprecation with no date promises no end of service, so sundial asks for a sunset that has passed.';
 const FROM_UNREADABLE_SUNSET =
   'An unreadable old sunset promised nothing a new date could break; sundial reported it when it was written, and a readable sunset is what it asks for.';
 const INVALID_STABILITY =
@@ -11,9 +9,6 @@ const PREFIX_ITEMS =
   'sundial judges tuple positions by their effect: a shorter request tuple leaves the later positions to `items`, a longer response tuple constrains more; it warns, where oasdiff calls the unknown effect breaking.';
 
 export const DISPUTED_RULES: ReadonlyMap<string, string> = new Map([
-  ['api-removed-with-deprecation', DEPRECATED_WITHOUT_SUNSET],
-  ['api-path-removed-with-deprecation', DEPRECATED_WITHOUT_SUNSET],
-  ['request-parameter-removed-with-deprecation', DEPRECATED_WITHOUT_SUNSET],
   [
     'response-required-property-became-write-only',
     'A writeOnly property is left out of responses, so a client reading a required response property loses it: breaking in sundial.',

@@ -41,17 +41,24 @@ export function lifecycleOf(el: Record<string, unknown> | undefined): Lifecycle 
   return { deprecated: el?.deprecated === true, sunset: readSunset(el?.['x-sunset']) };
 }
 
-export type RemovalVerdict = 'not-deprecated' | 'before-sunset' | 'after-sunset';
+export type RemovalVerdict = 'not-deprecated' | 'before-sunset' | 'after-sunset' | 'without-sunset';
 
 /**
- * A deprecated element may go once its sunset has passed; before that (or with no sunset,
- * which promises nothing) removing it breaks the promise made to its clients.
+ * A deprecated element may go once its sunset has passed; before that, removing it breaks
+ * the promise made to its clients. A deprecation with no date set no end of service: with
+ * no minimum notice asked (--deprecation-days 0, the default) its removal is allowed, as
+ * oasdiff allows it, but warned of ('without-sunset'), since nothing says its clients had
+ * time to move; with a minimum notice asked, no date can prove the notice was given, so it
+ * counts as removed before its sunset.
  */
-export function removalVerdict(el: Lifecycle, opts: LifecycleOptions, withVersion: boolean): RemovalVerdict {
+export function removalVerdict(el: Lifecycle, opts: LifecycleOptions, withVersion: boolean, stability?: Stability): RemovalVerdict {
   const deprecated = el.deprecated || (withVersion && opts.version?.deprecated === true);
   if (!deprecated) return 'not-deprecated';
   const sunset = el.sunset.kind === 'date' ? el.sunset.at : withVersion ? opts.version?.sunsetAt : undefined;
-  return sunset !== undefined && sunset <= opts.now ? 'after-sunset' : 'before-sunset';
+  if (sunset !== undefined) return sunset <= opts.now ? 'after-sunset' : 'before-sunset';
+  // An unreadable x-sunset was flagged when it was written (sunset-unreadable); it proves no date.
+  if (el.sunset.kind === 'unreadable') return 'before-sunset';
+  return noticeDays(stability, opts) > 0 ? 'before-sunset' : 'without-sunset';
 }
 
 export type SunsetChange =

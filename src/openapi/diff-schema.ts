@@ -377,9 +377,11 @@ export class SchemaDiff {
     twins: string[],
   ): void {
     const name = code(child(p));
-    const verdict = removalVerdict(lifecycleOf(isObj(s) ? s : undefined), this.opts, false);
+    const verdict = removalVerdict(lifecycleOf(isObj(s) ? s : undefined), this.opts, false, this.stability());
     if (verdict === 'after-sunset')
       return this.report.add('property-removed-after-sunset', loc, pointer, `Deprecated property ${name} was removed after its sunset`);
+    if (verdict === 'without-sunset')
+      return this.report.add('property-removed-without-sunset', loc, pointer, `Deprecated property ${name} was removed; it had no sunset`);
     if (verdict === 'before-sunset')
       return this.report.add('property-removed-before-sunset', loc, pointer, `Deprecated property ${name} was removed before its sunset`);
     if (dir === 'request')

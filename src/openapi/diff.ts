@@ -3,7 +3,16 @@
 // clock among them) in, a list of changes out, each with its rule, level, location (method,
 // path template, and a JSON pointer into the documents) and what to do.
 import type { OpenApiDocument } from './document.js';
-import { lifecycleOf, removalVerdict, stabilityOf, STABILITY_RANK, sunsetChanges, type LifecycleOptions, type Stability } from './diff-lifecycle.js';
+import {
+  lifecycleOf,
+  noticeDays,
+  removalVerdict,
+  stabilityOf,
+  STABILITY_RANK,
+  sunsetChanges,
+  type LifecycleOptions,
+  type Stability,
+} from './diff-lifecycle.js';
 import { code, isObj, Report, type Change, type Loc, type Segments } from './diff-report.js';
 import { SchemaDiff, sunsetMessage } from './diff-schema.js';
 import { diffSecurity, diffSecuritySchemes } from './diff-security.js';
@@ -86,15 +95,17 @@ class Differ {
 
   private removedOperation(loc: Loc, at: Segments, op: Obj): void {
     const name = `${loc.method} ${loc.path}`;
-    switch (removalVerdict(lifecycleOf(op), this.opts, true)) {
+    switch (removalVerdict(lifecycleOf(op), this.opts, true, stabilityOf(op['x-stability-level']))) {
       case 'after-sunset':
         return this.report.add('operation-removed-after-sunset', loc, at, `Deprecated ${name} was removed after its sunset`);
+      case 'without-sunset':
+        return this.report.add('operation-removed-without-sunset', loc, at, `Deprecated ${name} was removed; it had no sunset`);
       case 'before-sunset':
         return this.report.add(
           'operation-removed-before-sunset',
           loc,
           at,
-          `Deprecated ${name} was removed before its sunset${op['x-sunset'] ? ` (${String(op['x-sunset'])})` : ', and it had none'}`,
+          `Deprecated ${name} was removed before its sunset${op['x-sunset'] ? ` (${String(op['x-sunset'])})` : this.opts.version?.sunsetAt !== undefined ? ` (the version's, ${new Date(this.opts.version.sunsetAt).toISOString()})` : `: it had none, and --deprecation-days asks for ${noticeDays(stabilityOf(op['x-stability-level']), this.opts)} days' notice`}`,
         );
       default:
         return this.report.add('operation-removed', loc, at, `${name} was removed without being deprecated first`);
@@ -206,8 +217,9 @@ class Differ {
     for (const p of removed) {
       if (renamed.has(p)) continue;
       const what = `${p.param.in} parameter ${code(p.param.name)}`;
-      const verdict = removalVerdict(lifecycleOf(p.param), this.opts, false);
+      const verdict = removalVerdict(lifecycleOf(p.param), this.opts, false, this.stability);
       if (verdict === 'after-sunset') this.report.add('parameter-removed-after-sunset', loc, p.at, `Deprecated ${what} was removed after its sunset`);
+      else if (verdict === 'without-sunset') this.report.add('parameter-removed-without-sunset', loc, p.at, `Deprecated ${what} was removed; it had no sunset`);
       else if (verdict === 'before-sunset') this.report.add('parameter-removed-before-sunset', loc, p.at, `Deprecated ${what} was removed before its sunset`);
       else this.report.add('parameter-removed', loc, p.at, `The ${what} was removed`);
     }

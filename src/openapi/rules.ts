@@ -159,6 +159,13 @@ const PATHS = [
   rule('operations', 'operation-removed-after-sunset', 'info', 'A deprecated operation was removed after its sunset', 'Expected: its clients were told.'),
   rule(
     'operations',
+    'operation-removed-without-sunset',
+    'warning',
+    'A deprecated operation with no sunset was removed',
+    'Nothing told its clients when it would go: give deprecations an x-sunset (--deprecation-days makes one required).',
+  ),
+  rule(
+    'operations',
     'operation-deprecated',
     'info',
     'An operation is now deprecated',
@@ -223,6 +230,13 @@ const PARAMETERS = [
     'Keep it until its x-sunset has passed.',
   ),
   rule('parameters', 'parameter-removed-after-sunset', 'info', 'A deprecated parameter was removed after its sunset', 'Expected.'),
+  rule(
+    'parameters',
+    'parameter-removed-without-sunset',
+    'warning',
+    'A deprecated parameter with no sunset was removed',
+    'Nothing told its clients when it would go: give deprecations an x-sunset (--deprecation-days makes one required).',
+  ),
   rule(
     'parameters',
     'parameter-renamed',
@@ -462,6 +476,13 @@ const SCHEMAS = [
     'Keep it until its x-sunset has passed.',
   ),
   rule('properties', 'property-removed-after-sunset', 'info', 'A deprecated property was removed after its sunset', 'Expected.'),
+  rule(
+    'properties',
+    'property-removed-without-sunset',
+    'warning',
+    'A deprecated property with no sunset was removed',
+    'Nothing told its clients when it would go: give deprecations an x-sunset (--deprecation-days makes one required).',
+  ),
   rule('properties', 'response-property-became-optional', 'breaking', 'A required response property is now optional', 'Clients rely on it: keep it required.'),
   rule('properties', 'response-property-became-required', 'info', 'A response property is now required', 'Compatible.'),
   rule('properties', 'response-property-added', 'info', 'A response property was added', 'Compatible.'),

@@ -206,6 +206,30 @@ t.test('deprecation rules against an injected now, and --deprecation-days', asyn
     ['operation-deprecated:info', 'sunset-too-soon:breaking'],
     'stable: 180 days asked',
   );
+
+  // A deprecation with no date: its removal is allowed with a warning when no minimum notice
+  // is asked, and is breaking when one is, since no date can prove the notice.
+  const undated = (level?: string) =>
+    write(
+      doc((d) => {
+        delete d.paths['/items'].delete['x-sunset'];
+        if (level) d.paths['/items'].delete['x-stability-level'] = level;
+      }),
+    );
+  const gone = write(
+    doc((d) => {
+      delete d.paths['/items'].delete;
+    }),
+  );
+  t.same(await kinds([undated(), gone, ...now]), ['operation-removed-without-sunset:warning'], 'no sunset, no minimum notice');
+  t.same(await kinds([undated(), gone, ...now, '--deprecation-days', '30']), ['operation-removed-before-sunset:breaking'], 'no sunset, 30 days asked');
+  t.same(
+    await kinds([undated('beta'), gone, ...now, '--deprecation-days-stable', '180']),
+    ['operation-removed-without-sunset:warning'],
+    'a beta operation, with notice asked of stable ones only',
+  );
+  const failing = await run(['diff', undated(), gone, ...now, '--fail-on', 'warning']);
+  t.equal(failing.code, 1, '--fail-on warning fails on it');
   t.equal((await run(['diff', OLD, NEW, '--deprecation-days', 'many'])).code, 2);
   t.equal((await run(['diff', OLD, NEW, '--now', 'tuesday'])).code, 2);
 });
