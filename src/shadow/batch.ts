@@ -7,11 +7,20 @@ export interface Deferred {
   run(): void;
 }
 
+/** Called around each drain: e.g. to hold the writes of a batch and send them together. */
+export interface BatchHooks {
+  before(): void;
+  after(): void;
+}
+
 export class BatchQueue<T extends Deferred> {
   private items: T[] = [];
   private scheduled = false;
 
-  constructor(private readonly onUnexpected: (item: T, err: unknown) => void) {}
+  constructor(
+    private readonly onUnexpected: (item: T, err: unknown) => void,
+    private readonly hooks?: BatchHooks,
+  ) {}
 
   push(item: T): void {
     this.items.push(item);
@@ -25,12 +34,17 @@ export class BatchQueue<T extends Deferred> {
     queue.scheduled = false;
     const items = queue.items;
     queue.items = [];
-    for (let i = 0; i < items.length; i++) {
-      try {
-        items[i].run();
-      } catch (err) {
-        queue.onUnexpected(items[i], err);
+    queue.hooks?.before();
+    try {
+      for (let i = 0; i < items.length; i++) {
+        try {
+          items[i].run();
+        } catch (err) {
+          queue.onUnexpected(items[i], err);
+        }
       }
+    } finally {
+      queue.hooks?.after();
     }
   }
 }

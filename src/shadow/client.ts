@@ -4,7 +4,8 @@
 // handler and an entry in the timeout queue (gateway/deadlines.ts): no promise, stream,
 // abort signal, timer or closure per mirror. Every failure is kept as a kind, never thrown:
 // nothing here reaches the client.
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, buildConnector, type Dispatcher } from 'undici';
+import type { Socket } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Deadlines, type Expirable } from '../gateway/deadlines.js';
 import { classifyUpstreamError } from '../gateway/upstream-errors.js';
@@ -92,6 +93,8 @@ export class MirrorCall implements Dispatcher.DispatchHandler, Expirable {
   readonly method: Dispatcher.HttpMethod;
   readonly headers: string[];
   readonly body: Buffer | null;
+  /** Mirrors may be pipelined behind one another (undici holds back any "blocking" request). */
+  readonly blocking = false;
 
   // Expirable
   deadline = 0;
@@ -193,21 +196,67 @@ class Settle implements MirrorOwner {
   }
 }
 
+/**
+ * Mirrors are sent in batches (batch.ts): every mirror of one loop turn at once. Each write
+ * to a socket is a system call, and on a loopback or LAN connection the kernel's work for a
+ * small request costs about as much as all of the mirror's JavaScript. So the batch holds
+ * (corks) the writes to every shadow socket while it dispatches, and the mirrors that share
+ * a connection leave in one writev; HTTP/1.1 pipelining (up to PIPELINING requests on a
+ * connection, for idempotent methods: undici sends the others one at a time) is what lets
+ * several share one, and lets their answers arrive in one read. A slow answer delays the
+ * mirrors behind it on its connection, never a client.
+ */
+const PIPELINING = 8;
+
 export class ShadowClient {
   private readonly pools = new Map<string, Pool>();
   private readonly deadlines = new Deadlines();
+  /** The open sockets of every pool, corked while a batch is dispatched. */
+  private readonly sockets = new Set<Socket>();
+  private corked: Socket[] = [];
   private closed = false;
 
-  constructor(private readonly connections = 128) {}
+  constructor(private readonly connections = 32) {}
 
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      // Timeouts are the mirror's own (the deadline queue), so undici's are off.
-      pool = new Pool(origin, { connections: this.connections, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
+      const connect = buildConnector({});
+      const sockets = this.sockets;
+      const forget = function (this: Socket) {
+        sockets.delete(this);
+      };
+      pool = new Pool(origin, {
+        connections: this.connections,
+        pipelining: PIPELINING,
+        // Timeouts are the mirror's own (the deadline queue), so undici's are off.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        connect: (options, callback) =>
+          connect(options, (err, socket) => {
+            if (err || !socket) return callback(err ?? new Error('no socket'), null);
+            sockets.add(socket as Socket);
+            socket.once('close', forget);
+            callback(null, socket);
+          }),
+      });
       this.pools.set(origin, pool);
     }
     return pool;
+  }
+
+  /** Holds the writes to every shadow socket until after(): the batch leaves together. */
+  before(): void {
+    for (const socket of this.sockets) {
+      socket.cork();
+      this.corked.push(socket);
+    }
+  }
+
+  after(): void {
+    const corked = this.corked;
+    this.corked = [];
+    for (let i = 0; i < corked.length; i++) corked[i].uncork();
   }
 
   /** Sends `call`; its owner is told when it is over, within `timeout` ms. */

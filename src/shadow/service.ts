@@ -38,7 +38,7 @@ export class ShadowService implements ExchangeOwner {
   private readonly stateOfShadow = new WeakMap<CompiledShadow, ShadowState>();
   private readonly series = new WeakMap<ShadowState, ComparisonSeries>();
   readonly client = new ShadowClient();
-  private readonly queue = new BatchQueue<ShadowExchange>((x, err) => this.unexpected(x, err));
+  private readonly queue = new BatchQueue<ShadowExchange>((x, err) => this.unexpected(x, err), this.client);
   private readonly random: () => number;
 
   constructor(private readonly options: ShadowServiceOptions) {
