@@ -61,6 +61,19 @@ export function removalVerdict(el: Lifecycle, opts: LifecycleOptions, withVersio
   return noticeDays(stability, opts) > 0 ? 'before-sunset' : 'without-sunset';
 }
 
+/**
+ * The removal of a parameter or a property: its own lifecycle decides, except that once the
+ * old version's own sunset (versions/<id>.yaml, with --dir) has passed, everything in the
+ * version has had its notice and may go. The version's dates only ever make such a removal
+ * safe: a version still before its sunset leaves each element's usual level.
+ */
+export function memberRemovalVerdict(el: Lifecycle, opts: LifecycleOptions, stability?: Stability): RemovalVerdict {
+  const own = removalVerdict(el, opts, false, stability);
+  const version = opts.version;
+  if (own !== 'after-sunset' && version?.deprecated && version.sunsetAt !== undefined && version.sunsetAt <= opts.now) return 'after-sunset';
+  return own;
+}
+
 export type SunsetChange =
   | { id: 'sunset-deleted'; old: number }
   | { id: 'sunset-moved-earlier'; old: number; new: number }

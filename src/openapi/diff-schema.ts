@@ -1,7 +1,7 @@
 // Compares two (dereferenced) schemas for a client that sends values (request) or receives
 // them (response). Request schemas may get looser, never stricter; response schemas may get
 // stricter, never looser. Each keyword family is one small method.
-import { lifecycleOf, removalVerdict, sunsetChanges, type LifecycleOptions, type Stability } from './diff-lifecycle.js';
+import { lifecycleOf, memberRemovalVerdict, sunsetChanges, type LifecycleOptions, type Stability } from './diff-lifecycle.js';
 import { code, isObj, Report, show, stable, type Change, type Loc, type Segments } from './diff-report.js';
 import { ASSERTIONS, BOUNDS, kebab, type AssertionKeyword, type BoundKeyword, type Dir, type RuleId } from './rules.js';
 
@@ -377,7 +377,7 @@ export class SchemaDiff {
     twins: string[],
   ): void {
     const name = code(child(p));
-    const verdict = removalVerdict(lifecycleOf(isObj(s) ? s : undefined), this.opts, false, this.stability());
+    const verdict = memberRemovalVerdict(lifecycleOf(isObj(s) ? s : undefined), this.opts, this.stability());
     if (verdict === 'after-sunset')
       return this.report.add('property-removed-after-sunset', loc, pointer, `Deprecated property ${name} was removed after its sunset`);
     if (verdict === 'without-sunset')

@@ -5,6 +5,7 @@
 import type { OpenApiDocument } from './document.js';
 import {
   lifecycleOf,
+  memberRemovalVerdict,
   noticeDays,
   removalVerdict,
   stabilityOf,
@@ -217,7 +218,7 @@ class Differ {
     for (const p of removed) {
       if (renamed.has(p)) continue;
       const what = `${p.param.in} parameter ${code(p.param.name)}`;
-      const verdict = removalVerdict(lifecycleOf(p.param), this.opts, false, this.stability);
+      const verdict = memberRemovalVerdict(lifecycleOf(p.param), this.opts, this.stability);
       if (verdict === 'after-sunset') this.report.add('parameter-removed-after-sunset', loc, p.at, `Deprecated ${what} was removed after its sunset`);
       else if (verdict === 'without-sunset') this.report.add('parameter-removed-without-sunset', loc, p.at, `Deprecated ${what} was removed; it had no sunset`);
       else if (verdict === 'before-sunset') this.report.add('parameter-removed-before-sunset', loc, p.at, `Deprecated ${what} was removed before its sunset`);

@@ -262,3 +262,36 @@ t.test("with --dir, the old version's sunset in versions/*.yaml counts", async (
     ['operation-removed'],
   );
 });
+
+t.test("with --dir, a parameter or property may go once the old version's sunset has passed", async (t) => {
+  // Neither is deprecated itself: the version's sunset is the notice they had.
+  const slimmer = doc((d) => {
+    d.paths['/items'].get.parameters.splice(0, 1);
+    delete d.components.schemas.Item.properties.size;
+  });
+  const files = orderFiles({ v1: 'http://127.0.0.1:1', v2: 'http://127.0.0.1:2' });
+  files['versions/v1.yaml'] = { id: 'v1', deprecated: '2026-01-01T00:00:00Z', sunset: '2026-12-31T00:00:00Z', successor: 'v2', openapi: 'openapi/v1.yaml' };
+  files['versions/v2.yaml'] = { id: 'v2', openapi: 'openapi/v2.yaml' };
+  files['openapi/v1.yaml'] = doc();
+  files['openapi/v2.yaml'] = slimmer;
+  const dir = configDir(files);
+  t.teardown(() => dir.remove());
+  const at = async (now: string) =>
+    JSON.parse((await run(['diff', '--dir', dir.dir, '--from', 'v1', '--to', 'v2', '--format', 'json', '--now', now])).stdout)
+      .changes.filter((c: any) => /^(parameter|property|response-.*property|request-.*property)/.test(c.kind))
+      .map((c: any) => `${c.kind}:${c.class}`)
+      .sort();
+  const before = await at('2026-12-01T00:00:00Z');
+  t.ok(before.length >= 2, `before the version's sunset, the removals are reported (${before.join(', ')})`);
+  t.notOk(
+    before.some((k: string) => k.endsWith('-after-sunset:info')),
+    'at their usual levels, not as after the sunset',
+  );
+  const after = await at('2027-01-15T00:00:00Z');
+  t.ok(after.includes('parameter-removed-after-sunset:info'), "after it, the parameter's removal is info");
+  t.ok(after.includes('property-removed-after-sunset:info'), "and the property's");
+  t.notOk(
+    after.some((k: string) => !k.endsWith(':info')),
+    `nothing of it is a warning or breaking (${after.join(', ')})`,
+  );
+});
