@@ -102,15 +102,18 @@ class Differ {
       case 'without-sunset':
         return this.report.add('operation-removed-without-sunset', loc, at, `Deprecated ${name} was removed; it had no sunset`);
       case 'before-sunset':
-        return this.report.add(
-          'operation-removed-before-sunset',
-          loc,
-          at,
-          `Deprecated ${name} was removed before its sunset${op['x-sunset'] ? ` (${String(op['x-sunset'])})` : this.opts.version?.sunsetAt !== undefined ? ` (the version's, ${new Date(this.opts.version.sunsetAt).toISOString()})` : `: it had none, and --deprecation-days asks for ${noticeDays(stabilityOf(op['x-stability-level']), this.opts)} days' notice`}`,
-        );
+        return this.report.add('operation-removed-before-sunset', loc, at, `Deprecated ${name} was removed before its sunset${this.whichSunset(op)}`);
       default:
         return this.report.add('operation-removed', loc, at, `${name} was removed without being deprecated first`);
     }
+  }
+
+  /** The sunset a deprecated operation was removed before: its own, its version's, or none. */
+  private whichSunset(op: Obj): string {
+    if (op['x-sunset']) return ` (${String(op['x-sunset'])})`;
+    const versionSunset = this.opts.version?.sunsetAt;
+    if (versionSunset !== undefined) return ` (the version's, ${new Date(versionSunset).toISOString()})`;
+    return `: it had none, and --deprecation-days asks for ${noticeDays(stabilityOf(op['x-stability-level']), this.opts)} days' notice`;
   }
 
   private pathItem(base: Loc, at: Segments, oldPath: string, item: Obj, newItem: Obj, webhook: boolean): void {

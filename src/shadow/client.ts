@@ -213,7 +213,6 @@ export class ShadowClient {
   private readonly deadlines = new Deadlines();
   /** The open sockets of every pool, corked while a batch is dispatched. */
   private readonly sockets = new Set<Socket>();
-  private corked: Socket[] = [];
   private closed = false;
 
   constructor(private readonly connections = 32) {}
@@ -247,16 +246,15 @@ export class ShadowClient {
 
   /** Holds the writes to every shadow socket until after(): the batch leaves together. */
   before(): void {
-    for (const socket of this.sockets) {
-      socket.cork();
-      this.corked.push(socket);
-    }
+    for (const socket of this.sockets) socket.cork();
   }
 
+  /**
+   * Sends what the batch wrote. A socket opened during the batch was never corked, and
+   * uncork() on it does nothing; one closed during it has left the set and sends nothing.
+   */
   after(): void {
-    const corked = this.corked;
-    this.corked = [];
-    for (let i = 0; i < corked.length; i++) corked[i].uncork();
+    for (const socket of this.sockets) socket.uncork();
   }
 
   /** Sends `call`; its owner is told when it is over, within `timeout` ms. */

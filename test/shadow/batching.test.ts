@@ -85,9 +85,11 @@ function countWrites(t: Test, port: number): { count: number } {
 const call = (owner: MirrorOwner, target: ShadowTarget, i: number) =>
   new MirrorCall(owner, target, 'GET', `/orders/${i}`, ['host', target.host, 'sundial-shadow', '1'], undefined, 1 << 20);
 
-t.test('the mirrors of one batch leave in one write, and are all answered', async (t) => {
-  // The server holds its answers until six requests have come: the first mirror stays in
-  // flight, so the batch's five are pipelined behind it on the same connection.
+/**
+ * A server that holds its answers until six requests have come, a shadow client, and a
+ * first mirror in flight to it: the next five can only be pipelined behind that one.
+ */
+async function firstMirrorInFlight(t: Test) {
   const server = await recordingServer(6);
   const client = new ShadowClient();
   t.teardown(async () => {
@@ -97,11 +99,17 @@ t.test('the mirrors of one batch leave in one write, and are all answered', asyn
   const owner = new Waiter(6);
   client.dispatch(call(owner, server.target, 0), 5000);
   while (server.reads.length === 0) await new Promise((r) => setImmediate(r));
+  const send = (i: number) => client.dispatch(call(owner, server.target, i), 5000);
+  return { server, client, owner, send };
+}
+
+t.test('the mirrors of one batch leave in one write, and are all answered', async (t) => {
+  const { server, client, owner, send } = await firstMirrorInFlight(t);
   t.equal(server.connections.length, 1, 'the first mirror is in flight on one connection');
 
   const writes = countWrites(t, server.port);
   const queue = new BatchQueue<{ run(): void }>((_, err) => t.fail(String(err)), client);
-  for (let i = 1; i <= 5; i++) queue.push({ run: () => client.dispatch(call(owner, server.target, i), 5000) });
+  for (let i = 1; i <= 5; i++) queue.push({ run: () => send(i) });
   await owner.wait();
 
   t.equal(server.connections.length, 1, 'the batch was pipelined on the same connection');
@@ -121,17 +129,9 @@ t.test('the mirrors of one batch leave in one write, and are all answered', asyn
 
 t.test('without the batch hooks, each mirror is its own write', async (t) => {
   // The same dispatches outside a batch: the control for the test above.
-  const server = await recordingServer(6);
-  const client = new ShadowClient();
-  t.teardown(async () => {
-    await client.close();
-    server.close();
-  });
-  const owner = new Waiter(6);
-  client.dispatch(call(owner, server.target, 0), 5000);
-  while (server.reads.length === 0) await new Promise((r) => setImmediate(r));
+  const { server, owner, send } = await firstMirrorInFlight(t);
   const writes = countWrites(t, server.port);
-  for (let i = 1; i <= 5; i++) client.dispatch(call(owner, server.target, i), 5000);
+  for (let i = 1; i <= 5; i++) send(i);
   await owner.wait();
   t.equal(server.connections.length, 1, 'pipelined on one connection');
   t.equal(writes.count, 5, 'five writes');
