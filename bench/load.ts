@@ -52,9 +52,9 @@ export function runWrk(binary: string, o: LoadOptions): Promise<LoadResult> {
   });
 }
 
-export async function runAutocannon(o: LoadOptions & { overallRate?: number }): Promise<LoadResult> {
+export async function runAutocannon(o: LoadOptions): Promise<LoadResult> {
   const { default: autocannon } = await import('autocannon');
-  const result = await autocannon({ url: o.url, connections: o.connections, duration: o.seconds, headers: o.headers, overallRate: o.overallRate });
+  const result = await autocannon({ url: o.url, connections: o.connections, duration: o.seconds, headers: o.headers });
   return {
     rps: result.requests.average,
     p50ms: result.latency.p50,
