@@ -205,8 +205,18 @@ class Settle implements MirrorOwner {
  * connection, for idempotent methods: undici sends the others one at a time) is what lets
  * several share one, and lets their answers arrive in one read. A slow answer delays the
  * mirrors behind it on its connection, never a client.
+ *
+ * The sockets are uncorked on the next turn's setImmediate, not at the end of the batch:
+ * before it writes to a keep-alive connection that has been idle, undici first lets the
+ * loop read whatever that connection may have received (a close, stray bytes), and writes
+ * the requests it held back from a setImmediate of its own, queued during the batch and so
+ * run before ours. Uncorked at once, each of those would be a write of its own.
  */
 const PIPELINING = 8;
+
+function uncorkAll(sockets: Set<Socket>): void {
+  for (const socket of sockets) socket.uncork();
+}
 
 export class ShadowClient {
   private readonly pools = new Map<string, Pool>();
@@ -250,11 +260,13 @@ export class ShadowClient {
   }
 
   /**
-   * Sends what the batch wrote. A socket opened during the batch was never corked, and
-   * uncork() on it does nothing; one closed during it has left the set and sends nothing.
+   * Sends what the batch wrote, once the requests undici held back for idle connections
+   * are written too (see above). Every before() is followed by one uncork of each socket
+   * in the set, so a socket is never left corked: one opened since before() was not corked,
+   * and uncork() on it does nothing; one closed since has left the set and sends nothing.
    */
   after(): void {
-    for (const socket of this.sockets) socket.uncork();
+    setImmediate(uncorkAll, this.sockets);
   }
 
   /** Sends `call`; its owner is told when it is over, within `timeout` ms. */

@@ -136,3 +136,33 @@ t.test('without the batch hooks, each mirror is its own write', async (t) => {
   t.equal(server.connections.length, 1, 'pipelined on one connection');
   t.equal(writes.count, 5, 'five writes');
 });
+
+t.test('mirrors held back for an idle connection leave in one write too', async (t) => {
+  // Before writing to a keep-alive connection that has been idle, undici lets the loop read
+  // from it first and writes the requests it held back from a setImmediate of its own, after
+  // the batch: the batch's sockets must still be corked then. One connection, so the five
+  // wait on it together.
+  const server = await recordingServer();
+  const client = new ShadowClient(1);
+  t.teardown(async () => {
+    await client.close();
+    server.close();
+  });
+  const first = new Waiter(1);
+  client.dispatch(call(first, server.target, 0), 5000);
+  await first.wait();
+  t.equal(server.connections.length, 1, 'one connection, answered and now idle');
+
+  const writes = countWrites(t, server.port);
+  const owner = new Waiter(5);
+  const queue = new BatchQueue<{ run(): void }>((_, err) => t.fail(String(err)), client);
+  for (let i = 1; i <= 5; i++) queue.push({ run: () => client.dispatch(call(owner, server.target, i), 5000) });
+  await owner.wait();
+  t.equal(server.connections.length, 1, 'the same connection');
+  t.equal(writes.count, 1, 'the five requests were one write');
+  t.same(
+    owner.done.map((c) => [c.path, c.error, c.status]),
+    Array.from({ length: 5 }, (_, i) => [`/orders/${i + 1}`, undefined, 200]),
+    'each got its answer, in order',
+  );
+});
