@@ -26,7 +26,7 @@ class Timed implements Dispatcher.DispatchHandler {
   ) {}
   onConnect(): void {}
   onHeaders(status: number): boolean {
-    if (status < 200 || status >= 300) this.run.errors++;
+    if (this.recorded && (status < 200 || status >= 300)) this.run.errors++;
     return true;
   }
   onData(): boolean {

@@ -2,7 +2,7 @@
 // on loopback. What it must get right is structural, so that is what is checked, never a
 // time: it sends the number of requests its rate and duration make, records only those
 // after its warm-up, counts non-2xx answers as errors, and keeps sending while earlier
-// requests are unanswered (an open loop), which a client that waits for answers cannot.
+// requests are unanswered, which a client that waits for each answer cannot.
 import t, { type Test } from 'tap';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
@@ -42,10 +42,20 @@ t.test('counts answers other than 2xx as errors, in the measured part only', asy
   t.equal(result.errors, 100);
 });
 
-t.test('keeps to its schedule while earlier requests wait for their answers', async (t) => {
+t.test('failures during the warm-up are not counted', async (t) => {
+  const url = await server(t, (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  });
+  const result = await fixedRateLoad(url, 100, 1, 10, 0.5);
+  t.equal(result.errors, 100, 'the 100 measured requests, not the 50 of the warm-up');
+});
+
+t.test('does not wait for an answer before sending the next request', async (t) => {
   // The server answers nothing until 40 requests are waiting, then all of them. A client
-  // that waited for each answer before the next request would stall here for ever. The
-  // run is 40 requests of warm-up and 200 measured: six groups of 40.
+  // that waited for each answer before the next request (or kept fewer than 40 in flight)
+  // would stall here for ever. The run is 40 requests of warm-up and 200 measured: six
+  // groups of 40.
   let arrived = 0;
   const waiting: ServerResponse[] = [];
   const url = await server(t, (_req, res) => {
