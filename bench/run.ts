@@ -215,7 +215,7 @@ async function benchmark() {
   if (fixed) {
     lines.push(
       '',
-      `Fixed rate: ${fixed.rate} req/s offered (half of (d)'s rate), an open-loop client timing each request from its scheduled start (bench/fixed-rate.ts), ${opts.connections} connections, ${fixed.seconds} s each:`,
+      `Fixed rate: ${fixed.rate} req/s offered (half of (d)'s rate), an open-loop client timing each request to the microsecond (bench/fixed-rate.ts), ${opts.connections} connections, ${fixed.seconds} s each:`,
       '',
       '| case | req/s | p50 ms | p99 ms |',
       '|---|---:|---:|---:|',
@@ -232,38 +232,27 @@ async function benchmark() {
   // ran seconds apart, so a slow patch of this shared machine weighs on both sides of a
   // ratio; the ratio of the medians, shown beside it, can set one case's good round
   // against the other's bad one.
-  const paired = (a: string, b: string, key: 'rps' | 'p99ms' | 'cpuUsPerRequest') => {
-    const ra = results.get(a);
-    const rb = results.get(b);
-    if (!ra || !rb) return undefined;
-    const rs = ra.map((x, i) => (x[key] ?? NaN) / (rb[i]?.[key] ?? NaN)).filter(Number.isFinite);
-    return rs.length ? median(rs) : undefined;
+  type Figure = 'rps' | 'p50ms' | 'p99ms' | 'cpuUsPerRequest';
+  type Measured = Partial<Record<Figure, number>>;
+  const judge = (label: string, xs: Measured[], ys: Measured[], key: Figure, goal: number, atLeast: boolean) => {
+    const perRound = xs.map((x, i) => (x[key] ?? NaN) / (ys[i]?.[key] ?? NaN)).filter(Number.isFinite);
+    const of = (ms: Measured[]) => median(ms.map((m) => m[key] ?? NaN));
+    const ofMedians = xs.length && ys.length ? of(xs) / of(ys) : NaN;
+    const shown = Number.isFinite(ofMedians) ? ofMedians.toFixed(2) : '-';
+    check(`${label}, median of ${perRound.length} rounds' ratios (ratio of medians ${shown})`, perRound.length ? median(perRound) : undefined, goal, atLeast);
   };
-  const check2 = (label: string, a: string, b: string, key: 'rps' | 'p99ms' | 'cpuUsPerRequest', goal: number, atLeast: boolean) => {
-    const [sa, sb] = [by(a), by(b)];
-    const ofMedians = sa?.[key] && sb?.[key] ? sa[key]! / sb[key]! : undefined;
-    check(`${label}, median of ${rounds} rounds' ratios (ratio of medians ${ofMedians?.toFixed(2) ?? '-'})`, paired(a, b, key), goal, atLeast);
-  };
-  check2('(d) CPU/req ÷ (c) CPU/req', 'd', 'c', 'cpuUsPerRequest', 1.0, false);
-  check2('(d) req/s ÷ (c) req/s', 'd', 'c', 'rps', 1.0, true);
-  check2('(d) p99 ÷ (c) p99', 'd', 'c', 'p99ms', 1.1, false);
-  check2('(e) req/s ÷ (d) req/s', 'e', 'd', 'rps', 0.95, true);
-  check2('(h) req/s ÷ (d) req/s', 'h', 'd', 'rps', 0.95, true);
-  check2('(f) CPU/req ÷ (d) CPU/req', 'f', 'd', 'cpuUsPerRequest', 1.5, false);
-  check2('(f) req/s ÷ (d) req/s', 'f', 'd', 'rps', 0.65, true);
-  check2('(g) req/s ÷ (b) req/s', 'g', 'b', 'rps', 0.5, true);
+  const roundsOf = (id: string) => results.get(id) ?? [];
+  judge('(d) CPU/req ÷ (c) CPU/req', roundsOf('d'), roundsOf('c'), 'cpuUsPerRequest', 1.0, false);
+  judge('(d) req/s ÷ (c) req/s', roundsOf('d'), roundsOf('c'), 'rps', 1.0, true);
+  judge('(d) p99 ÷ (c) p99', roundsOf('d'), roundsOf('c'), 'p99ms', 1.1, false);
+  judge('(e) req/s ÷ (d) req/s', roundsOf('e'), roundsOf('d'), 'rps', 0.95, true);
+  judge('(h) req/s ÷ (d) req/s', roundsOf('h'), roundsOf('d'), 'rps', 0.95, true);
+  judge('(f) CPU/req ÷ (d) CPU/req', roundsOf('f'), roundsOf('d'), 'cpuUsPerRequest', 1.5, false);
+  judge('(f) req/s ÷ (d) req/s', roundsOf('f'), roundsOf('d'), 'rps', 0.65, true);
+  judge('(g) req/s ÷ (b) req/s', roundsOf('g'), roundsOf('b'), 'rps', 0.5, true);
   if (fixed) {
-    for (const key of ['p50ms', 'p99ms'] as const) {
-      const rs = fixed.pairs.map(([fd, ff]) => ff[key] / fd[key]).filter(Number.isFinite);
-      const [fd, ff] = ['d', 'f'].map((id) => fixed.results.find((r) => r.id === id));
-      const ofMedians = fd && ff ? (ff[key] / fd[key]).toFixed(2) : '-';
-      check(
-        `fixed rate: (f) ${key.slice(0, 3)} ÷ (d) ${key.slice(0, 3)}, median of ${rs.length} rounds' ratios (ratio of medians ${ofMedians})`,
-        rs.length ? median(rs) : undefined,
-        1.1,
-        false,
-      );
-    }
+    judge('fixed rate: (f) p50 ÷ (d) p50', fixed.rounds.f, fixed.rounds.d, 'p50ms', 1.1, false);
+    judge('fixed rate: (f) p99 ÷ (d) p99', fixed.rounds.f, fixed.rounds.d, 'p99ms', 1.1, false);
   }
   return { lines, targets, summary: { cases: summary, fixedRate: fixed } };
 }
@@ -275,24 +264,21 @@ async function fixedRate(cases: Case[], dRps: number | undefined) {
   if (!d || !f || !dRps) return undefined;
   const rate = Math.round(dRps / 2);
   const seconds = Math.max(5, Number(opts.seconds));
-  const results: (LoadResult & { id: string })[] = [];
-  const pairs: [LoadResult, LoadResult][] = [];
+  // Round by round, (d) then (f): each round's pair is judged together (the targets).
+  const rounds: Record<'d' | 'f', LoadResult[]> = { d: [], f: [] };
   for (let r = 0; r < Number(opts.rounds); r++) {
-    const pair: LoadResult[] = [];
     for (const c of [d, f]) {
       const res = await runFixedRate(c.url, rate, seconds, Number(opts.connections));
       process.stderr.write(`fixed rate ${rate}/s (${c.id}): p50 ${res.p50ms.toFixed(3)} ms, p99 ${res.p99ms.toFixed(3)} ms\n`);
-      results.push({ ...res, id: c.id });
-      pair.push(res);
+      rounds[c.id as 'd' | 'f'].push(res);
     }
-    pairs.push([pair[0], pair[1]]);
   }
-  const med = (id: string, k: 'rps' | 'p50ms' | 'p99ms') => median(results.filter((x) => x.id === id).map((x) => x[k]));
+  const med = (id: 'd' | 'f', k: 'rps' | 'p50ms' | 'p99ms') => median(rounds[id].map((x) => x[k]));
   return {
     rate,
     seconds,
-    pairs,
-    results: ['d', 'f'].map((id) => ({ id, rps: med(id, 'rps'), p50ms: med(id, 'p50ms'), p99ms: med(id, 'p99ms'), requests: 0, errors: 0 })),
+    rounds,
+    results: (['d', 'f'] as const).map((id) => ({ id, rps: med(id, 'rps'), p50ms: med(id, 'p50ms'), p99ms: med(id, 'p99ms'), requests: 0, errors: 0 })),
   };
 }
 
