@@ -1,10 +1,10 @@
-// Sends mirror requests on undici's dispatcher API, as the primary path does: one Pool per
-// shadow origin, separate from the primary's, so a slow or dead shadow can only fill its own
-// connections. A mirror is one MirrorCall, which is at once undici's request options, its
+// Sends mirror requests on undici's dispatcher API, as the primary path does: connections
+// of their own per shadow origin (Lanes, below), separate from the primary's, so a slow or
+// dead shadow can only fill its own connections. A mirror is one MirrorCall, which is at once undici's request options, its
 // handler and an entry in the timeout queue (gateway/deadlines.ts): no promise, stream,
 // abort signal, timer or closure per mirror. Every failure is kept as a kind, never thrown:
 // nothing here reaches the client.
-import { Pool, buildConnector, type Dispatcher } from 'undici';
+import { Client, buildConnector, type Dispatcher } from 'undici';
 import type { Socket } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Deadlines, type Expirable } from '../gateway/deadlines.js';
@@ -104,6 +104,8 @@ export class MirrorCall implements Dispatcher.DispatchHandler, Expirable {
   rawHeaders: Buffer[] | undefined;
   /** Set once the call is over without a whole answer. */
   error: MirrorError | undefined;
+  /** The connection it was sent on, once sent. */
+  lane: Lane | undefined = undefined;
   private chunks: Buffer[] = [];
   private size = 0;
   private abortRequest: ((err?: Error) => void) | undefined;
@@ -182,6 +184,7 @@ export class MirrorCall implements Dispatcher.DispatchHandler, Expirable {
 
   private over(error: MirrorError | undefined): void {
     this.pending = false;
+    if (this.lane) this.lane.inFlight--;
     this.error = error;
     if (error) this.chunks = [];
     this.owner.mirrorDone(this);
@@ -214,44 +217,112 @@ class Settle implements MirrorOwner {
  */
 const PIPELINING = 8;
 
+function uncorkOne(socket: Socket): void {
+  socket.uncork();
+}
+
 function uncorkAll(sockets: Set<Socket>): void {
   for (const socket of sockets) socket.uncork();
 }
 
+/** One connection to a shadow origin, and how many mirrors it carries. */
+export class Lane {
+  inFlight = 0;
+  constructor(readonly client: Client) {}
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/**
+ * The connections to one shadow origin, up to `max`. undici's Pool gives each request to
+ * the first connection that is not busy, and a keep-alive connection that has been idle is
+ * busy until it has been validated (the read-first above): so when the connections are
+ * idle, as they are between batches at any but the highest rates, the Pool put each mirror
+ * of a batch on a connection of its own, a write, a read and a wake-up each. Here a batch
+ * fills one connection's pipeline (undici queues what it cannot write yet) before it moves
+ * to the next, and a connection is opened only when every open one is full.
+ */
+class Lanes {
+  private readonly lanes: Lane[] = [];
+  private current = 0;
+
+  constructor(
+    private readonly origin: string,
+    private readonly max: number,
+    private readonly connect: buildConnector.connector,
+  ) {}
+
+  pick(method: string): Lane {
+    const lanes = this.lanes;
+    // Only idempotent requests are pipelined; any other waits for an empty connection.
+    const room = IDEMPOTENT.has(method) ? PIPELINING : 1;
+    const now = lanes[this.current];
+    if (now !== undefined && now.inFlight < room) return now;
+    let least: Lane | undefined;
+    for (let i = 0; i < lanes.length; i++) {
+      const lane = lanes[i];
+      if (lane.inFlight < room) {
+        this.current = i;
+        return lane;
+      }
+      if (!least || lane.inFlight < least.inFlight) least = lane;
+    }
+    if (lanes.length < this.max) {
+      const lane = new Lane(
+        new Client(this.origin, {
+          pipelining: PIPELINING,
+          // Timeouts are the mirror's own (the deadline queue), so undici's are off.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+          connect: this.connect,
+        }),
+      );
+      this.current = lanes.push(lane) - 1;
+      return lane;
+    }
+    // Every connection is full: the mirror waits in the least busy one's queue.
+    return least!;
+  }
+
+  close(): Promise<unknown> {
+    return Promise.all(this.lanes.map((l) => l.client.destroy().catch(() => undefined)));
+  }
+}
+
 export class ShadowClient {
-  private readonly pools = new Map<string, Pool>();
+  private readonly origins = new Map<string, Lanes>();
   private readonly deadlines = new Deadlines();
-  /** The open sockets of every pool, corked while a batch is dispatched. */
+  /** The open sockets of every connection, corked while a batch is dispatched. */
   private readonly sockets = new Set<Socket>();
+  private readonly connect: buildConnector.connector;
   private closed = false;
 
-  constructor(private readonly connections = 32) {}
-
-  private pool(origin: string): Pool {
-    let pool = this.pools.get(origin);
-    if (!pool) {
-      const connect = buildConnector({});
-      const sockets = this.sockets;
-      const forget = function (this: Socket) {
-        sockets.delete(this);
-      };
-      pool = new Pool(origin, {
-        connections: this.connections,
-        pipelining: PIPELINING,
-        // Timeouts are the mirror's own (the deadline queue), so undici's are off.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-        connect: (options, callback) =>
-          connect(options, (err, socket) => {
-            if (err || !socket) return callback(err ?? new Error('no socket'), null);
-            sockets.add(socket as Socket);
-            socket.once('close', forget);
-            callback(null, socket);
-          }),
+  constructor(private readonly connections = 32) {
+    const connect = buildConnector({});
+    const sockets = this.sockets;
+    const forget = function (this: Socket) {
+      sockets.delete(this);
+    };
+    this.connect = (options, callback) =>
+      connect(options, (err, socket) => {
+        if (err || !socket) return callback(err ?? new Error('no socket'), null);
+        sockets.add(socket as Socket);
+        socket.once('close', forget);
+        // undici writes the requests that waited for this connection as soon as it is
+        // given the socket: corked until the next turn, they leave together.
+        socket.cork();
+        setImmediate(uncorkOne, socket);
+        callback(null, socket);
       });
-      this.pools.set(origin, pool);
+  }
+
+  private lanes(origin: string): Lanes {
+    let lanes = this.origins.get(origin);
+    if (!lanes) {
+      lanes = new Lanes(origin, this.connections, this.connect);
+      this.origins.set(origin, lanes);
     }
-    return pool;
+    return lanes;
   }
 
   /** Holds the writes to every shadow socket until after(): the batch leaves together. */
@@ -273,7 +344,10 @@ export class ShadowClient {
   dispatch(call: MirrorCall, timeout: number): void {
     if (this.closed) return call.onError(new MirrorCancelled());
     this.deadlines.track(call, timeout);
-    this.pool(call.origin).dispatch(call, call);
+    const lane = this.lanes(call.origin).pick(call.method);
+    lane.inFlight++;
+    call.lane = lane;
+    lane.client.dispatch(call, call);
   }
 
   /** One request as a promise, for callers off the hot path (the transformed shadow). */
@@ -293,8 +367,8 @@ export class ShadowClient {
 
   async close(): Promise<void> {
     this.closed = true;
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
+    const origins = [...this.origins.values()];
+    this.origins.clear();
+    await Promise.all(origins.map((o) => o.close()));
   }
 }

@@ -166,3 +166,52 @@ t.test('mirrors held back for an idle connection leave in one write too', async 
     'each got its answer, in order',
   );
 });
+
+t.test('a batch fills one idle connection before it opens another', async (t) => {
+  // undici's Pool skips a connection while it validates an idle socket, so it gave each
+  // mirror of a batch a connection of its own whenever the connections were idle: five
+  // mirrors were five connections and five writes. The shadow client's own lanes keep the
+  // batch on one connection, up to its pipeline of eight.
+  const server = await recordingServer();
+  const client = new ShadowClient();
+  t.teardown(async () => {
+    await client.close();
+    server.close();
+  });
+  const first = new Waiter(1);
+  client.dispatch(call(first, server.target, 0), 5000);
+  await first.wait();
+  t.equal(server.connections.length, 1, 'one connection, answered and now idle');
+
+  const writes = countWrites(t, server.port);
+  const owner = new Waiter(10);
+  const queue = new BatchQueue<{ run(): void }>((_, err) => t.fail(String(err)), client);
+  for (let i = 1; i <= 10; i++) queue.push({ run: () => client.dispatch(call(owner, server.target, i), 5000) });
+  await owner.wait();
+  t.equal(server.connections.length, 2, 'eight on the idle connection, the other two on a second');
+  t.equal(writes.count, 2, 'one write per connection');
+  t.same(
+    owner.done.map((c) => [c.path, c.error, c.status]).sort(),
+    Array.from({ length: 10 }, (_, i) => [`/orders/${i + 1}`, undefined, 200]).sort(),
+    'each got its answer',
+  );
+});
+
+t.test('a mirror that may not be pipelined goes out at once, on a connection of its own', async (t) => {
+  // A POST is not idempotent: undici never sends one behind another request on a
+  // connection, so queued behind a mirror in flight it would wait for that one's answer.
+  const server = await recordingServer(2);
+  const client = new ShadowClient();
+  t.teardown(async () => {
+    await client.close();
+    server.close();
+  });
+  const owner = new Waiter(2);
+  client.dispatch(call(owner, server.target, 0), 5000);
+  while (server.reads.length === 0) await new Promise((r) => setImmediate(r));
+  const post = new MirrorCall(owner, server.target, 'POST', '/orders', ['host', server.target.host, 'content-length', '2'], Buffer.from('{}'), 1 << 20);
+  client.dispatch(post, 5000);
+  while (server.reads.length < 2) await new Promise((r) => setImmediate(r));
+  t.equal(server.connections.length, 2, 'a second connection');
+  t.match(server.reads[1], /^POST \/orders HTTP\/1\.1/, 'the POST was sent while the GET was still unanswered');
+});
