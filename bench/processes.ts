@@ -98,3 +98,20 @@ export function cpuSeconds(pids: number[]): number {
   }
   return ticks / 100; // USER_HZ is 100 on Linux
 }
+
+/**
+ * Read-like and write-like system calls made so far (syscr + syscw in /proc/PID/io), summed
+ * over a process tree. A count, not a time: it does not move with the machine's load.
+ */
+export function ioSyscalls(pids: number[]): number {
+  let calls = 0;
+  for (const pid of pids) {
+    try {
+      const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+      calls += Number(/^syscr:\s+(\d+)/m.exec(io)?.[1] ?? 0) + Number(/^syscw:\s+(\d+)/m.exec(io)?.[1] ?? 0);
+    } catch {
+      // gone, or not Linux
+    }
+  }
+  return calls;
+}

@@ -18,7 +18,7 @@ import { instructionsPerRequest } from './instructions.js';
 import type { ShadowStage } from './shadow-stages.js';
 import { runAutocannon, runCount, runWrk, type LoadResult } from './load.js';
 import { nginxProxy, nginxUpstream } from './nginx.js';
-import { cpuSeconds, freePort, peakRss, rss, startProcess, waitForPort, which, type Managed } from './processes.js';
+import { cpuSeconds, freePort, ioSyscalls, peakRss, rss, startProcess, waitForPort, which, type Managed } from './processes.js';
 import { DEPRECATION_HEADERS, sundialConfig, type SundialCase } from './sundial-configs.js';
 
 // --backfill: the schema-migration backfill bench instead of the proxy cases.
@@ -170,17 +170,21 @@ async function benchmark() {
   const warmUp = Number(opts['warmup-seconds']);
   process.stderr.write(`warming up ${cases.length} cases, ${warmUp} s each...\n`);
   for (const c of cases) await load(c.url, warmUp);
-  const results = new Map<string, (LoadResult & { cpuUsPerRequest?: number })[]>(cases.map((c) => [c.id, []]));
+  const results = new Map<string, (LoadResult & { cpuUsPerRequest?: number; syscallsPerRequest?: number })[]>(cases.map((c) => [c.id, []]));
   for (let r = 1; r <= rounds; r++) {
     // Interleaved (A B C ... A B C ...), so a slow patch of the machine hits every case.
     for (const c of cases) {
       const pids = c.process?.pids() ?? [];
       const cpuBefore = cpuSeconds(pids);
+      const callsBefore = ioSyscalls(pids);
       const res = await load(c.url, seconds);
       // CPU time per request is steadier than req/s on a shared machine: it does not depend
       // on how much of the machine the proxy was given, only on what it spent.
       const cpuUsPerRequest = pids.length && res.requests ? ((cpuSeconds(pids) - cpuBefore) * 1e6) / res.requests : undefined;
-      results.get(c.id)!.push({ ...res, cpuUsPerRequest });
+      // Reads and writes per request: what the kernel is asked for, whatever the machine's load.
+      const calls = pids.length && res.requests ? (ioSyscalls(pids) - callsBefore) / res.requests : undefined;
+      const syscallsPerRequest = calls || undefined;
+      results.get(c.id)!.push({ ...res, cpuUsPerRequest, syscallsPerRequest });
       process.stderr.write(
         `round ${r}/${rounds} (${c.id}) ${c.name}: ${res.rps.toFixed(0)} req/s, p99 ${res.p99ms.toFixed(2)} ms${cpuUsPerRequest ? `, ${cpuUsPerRequest.toFixed(0)} µs CPU/req` : ''}${res.errors ? `, ${res.errors} errors` : ''}\n`,
       );
@@ -196,6 +200,7 @@ async function benchmark() {
       p99ms: median(rs.map((x) => x.p99ms)),
       errors: rs.reduce((s, x) => s + x.errors, 0),
       cpuUsPerRequest: rs.every((x) => x.cpuUsPerRequest !== undefined) ? median(rs.map((x) => x.cpuUsPerRequest!)) : undefined,
+      syscallsPerRequest: rs.every((x) => x.syscallsPerRequest !== undefined) ? median(rs.map((x) => x.syscallsPerRequest!)) : undefined,
       peakRssBytes: c.process ? peakRss(c.process.pids()) : undefined,
       rounds: rs,
     };
@@ -203,13 +208,13 @@ async function benchmark() {
   const by = (id: string) => summary.find((s) => s.id === id);
   const fixed = await fixedRate(cases, by('d')?.rps);
   const lines = [
-    '| case | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB | req/s ÷ (c) | req/s ÷ (b) | p99 ÷ (c) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| case | req/s | p50 ms | p99 ms | CPU µs/req | syscalls/req | peak RSS MB | req/s ÷ (c) | req/s ÷ (b) | p99 ÷ (c) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...[...summary]
       .sort((x, y) => x.id.localeCompare(y.id))
       .map(
         (s) =>
-          `| (${s.id}) ${s.name} | ${s.rps.toFixed(0)} | ${s.p50ms.toFixed(2)} | ${s.p99ms.toFixed(2)} | ${s.cpuUsPerRequest?.toFixed(0) ?? '-'} | ${s.peakRssBytes ? mb(s.peakRssBytes) : '-'} | ${ratio(s.rps, by('c')?.rps)} | ${ratio(s.rps, by('b')?.rps)} | ${ratio(s.p99ms, by('c')?.p99ms)} |`,
+          `| (${s.id}) ${s.name} | ${s.rps.toFixed(0)} | ${s.p50ms.toFixed(2)} | ${s.p99ms.toFixed(2)} | ${s.cpuUsPerRequest?.toFixed(0) ?? '-'} | ${s.syscallsPerRequest?.toFixed(2) ?? '-'} | ${s.peakRssBytes ? mb(s.peakRssBytes) : '-'} | ${ratio(s.rps, by('c')?.rps)} | ${ratio(s.rps, by('b')?.rps)} | ${ratio(s.p99ms, by('c')?.p99ms)} |`,
       ),
   ];
   if (fixed) {
@@ -217,9 +222,12 @@ async function benchmark() {
       '',
       `Fixed rate: ${fixed.rate} req/s offered (half of (d)'s rate), an open-loop client timing each request to the microsecond (bench/fixed-rate.ts), ${opts.connections} connections, ${fixed.seconds} s each:`,
       '',
-      '| case | req/s | p50 ms | p99 ms |',
-      '|---|---:|---:|---:|',
-      ...fixed.results.map((r) => `| (${r.id}) at a fixed rate | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(3)} | ${r.p99ms.toFixed(3)} |`),
+      '| case | req/s | p50 ms | p99 ms | CPU µs/req | syscalls/req |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...fixed.results.map(
+        (r) =>
+          `| (${r.id}) at a fixed rate | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(3)} | ${r.p99ms.toFixed(3)} | ${r.cpuUsPerRequest?.toFixed(0) ?? '-'} | ${r.syscallsPerRequest?.toFixed(2) ?? '-'} |`,
+      ),
     );
   }
   const targets: string[] = [];
@@ -265,20 +273,42 @@ async function fixedRate(cases: Case[], dRps: number | undefined) {
   const rate = Math.round(dRps / 2);
   const seconds = Math.max(5, Number(opts.seconds));
   // Round by round, (d) then (f): each round's pair is judged together (the targets).
-  const rounds: Record<'d' | 'f', LoadResult[]> = { d: [], f: [] };
+  type Round = LoadResult & { cpuUsPerRequest?: number; syscallsPerRequest?: number };
+  const rounds: Record<'d' | 'f', Round[]> = { d: [], f: [] };
   for (let r = 0; r < Number(opts.rounds); r++) {
     for (const c of [d, f]) {
+      const pids = c.process?.pids() ?? [];
+      const cpuBefore = cpuSeconds(pids);
+      const callsBefore = ioSyscalls(pids);
       const res = await runFixedRate(c.url, rate, seconds, Number(opts.connections));
-      process.stderr.write(`fixed rate ${rate}/s (${c.id}): p50 ${res.p50ms.toFixed(3)} ms, p99 ${res.p99ms.toFixed(3)} ms\n`);
-      rounds[c.id as 'd' | 'f'].push(res);
+      // The process served the client's second of warm-up too.
+      const sent = Math.ceil(rate) + res.requests;
+      const cpuUsPerRequest = pids.length ? ((cpuSeconds(pids) - cpuBefore) * 1e6) / sent : undefined;
+      const syscallsPerRequest = pids.length ? (ioSyscalls(pids) - callsBefore) / sent || undefined : undefined;
+      process.stderr.write(
+        `fixed rate ${rate}/s (${c.id}): p50 ${res.p50ms.toFixed(3)} ms, p99 ${res.p99ms.toFixed(3)} ms${cpuUsPerRequest ? `, ${cpuUsPerRequest.toFixed(0)} µs CPU/req` : ''}\n`,
+      );
+      rounds[c.id as 'd' | 'f'].push({ ...res, cpuUsPerRequest, syscallsPerRequest });
     }
   }
-  const med = (id: 'd' | 'f', k: 'rps' | 'p50ms' | 'p99ms') => median(rounds[id].map((x) => x[k]));
+  const med = (id: 'd' | 'f', k: 'rps' | 'p50ms' | 'p99ms' | 'cpuUsPerRequest' | 'syscallsPerRequest') => {
+    const xs = rounds[id].map((x) => x[k]);
+    return xs.every((x) => x !== undefined) ? median(xs as number[]) : undefined;
+  };
   return {
     rate,
     seconds,
     rounds,
-    results: (['d', 'f'] as const).map((id) => ({ id, rps: med(id, 'rps'), p50ms: med(id, 'p50ms'), p99ms: med(id, 'p99ms'), requests: 0, errors: 0 })),
+    results: (['d', 'f'] as const).map((id) => ({
+      id,
+      rps: med(id, 'rps')!,
+      p50ms: med(id, 'p50ms')!,
+      p99ms: med(id, 'p99ms')!,
+      cpuUsPerRequest: med(id, 'cpuUsPerRequest'),
+      syscallsPerRequest: med(id, 'syscallsPerRequest'),
+      requests: 0,
+      errors: 0,
+    })),
   };
 }
 
