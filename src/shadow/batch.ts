@@ -1,7 +1,9 @@
 // Shadow work waits its turn behind the client's: a queue drained on setImmediate, which
-// Node runs after the I/O callbacks of the current loop turn. So the mirror requests and
-// the comparisons of every response that finished in one turn run together, after the
-// clients of that turn have been answered, on one immediate rather than one per request.
+// Node runs after the I/O callbacks of the current loop turn. So the mirror requests of
+// every response that finished in one turn are sent together, after the clients of that
+// turn have been answered, on one immediate rather than one per request; the comparisons
+// whose mirrors were answered in that turn run together in a queue of their own, which
+// has no sockets to hold (service.ts).
 export interface Deferred {
   /** Called once, from the queue's drain. */
   run(): void;

@@ -27,7 +27,7 @@ export type ExchangeResult = 'matched' | 'mismatched' | 'error';
 export interface ExchangeOwner {
   readonly client: ShadowClient;
   /** Runs the exchange's next step (its mirrors, then its comparison) after the clients of this loop turn. */
-  defer(exchange: ShadowExchange): void;
+  defer(exchange: ShadowExchange, step: 'mirror' | 'compare'): void;
   /** Called exactly once, when the exchange is over, to count it and free its slot. */
   settle(exchange: ShadowExchange, result: ExchangeResult | { skipped: SkipReason }): void;
   /** A comparison failed in a way it should not: logged, and counted as an internal error. */
@@ -104,7 +104,7 @@ export class ShadowExchange implements MirrorOwner, Deferred {
     const skip = this.primarySkip();
     if (skip) return this.end({ skipped: skip });
     this.phase = 'mirror';
-    this.owner.defer(this);
+    this.owner.defer(this, 'mirror');
   }
 
   run(): void {
@@ -158,7 +158,7 @@ export class ShadowExchange implements MirrorOwner, Deferred {
   mirrorDone(): void {
     if (--this.waiting > 0 || this.phase !== 'mirror') return;
     this.phase = 'compare';
-    this.owner.defer(this);
+    this.owner.defer(this, 'compare');
   }
 
   private compare(): ExchangeResult | { skipped: SkipReason } {

@@ -38,7 +38,10 @@ export class ShadowService implements ExchangeOwner {
   private readonly stateOfShadow = new WeakMap<CompiledShadow, ShadowState>();
   private readonly series = new WeakMap<ShadowState, ComparisonSeries>();
   readonly client = new ShadowClient();
-  private readonly queue = new BatchQueue<ShadowExchange>((x, err) => this.unexpected(x, err), this.client);
+  /** Mirrors to send: their writes are held while the batch is dispatched (client.ts). */
+  private readonly sends = new BatchQueue<ShadowExchange>((x, err) => this.unexpected(x, err), this.client);
+  /** Comparisons, which write nothing: no sockets to hold, no uncork to schedule. */
+  private readonly comparisons = new BatchQueue<ShadowExchange>((x, err) => this.unexpected(x, err));
   private readonly random: () => number;
 
   constructor(private readonly options: ShadowServiceOptions) {
@@ -78,8 +81,8 @@ export class ShadowService implements ExchangeOwner {
     return new ShadowExchange(this, cfg, state, req.method, req.url, d.query ? `${d.forwardPath}?${d.query}` : d.forwardPath, body);
   }
 
-  defer(exchange: ShadowExchange): void {
-    this.queue.push(exchange);
+  defer(exchange: ShadowExchange, step: 'mirror' | 'compare'): void {
+    (step === 'mirror' ? this.sends : this.comparisons).push(exchange);
   }
 
   settle(exchange: ShadowExchange, result: ExchangeResult | { skipped: SkipReason }): void {
