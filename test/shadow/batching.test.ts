@@ -137,64 +137,52 @@ t.test('without the batch hooks, each mirror is its own write', async (t) => {
   t.equal(writes.count, 5, 'five writes');
 });
 
+/**
+ * A shadow client of `connections` connections whose one open connection has answered a
+ * mirror and is idle, and then a batch of `n` mirrors sent to it, with its writes counted.
+ */
+async function batchAfterIdle(t: Test, connections: number | undefined, n: number) {
+  const server = await recordingServer();
+  const client = new ShadowClient(connections);
+  t.teardown(async () => {
+    await client.close();
+    server.close();
+  });
+  const first = new Waiter(1);
+  client.dispatch(call(first, server.target, 0), 5000);
+  await first.wait();
+  t.equal(server.connections.length, 1, 'one connection, answered and now idle');
+
+  const writes = countWrites(t, server.port);
+  const owner = new Waiter(n);
+  const queue = new BatchQueue<{ run(): void }>((_, err) => t.fail(String(err)), client);
+  for (let i = 1; i <= n; i++) queue.push({ run: () => client.dispatch(call(owner, server.target, i), 5000) });
+  await owner.wait();
+  const answers = owner.done.map((c) => [c.path, c.error, c.status]);
+  const expected = Array.from({ length: n }, (_, i) => [`/orders/${i + 1}`, undefined, 200]);
+  return { server, writes, answers, expected };
+}
+
 t.test('mirrors held back for an idle connection leave in one write too', async (t) => {
   // Before writing to a keep-alive connection that has been idle, undici lets the loop read
   // from it first and writes the requests it held back from a setImmediate of its own, after
   // the batch: the batch's sockets must still be corked then. One connection, so the five
   // wait on it together.
-  const server = await recordingServer();
-  const client = new ShadowClient(1);
-  t.teardown(async () => {
-    await client.close();
-    server.close();
-  });
-  const first = new Waiter(1);
-  client.dispatch(call(first, server.target, 0), 5000);
-  await first.wait();
-  t.equal(server.connections.length, 1, 'one connection, answered and now idle');
-
-  const writes = countWrites(t, server.port);
-  const owner = new Waiter(5);
-  const queue = new BatchQueue<{ run(): void }>((_, err) => t.fail(String(err)), client);
-  for (let i = 1; i <= 5; i++) queue.push({ run: () => client.dispatch(call(owner, server.target, i), 5000) });
-  await owner.wait();
+  const { server, writes, answers, expected } = await batchAfterIdle(t, 1, 5);
   t.equal(server.connections.length, 1, 'the same connection');
   t.equal(writes.count, 1, 'the five requests were one write');
-  t.same(
-    owner.done.map((c) => [c.path, c.error, c.status]),
-    Array.from({ length: 5 }, (_, i) => [`/orders/${i + 1}`, undefined, 200]),
-    'each got its answer, in order',
-  );
+  t.same(answers, expected, 'each got its answer, in order');
 });
 
 t.test('a batch fills one idle connection before it opens another', async (t) => {
   // undici's Pool skips a connection while it validates an idle socket, so it gave each
-  // mirror of a batch a connection of its own whenever the connections were idle: five
-  // mirrors were five connections and five writes. The shadow client's own lanes keep the
-  // batch on one connection, up to its pipeline of eight.
-  const server = await recordingServer();
-  const client = new ShadowClient();
-  t.teardown(async () => {
-    await client.close();
-    server.close();
-  });
-  const first = new Waiter(1);
-  client.dispatch(call(first, server.target, 0), 5000);
-  await first.wait();
-  t.equal(server.connections.length, 1, 'one connection, answered and now idle');
-
-  const writes = countWrites(t, server.port);
-  const owner = new Waiter(10);
-  const queue = new BatchQueue<{ run(): void }>((_, err) => t.fail(String(err)), client);
-  for (let i = 1; i <= 10; i++) queue.push({ run: () => client.dispatch(call(owner, server.target, i), 5000) });
-  await owner.wait();
+  // mirror of a batch a connection of its own whenever the connections were idle: ten
+  // mirrors were ten connections and ten writes. The shadow client's own connections keep
+  // the batch on one connection, up to its pipeline of eight.
+  const { server, writes, answers, expected } = await batchAfterIdle(t, undefined, 10);
   t.equal(server.connections.length, 2, 'eight on the idle connection, the other two on a second');
   t.equal(writes.count, 2, 'one write per connection');
-  t.same(
-    owner.done.map((c) => [c.path, c.error, c.status]).sort(),
-    Array.from({ length: 10 }, (_, i) => [`/orders/${i + 1}`, undefined, 200]).sort(),
-    'each got its answer',
-  );
+  t.same(answers.sort(), expected.sort(), 'each got its answer');
 });
 
 t.test('a mirror that may not be pipelined goes out at once, on a connection of its own', async (t) => {
