@@ -155,6 +155,35 @@ const load = (url: string, seconds: number): Promise<LoadResult> => {
   return wrk ? runWrk(wrk, o) : runAutocannon(o);
 };
 
+type MeasuredLoad = LoadResult & { cpuUsPerRequest?: number; syscallsPerRequest?: number };
+const rewarmSeconds = Number(opts['rewarm-seconds']);
+
+/**
+ * One measured spell of load on `c` (`run`), with the CPU time and the system calls its
+ * processes spent over the `served` requests they answered in it.
+ */
+async function measure(c: Case, run: () => Promise<LoadResult>, served = (res: LoadResult) => res.requests): Promise<MeasuredLoad> {
+  // Each case waits idle while the others run, and the first second or so of load after
+  // an idle spell costs far more than the steady state (a 2 s window after 3 s idle
+  // measured 85 µs per request against 45 with one second of load before it): so every
+  // measured spell is preceded by an unmeasured one.
+  if (rewarmSeconds > 0) await load(c.url, rewarmSeconds);
+  const pids = c.process?.pids() ?? [];
+  const cpuBefore = cpuSeconds(pids);
+  const callsBefore = ioSyscalls(pids);
+  const res = await run();
+  const n = served(res);
+  if (!pids.length || !n) return res;
+  return {
+    ...res,
+    // CPU time per request is steadier than req/s on a shared machine: it does not depend
+    // on how much of the machine the proxy was given, only on what it spent.
+    cpuUsPerRequest: ((cpuSeconds(pids) - cpuBefore) * 1e6) / n,
+    // Reads and writes per request: what the kernel is asked for, whatever the machine's load.
+    syscallsPerRequest: (ioSyscalls(pids) - callsBefore) / n || undefined,
+  };
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -172,27 +201,13 @@ async function benchmark() {
   const warmUp = Number(opts['warmup-seconds']);
   process.stderr.write(`warming up ${cases.length} cases, ${warmUp} s each...\n`);
   for (const c of cases) await load(c.url, warmUp);
-  const results = new Map<string, (LoadResult & { cpuUsPerRequest?: number; syscallsPerRequest?: number })[]>(cases.map((c) => [c.id, []]));
-  const rewarm = Number(opts['rewarm-seconds']);
+  const results = new Map<string, MeasuredLoad[]>(cases.map((c) => [c.id, []]));
   for (let r = 1; r <= rounds; r++) {
     // Interleaved (A B C ... A B C ...), so a slow patch of the machine hits every case.
     for (const c of cases) {
-      // Each case waits idle while the others run, and the first second or so of load after
-      // an idle spell costs far more than the steady state (a 2 s window after 3 s idle
-      // measured 85 µs per request against 45 with one second of load before it): so
-      // every round is preceded by an unmeasured spell of load.
-      if (rewarm > 0) await load(c.url, rewarm);
-      const pids = c.process?.pids() ?? [];
-      const cpuBefore = cpuSeconds(pids);
-      const callsBefore = ioSyscalls(pids);
-      const res = await load(c.url, seconds);
-      // CPU time per request is steadier than req/s on a shared machine: it does not depend
-      // on how much of the machine the proxy was given, only on what it spent.
-      const cpuUsPerRequest = pids.length && res.requests ? ((cpuSeconds(pids) - cpuBefore) * 1e6) / res.requests : undefined;
-      // Reads and writes per request: what the kernel is asked for, whatever the machine's load.
-      const calls = pids.length && res.requests ? (ioSyscalls(pids) - callsBefore) / res.requests : undefined;
-      const syscallsPerRequest = calls || undefined;
-      results.get(c.id)!.push({ ...res, cpuUsPerRequest, syscallsPerRequest });
+      const res = await measure(c, () => load(c.url, seconds));
+      const cpuUsPerRequest = res.cpuUsPerRequest;
+      results.get(c.id)!.push(res);
       process.stderr.write(
         `round ${r}/${rounds} (${c.id}) ${c.name}: ${res.rps.toFixed(0)} req/s, p99 ${res.p99ms.toFixed(2)} ms${cpuUsPerRequest ? `, ${cpuUsPerRequest.toFixed(0)} µs CPU/req` : ''}${res.errors ? `, ${res.errors} errors` : ''}\n`,
       );
@@ -281,26 +296,19 @@ async function fixedRate(cases: Case[], dRps: number | undefined) {
   const rate = Math.round(dRps / 2);
   const seconds = Math.max(5, Number(opts.seconds));
   // Round by round, (d) then (f): each round's pair is judged together (the targets).
-  type Round = LoadResult & { cpuUsPerRequest?: number; syscallsPerRequest?: number };
-  const rounds: Record<'d' | 'f', Round[]> = { d: [], f: [] };
+  const rounds: Record<'d' | 'f', MeasuredLoad[]> = { d: [], f: [] };
   for (let r = 0; r < Number(opts.rounds); r++) {
     for (const c of [d, f]) {
-      // As in the rounds above: load before the measured spell, then the client's own
-      // second of warm-up at the fixed rate.
-      const rewarm = Number(opts['rewarm-seconds']);
-      if (rewarm > 0) await load(c.url, rewarm);
-      const pids = c.process?.pids() ?? [];
-      const cpuBefore = cpuSeconds(pids);
-      const callsBefore = ioSyscalls(pids);
-      const res = await runFixedRate(c.url, rate, seconds, Number(opts.connections));
-      // The process served the client's second of warm-up too.
-      const sent = Math.ceil(rate) + res.requests;
-      const cpuUsPerRequest = pids.length ? ((cpuSeconds(pids) - cpuBefore) * 1e6) / sent : undefined;
-      const syscallsPerRequest = pids.length ? (ioSyscalls(pids) - callsBefore) / sent || undefined : undefined;
-      process.stderr.write(
-        `fixed rate ${rate}/s (${c.id}): p50 ${res.p50ms.toFixed(3)} ms, p99 ${res.p99ms.toFixed(3)} ms${cpuUsPerRequest ? `, ${cpuUsPerRequest.toFixed(0)} µs CPU/req` : ''}\n`,
+      // The process also served the client's own second of warm-up at the fixed rate.
+      const res = await measure(
+        c,
+        () => runFixedRate(c.url, rate, seconds, Number(opts.connections)),
+        (x) => Math.ceil(rate) + x.requests,
       );
-      rounds[c.id as 'd' | 'f'].push({ ...res, cpuUsPerRequest, syscallsPerRequest });
+      process.stderr.write(
+        `fixed rate ${rate}/s (${c.id}): p50 ${res.p50ms.toFixed(3)} ms, p99 ${res.p99ms.toFixed(3)} ms${res.cpuUsPerRequest ? `, ${res.cpuUsPerRequest.toFixed(0)} µs CPU/req` : ''}\n`,
+      );
+      rounds[c.id as 'd' | 'f'].push(res);
     }
   }
   const med = (id: 'd' | 'f', k: 'rps' | 'p50ms' | 'p99ms' | 'cpuUsPerRequest' | 'syscallsPerRequest') => {
