@@ -28,6 +28,7 @@ import { writeProblem } from './raw-problem.js';
 import { clientResponseHeaders } from './response-headers.js';
 import { bodyTooLargeProblem, classifyUpstreamError, upstreamProblem } from './upstream-errors.js';
 import { clientAddress } from './request-headers.js';
+import { isIdempotent } from './idempotent.js';
 import { targetOf } from './upstream-target.js';
 
 export interface RetryPolicy {
@@ -63,7 +64,6 @@ export interface ForwardContext {
   retryTokens: number;
 }
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const RETRY_TOKEN_CAP = 10;
 
 class UpstreamTimeout extends Error {
@@ -339,7 +339,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, Expirable {
   // --- retries ----------------------------------------------------------------------
 
   private replayable(): boolean {
-    return IDEMPOTENT.has(this.method) && (this.body === null || Buffer.isBuffer(this.body));
+    return isIdempotent(this.method) && (this.body === null || Buffer.isBuffer(this.body));
   }
 
   private mayResendAfter(err: Error): boolean {

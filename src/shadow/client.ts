@@ -1,13 +1,14 @@
 // Sends mirror requests on undici's dispatcher API, as the primary path does: connections
 // of their own per shadow origin (Lanes, below), separate from the primary's, so a slow or
-// dead shadow can only fill its own connections. A mirror is one MirrorCall, which is at once undici's request options, its
-// handler and an entry in the timeout queue (gateway/deadlines.ts): no promise, stream,
-// abort signal, timer or closure per mirror. Every failure is kept as a kind, never thrown:
-// nothing here reaches the client.
+// dead shadow can only fill its own connections. A mirror is one MirrorCall, which is at
+// once undici's request options, its handler and an entry in the timeout queue
+// (gateway/deadlines.ts): no promise, stream, abort signal, timer or closure per mirror.
+// Every failure is kept as a kind, never thrown: nothing here reaches the client.
 import { Client, buildConnector, type Dispatcher } from 'undici';
 import type { Socket } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Deadlines, type Expirable } from '../gateway/deadlines.js';
+import { isIdempotent } from '../gateway/idempotent.js';
 import { classifyUpstreamError } from '../gateway/upstream-errors.js';
 import { capturedOf, type RawResponse } from './raw-response.js';
 import type { CapturedResponse } from './flatten.js';
@@ -231,8 +232,6 @@ export class Lane {
   constructor(readonly client: Client) {}
 }
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-
 /**
  * The connections to one shadow origin, up to `max`. undici's Pool gives each request to
  * the first connection that is not busy, and a keep-alive connection that has been idle is
@@ -255,7 +254,7 @@ class Lanes {
   pick(method: string): Lane {
     const lanes = this.lanes;
     // Only idempotent requests are pipelined; any other waits for an empty connection.
-    const room = IDEMPOTENT.has(method) ? PIPELINING : 1;
+    const room = isIdempotent(method) ? PIPELINING : 1;
     const now = lanes[this.current];
     if (now !== undefined && now.inFlight < room) return now;
     let least: Lane | undefined;
